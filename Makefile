@@ -1,0 +1,42 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11 and make):
+#   make run    serve the dashboard on http://localhost:$(PORT) with demo data
+#   make test   run the whole test suite (installs Chromium and PostgreSQL from Debian when root)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
+
+.PHONY: run test init bench clean-store help
+
+help:
+	@echo "make run [PORT=8501]   serve the dashboard (builds the store with demo data on first start)"
+	@echo "make test              the whole test suite"
+	@echo "make bench             python -m kpi bench (scales 1, 10, 100)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+init: $(VENV)/.installed
+	$(BIN)/python -m kpi init
+
+run: init
+	$(BIN)/streamlit run app.py --server.port=$(PORT)
+
+test: $(VENV)/.installed-dev
+	bash scripts/system-deps.sh
+	RBM_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m kpi bench
+
+clean-store:
+	rm -f data/rbm.sqlite data/rbm.sqlite-wal data/rbm.sqlite-shm

@@ -1,0 +1,20 @@
+"""Entry point: ``streamlit run app.py``. Navigation, global filters, shared chrome."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data as ui_data
+from ui.filters import global_filters
+
+st.set_page_config(page_title="ITU results dashboard", page_icon=":material/insights:", layout="wide")
+
+PAGES = {
+    "Results": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+results = ui_data.results()
+st.session_state["filters"] = global_filters(results)
+navigation.run()

@@ -1,0 +1,4 @@
+"""Entry point of ``python -m kpi``."""
+from kpi.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The one palette and the one Plotly theme of the dashboard.
+
+Colours are colour-blind safe (Okabe-Ito based) and never carry meaning alone: every status is
+also shown with an icon and a word.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a status looks: word, icon and colour."""
+
+    label: str
+    icon: str
+    colour: str
+    material_icon: str
+
+
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "achieved": StatusStyle("Achieved", "✔", "#0B6E4F", ":material/verified:"),
+    "on_track": StatusStyle("On track", "↗", "#0072B2", ":material/trending_up:"),
+    "at_risk": StatusStyle("At risk", "⚠", "#B86E00", ":material/warning:"),
+    "off_track": StatusStyle("Off track", "✖", "#C0392B", ":material/cancel:"),
+    "no_target": StatusStyle("No target", "○", "#5F6B7A", ":material/radio_button_unchecked:"),
+    "no_data": StatusStyle("No data", "–", "#8A939E", ":material/remove:"),
+}
+
+SECTOR_COLOURS: dict[str, str] = {
+    "GS": "#4D4D4D",
+    "ITU-R": "#CC79A7",
+    "ITU-T": "#009E73",
+    "ITU-D": "#0072B2",
+    "ITU": "#005A9C",
+}
+GENDER_COLOURS: dict[str, str] = {"F": "#7B3294", "M": "#E08214"}
+#: Series colours for disaggregations (at most six series at once; the headline is always HEADLINE_COLOUR).
+SERIES_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+HEADLINE_COLOUR = "#1B1F24"
+TARGET_COLOUR = "#B86E00"
+PROJECTION_COLOUR = "#5F6B7A"
+FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+def base_layout(*, projector: bool = False, height: int | None = None) -> go.Layout:
+    """The shared layout: readable type, light grid, no clutter; larger everything in projector mode."""
+    size = 22 if projector else 14
+    return go.Layout(
+        font={"family": FONT_FAMILY, "size": size, "color": "#1B1F24"},
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=height,
+        xaxis={"showgrid": False, "linecolor": "#8A939E", "ticks": "outside"},
+        yaxis={"gridcolor": "#E3E7EC", "zerolinecolor": "#8A939E"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"size": size}},
+    )

@@ -1,0 +1,21 @@
+"""Settings read from the environment, with the embedded defaults."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+DEFAULT_SQLITE_PATH = DATA_DIR / "rbm.sqlite"
+DATABASE_URL_ENV = "RBM_DATABASE_URL"
+#: The seed of the synthetic demo data: the same seed gives the same data.
+DEMO_SEED = 20241
+#: First and last year of the synthetic records.
+DEMO_FIRST_YEAR = 2015
+DEMO_LAST_YEAR = 2025
+
+
+def database_url() -> str:
+    """The store's SQLAlchemy URL: ``RBM_DATABASE_URL`` or the SQLite file under ``data/``."""
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_SQLITE_PATH}"

@@ -1,0 +1,103 @@
+"""The one definition of every dimension the dashboard slices by.
+
+Sectors, regions, grades, genders, contract types and statuses are defined here once; the store,
+the demo generator, the importers, the charts and the pages all read them from this module.
+Colours live beside them in :mod:`kpi.charts.theme`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A Sector of the Union (or the General Secretariat) with its Bureau."""
+
+    code: str
+    name: str
+    bureau_code: str
+    bureau: str
+
+
+SECTORS: tuple[Sector, ...] = (
+    Sector("GS", "General Secretariat", "GS", "General Secretariat"),
+    Sector("ITU-R", "Radiocommunication Sector", "BR", "Radiocommunication Bureau"),
+    Sector("ITU-T", "Telecommunication Standardization Sector", "TSB", "Telecommunication Standardization Bureau"),
+    Sector("ITU-D", "Telecommunication Development Sector", "BDT", "Telecommunication Development Bureau"),
+)
+SECTOR_CODES: tuple[str, ...] = tuple(s.code for s in SECTORS)
+#: Owner code for framework nodes and indicators that belong to the whole Union.
+ITU_WIDE = "ITU"
+
+#: ITU-D statistical regions (ITU Facts and Figures), code -> name.
+ITU_D_REGIONS: dict[str, str] = {
+    "AFR": "Africa",
+    "AMS": "Americas",
+    "ARB": "Arab States",
+    "ASP": "Asia-Pacific",
+    "CIS": "CIS",
+    "EUR": "Europe",
+}
+WORLD = "WLD"
+
+#: ITU administrative regions (Council elections), code -> name.
+ADMIN_REGIONS: dict[str, str] = {
+    "A": "The Americas",
+    "B": "Western Europe",
+    "C": "Eastern Europe and Northern Asia",
+    "D": "Africa",
+    "E": "Asia and Australasia",
+}
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A grade with its category; ``rank`` gives the natural order G1 < ... < elected."""
+
+    code: str
+    category: str
+    rank: int
+
+
+GRADE_CATEGORIES: dict[str, str] = {
+    "GS": "General Service",
+    "NO": "National Professional Officer",
+    "P": "Professional",
+    "D": "Director",
+    "ELECTED": "Elected official",
+}
+#: Categories counted as "Professional and higher" in gender and geography statistics.
+PROFESSIONAL_AND_HIGHER: frozenset[str] = frozenset({"P", "D", "ELECTED"})
+
+_GRADE_LIST = (
+    [(f"G{i}", "GS") for i in range(1, 8)]
+    + [(f"NO{c}", "NO") for c in "ABCDE"]
+    + [(f"P{i}", "P") for i in range(1, 6)]
+    + [("D1", "D"), ("D2", "D"), ("ELECTED", "ELECTED")]
+)
+GRADES: tuple[Grade, ...] = tuple(Grade(code, cat, rank) for rank, (code, cat) in enumerate(_GRADE_LIST))
+GRADE_CODES: tuple[str, ...] = tuple(g.code for g in GRADES)
+GRADE_CATEGORY: dict[str, str] = {g.code: g.category for g in GRADES}
+GRADE_LABELS: dict[str, str] = {g.code: ("Elected" if g.code == "ELECTED" else g.code) for g in GRADES}
+
+GENDERS: dict[str, str] = {"F": "Women", "M": "Men"}
+
+CONTRACT_TYPES: tuple[str, ...] = ("continuing", "fixed-term", "temporary")
+
+#: Where a duty station sits in the organisation.
+DUTY_STATION_KINDS: tuple[str, ...] = ("headquarters", "regional office", "area office", "liaison office")
+HEADQUARTERS = "Geneva"
+
+#: Framework node kinds, from the top of the results chain down.
+NODE_KINDS: tuple[str, ...] = ("goal", "target", "outcome", "output", "enabler")
+
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+AGGREGATIONS: tuple[str, ...] = ("sum", "mean", "ratio")
+UNITS: dict[str, str] = {"pct": "%", "number": "", "days": "days", "CHF": "CHF", "per100": "per 100"}
+
+#: Observation flags and approval states.
+FLAGS: tuple[str, ...] = ("estimate", "provisional", "break")
+APPROVAL_STATES: tuple[str, ...] = ("provisional", "validated")
+
+#: Observation disaggregation columns, in the order used to build the disaggregation key.
+DISAGGREGATIONS: tuple[str, ...] = ("sector", "region", "country", "grade", "gender", "duty_station")

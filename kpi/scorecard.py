@@ -1,0 +1,87 @@
+"""The scorecard: every indicator of a plan cycle with its status, rolled up by goal.
+
+Frames in, frames out (no Streamlit): the overview and scorecard pages and the Council
+slides all read these.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from kpi.status import STATUSES, assess_frame
+from kpi.store.frames import ResultsData
+
+#: Node kinds that head a branch of the scorecard.
+TOP_KINDS = ("goal", "enabler")
+
+
+def node_roots(nodes: pl.DataFrame) -> pl.DataFrame:
+    """Each node with the goal (or enabler) at the top of its branch: ``root_id``, ``root_code``, ``root_name``."""
+    parent = dict(zip(nodes["node_id"].to_list(), nodes["parent_id"].to_list(), strict=True))
+
+    def root(node_id: int) -> int:
+        seen = set()
+        while parent.get(node_id) is not None and node_id not in seen:
+            seen.add(node_id)
+            node_id = parent[node_id]
+        return node_id
+
+    roots = nodes.select("node_id").with_columns(
+        pl.col("node_id").map_elements(root, return_dtype=pl.Int64).alias("root_id"))
+    names = nodes.select(pl.col("node_id").alias("root_id"), pl.col("node_code").alias("root_code"),
+                         pl.col("node_name").alias("root_name"), pl.col("kind").alias("root_kind"),
+                         pl.col("sort_order").alias("root_order"))
+    return roots.join(names, on="root_id", how="left")
+
+
+def headline_observations(observations: pl.DataFrame, *, validated_only: bool = False) -> pl.DataFrame:
+    """The headline series (no disaggregation), optionally validated values only."""
+    frame = observations.filter(pl.col("disaggregation") == "")
+    if validated_only:
+        frame = frame.filter(pl.col("approval") == "validated")
+    return frame
+
+
+def with_baselines(indicators: pl.DataFrame, headline: pl.DataFrame) -> pl.DataFrame:
+    """Fill a missing baseline value from the headline observation of the baseline year."""
+    base = headline.select("indicator_id", pl.col("year").alias("baseline_year"),
+                           pl.col("value").alias("_observed_baseline"))
+    return (
+        indicators.join(base, on=["indicator_id", "baseline_year"], how="left")
+        .with_columns(pl.coalesce("baseline_value", "_observed_baseline").alias("baseline_value"))
+        .drop("_observed_baseline")
+    )
+
+
+def cycle_indicators(data: ResultsData, cycle: str) -> pl.DataFrame:
+    """The indicators of one plan cycle with their node and the goal/enabler their node sits under."""
+    nodes = data.nodes.filter(pl.col("cycle_code") == cycle)
+    roots = node_roots(nodes)
+    return (
+        data.indicators.join(nodes.select("node_id", "node_code", "node_name", "kind"), on="node_id", how="inner")
+        .join(roots, on="node_id", how="left")
+        .sort("root_order", "sort_order")
+    )
+
+
+def indicator_status(data: ResultsData, cycle: str, as_of_year: int, *, validated_only: bool = False) -> pl.DataFrame:
+    """Every indicator of ``cycle`` with its status as of ``as_of_year``, in scorecard order."""
+    indicators = cycle_indicators(data, cycle)
+    headline = headline_observations(data.observations, validated_only=validated_only)
+    indicators = with_baselines(indicators, headline)
+    assessed = assess_frame(
+        indicators.select("indicator_id", "direction", "baseline_year", "baseline_value", "lower_limit",
+                          "upper_limit", "unit"),
+        headline.select("indicator_id", "year", "value"),
+        data.targets.select("indicator_id", "year", "value"),
+        as_of_year=as_of_year,
+    )
+    return indicators.join(assessed, on="indicator_id", how="left", maintain_order="left")
+
+
+def status_counts(statuses: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Counts of indicators per status for each group in ``by``: one column per status, plus ``total``."""
+    counts = statuses.group_by(by, maintain_order=True).agg(
+        *[(pl.col("status") == s).sum().cast(pl.Int64).alias(s) for s in STATUSES],
+        pl.len().cast(pl.Int64).alias("total"),
+    )
+    return counts

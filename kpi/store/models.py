@@ -1,0 +1,403 @@
+"""SQLAlchemy 2.0 models of the whole domain (DESIGN.md, "Domain model").
+
+Reference dimensions use their natural codes as primary keys (a Sector is ``ITU-D``, a country
+``KEN``) so that imports, exports and URLs speak the same codes as people do. Records that
+are many (observations, staff-years) use integer keys.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table in the store."""
+
+
+def _code(length: int = 32) -> Mapped[str]:
+    return mapped_column(String(length), primary_key=True)
+
+
+# ---------------------------------------------------------------- organisation reference
+
+
+class Sector(Base):
+    __tablename__ = "sector"
+    code: Mapped[str] = _code(16)
+    name: Mapped[str] = mapped_column(String(120))
+    bureau_code: Mapped[str] = mapped_column(String(16))
+    bureau: Mapped[str] = mapped_column(String(120))
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+    code: Mapped[str] = _code()
+    name: Mapped[str] = mapped_column(String(200))
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+
+
+class ItuDRegion(Base):
+    __tablename__ = "itu_d_region"
+    code: Mapped[str] = _code(8)
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class AdminRegion(Base):
+    __tablename__ = "admin_region"
+    code: Mapped[str] = _code(1)
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class Country(Base):
+    __tablename__ = "country"
+    iso3: Mapped[str] = _code(3)
+    name: Mapped[str] = mapped_column(String(120))
+    itu_d_region: Mapped[str] = mapped_column(ForeignKey("itu_d_region.code"))
+    admin_region: Mapped[str] = mapped_column(ForeignKey("admin_region.code"))
+    un_sdg_region: Mapped[str] = mapped_column(String(80), default="")
+    is_member_state: Mapped[bool] = mapped_column(Boolean, default=True)
+    ldc: Mapped[bool] = mapped_column(Boolean, default=False)
+    income_group: Mapped[str] = mapped_column(String(40), default="")
+
+
+class DutyStation(Base):
+    __tablename__ = "duty_station"
+    code: Mapped[str] = _code(40)
+    name: Mapped[str] = mapped_column(String(80))
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("country.iso3"))
+    kind: Mapped[str] = mapped_column(String(20))
+    itu_d_region: Mapped[str | None] = mapped_column(ForeignKey("itu_d_region.code"), nullable=True)
+
+
+class Grade(Base):
+    __tablename__ = "grade"
+    code: Mapped[str] = _code(8)
+    category: Mapped[str] = mapped_column(String(8))
+    rank: Mapped[int] = mapped_column(Integer)
+
+
+# ---------------------------------------------------------------- strategic framework
+
+
+class PlanCycle(Base):
+    __tablename__ = "plan_cycle"
+    code: Mapped[str] = _code(16)  # "2024-2027"
+    name: Mapped[str] = mapped_column(String(120))
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    instrument: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class FrameworkNode(Base):
+    __tablename__ = "framework_node"
+    __table_args__ = (UniqueConstraint("cycle_code", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_code: Mapped[str] = mapped_column(ForeignKey("plan_cycle.code"))
+    code: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # kpi.dimensions.NODE_KINDS
+    name: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("framework_node.id"), nullable=True)
+    owner: Mapped[str] = mapped_column(String(16), default="ITU")  # a Sector code or "ITU"
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    is_illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+    parent: Mapped[FrameworkNode | None] = relationship(remote_side=[id])
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("framework_node.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(16), default="number")
+    direction: Mapped[str] = mapped_column(String(8), default="higher")
+    aggregation: Mapped[str] = mapped_column(String(8), default="sum")
+    lower_limit: Mapped[float | None] = mapped_column(Float, nullable=True)
+    upper_limit: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(20), default="annual")
+    owner: Mapped[str] = mapped_column(String(16), default="ITU")
+    baseline_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    baseline_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    computed_from: Mapped[str] = mapped_column(String(40), default="")  # "" = reported; else the records it is computed from
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=True)
+    attribution: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class IndicatorTarget(Base):
+    __tablename__ = "indicator_target"
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class Observation(Base):
+    """A value of an indicator for a year, headline or disaggregated.
+
+    ``disaggregation`` is the canonical key of the optional dimensions ("" for the headline
+    value, e.g. ``"region=AFR"`` or ``"gender=F|grade=P4"``) so that uniqueness holds on every
+    database, where NULLs in a unique constraint would not.
+    """
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "year", "disaggregation"),
+        Index("ix_observation_year", "year"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    disaggregation: Mapped[str] = mapped_column(String(200), default="")
+    sector: Mapped[str | None] = mapped_column(ForeignKey("sector.code"), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(8), nullable=True)  # ITU-D region code or "WLD"
+    country: Mapped[str | None] = mapped_column(ForeignKey("country.iso3"), nullable=True)
+    grade: Mapped[str | None] = mapped_column(ForeignKey("grade.code"), nullable=True)
+    gender: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    duty_station: Mapped[str | None] = mapped_column(ForeignKey("duty_station.code"), nullable=True)
+    flag: Mapped[str] = mapped_column(String(16), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    coverage_pct: Mapped[float | None] = mapped_column(Float, nullable=True)  # share of population reporting (aggregates)
+    approval: Mapped[str] = mapped_column(String(16), default="provisional")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class ValidatedPeriod(Base):
+    """A year whose observations a data steward validated (locked against imports until reopened)."""
+
+    __tablename__ = "validated_period"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"), nullable=True)  # None = all
+    validated_by: Mapped[str] = mapped_column(String(80))
+    validated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------- workforce
+
+
+class StaffSnapshot(Base):
+    """One anonymised staff member in one year (31 December snapshot)."""
+
+    __tablename__ = "staff_snapshot"
+    __table_args__ = (
+        UniqueConstraint("year", "staff_key"),
+        Index("ix_staff_snapshot_year", "year"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    staff_key: Mapped[str] = mapped_column(String(24))  # anonymised, stable across years
+    grade: Mapped[str] = mapped_column(ForeignKey("grade.code"))
+    gender: Mapped[str] = mapped_column(String(1))
+    nationality: Mapped[str] = mapped_column(ForeignKey("country.iso3"))
+    duty_station: Mapped[str] = mapped_column(ForeignKey("duty_station.code"))
+    sector: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    unit: Mapped[str] = mapped_column(ForeignKey("unit.code"))
+    contract_type: Mapped[str] = mapped_column(String(16))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class Recruitment(Base):
+    __tablename__ = "recruitment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vacancy_ref: Mapped[str] = mapped_column(String(32), unique=True)
+    grade: Mapped[str] = mapped_column(ForeignKey("grade.code"))
+    sector: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    duty_station: Mapped[str] = mapped_column(ForeignKey("duty_station.code"))
+    posted_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    selected_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class TrainingCompletion(Base):
+    """Mandatory-training status of one staff member for one year and course."""
+
+    __tablename__ = "training_completion"
+    __table_args__ = (UniqueConstraint("year", "staff_key", "course"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    staff_key: Mapped[str] = mapped_column(String(24))
+    course: Mapped[str] = mapped_column(String(60))
+    completed: Mapped[bool] = mapped_column(Boolean)
+
+
+# ---------------------------------------------------------------- oversight, money, risk
+
+
+class OversightRecommendation(Base):
+    __tablename__ = "oversight_recommendation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    source: Mapped[str] = mapped_column(String(60))  # External Auditor, Internal Audit, JIU, IMAC, Evaluation
+    title: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(16), default="medium")
+    owner: Mapped[str] = mapped_column(String(16), default="GS")
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    accepted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    implemented_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class Engagement(Base):
+    """An audit, investigation or evaluation, with its opinion where it has one."""
+
+    __tablename__ = "engagement"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))  # external audit, internal audit, investigation, evaluation
+    title: Mapped[str] = mapped_column(Text, default="")
+    year: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    opinion: Mapped[str] = mapped_column(String(16), default="")  # unqualified / qualified / adverse / ""
+
+
+class ProcurementSaving(Base):
+    __tablename__ = "procurement_saving"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    category: Mapped[str] = mapped_column(String(60))
+    sector: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    reference_cost_chf: Mapped[float] = mapped_column(Float)
+    awarded_cost_chf: Mapped[float] = mapped_column(Float)
+
+
+class BudgetLine(Base):
+    __tablename__ = "budget_line"
+    __table_args__ = (UniqueConstraint("node_id", "year", "sector"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("framework_node.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sector: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    planned_chf: Mapped[float] = mapped_column(Float)
+    actual_chf: Mapped[float | None] = mapped_column(Float, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class Risk(Base):
+    __tablename__ = "risk"
+    __table_args__ = (UniqueConstraint("code", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24))
+    year: Mapped[int] = mapped_column(Integer)  # assessment year
+    title: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str] = mapped_column(String(16))
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("framework_node.id"), nullable=True)
+    inherent_likelihood: Mapped[int] = mapped_column(Integer)  # 1-5
+    inherent_impact: Mapped[int] = mapped_column(Integer)  # 1-5
+    residual_likelihood: Mapped[int] = mapped_column(Integer)
+    residual_impact: Mapped[int] = mapped_column(Integer)
+    mitigation: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class Resolution(Base):
+    __tablename__ = "resolution"
+    code: Mapped[str] = _code(40)  # "PP Res. 151 (Rev. Bucharest, 2022)"
+    title: Mapped[str] = mapped_column(Text)
+    conference: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+
+
+class ResolutionAction(Base):
+    __tablename__ = "resolution_action"
+    __table_args__ = (UniqueConstraint("resolution_code", "ref", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resolution_code: Mapped[str] = mapped_column(ForeignKey("resolution.code"))
+    ref: Mapped[str] = mapped_column(String(24))
+    year: Mapped[int] = mapped_column(Integer)  # reporting year
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # not started / ongoing / implemented
+    progress_pct: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Commitment(Base):
+    """What senior management committed to (e.g. at a retreat), followed up the next time."""
+
+    __tablename__ = "commitment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    forum: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("sector", "category", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sector: Mapped[str] = mapped_column(String(16))  # Sector code or "ITU" for Member States
+    category: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+# ---------------------------------------------------------------- provenance
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    user: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ChangeLog(Base):
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_record", "table_name", "record_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_key: Mapped[str] = mapped_column(String(255))
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Meta(Base):
+    """Key-value facts about the store: data version, data as of, demo seed."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = _code(40)
+    value: Mapped[str] = mapped_column(Text)

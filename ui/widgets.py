@@ -1,0 +1,41 @@
+"""Small widgets every page uses: status badges, the synthetic-data notice, the data stamp."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.charts.theme import STATUS_STYLES
+from kpi.status import STATUSES
+
+SYNTHETIC_NOTICE = (
+    "Demo data: workforce, oversight, budget, risk and most indicator values are **synthetic** "
+    "(generated, not ITU's). The connectivity indicators are real: ITU via World Bank WDI, "
+    "compiled by Gapminder (CC BY 4.0)."
+)
+
+
+def status_badge(status: str, count: int | None = None) -> str:
+    """Markdown for a status: coloured badge with icon and word (never colour alone)."""
+    style = STATUS_STYLES[status]
+    text = f"{style.label}" if count is None else f"{count} {style.label.lower()}"
+    return f":{_badge_colour(status)}-badge[{style.material_icon} {text}]"
+
+
+def _badge_colour(status: str) -> str:
+    # Streamlit badges take a named colour; these keep the meaning of the palette.
+    return {"achieved": "green", "on_track": "blue", "at_risk": "orange", "off_track": "red",
+            "no_target": "gray", "no_data": "gray"}[status]
+
+
+def status_counts_markdown(counts: dict[str, int]) -> str:
+    """Badges for the non-zero status counts, in status order."""
+    return " ".join(status_badge(s, counts[s]) for s in STATUSES if counts.get(s))
+
+
+def synthetic_notice() -> None:
+    """Say on screen that the demo data is synthetic."""
+    st.info(SYNTHETIC_NOTICE, icon=":material/science:")
+
+
+def data_stamp(meta: dict[str, str]) -> str:
+    """The "data as of" line."""
+    return f"Data as of {meta.get('data_updated_at', 'unknown')} · data version {meta.get('data_version', '0')}"
