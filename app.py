@@ -11,6 +11,8 @@ st.set_page_config(page_title="ITU results dashboard", page_icon=":material/insi
 PAGES = {
     "Results": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
+        st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
     ],
 }
 

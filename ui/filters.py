@@ -1,13 +1,23 @@
-"""Global filters, kept in the URL so that a link reproduces the exact view."""
+"""Global filters, drawn once in app.py and kept in the URL so that a link reproduces the view.
+
+Every widget here is bound to a query parameter (``bind="query-params"``): the page, the
+filters and the page's own selections (indicator, goal...) all live in the link.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import streamlit as st
 
+from kpi import dimensions as dims
 from kpi.store.frames import ResultsData
 
 CURRENT_CYCLE = "2024-2027"
+#: The last year with a complete set of data in the demo store.
+LATEST_REPORTING_YEAR = 2025
+ALL = "All"
+#: Query parameters that belong to the global filters (carried by every internal link).
+GLOBAL_KEYS = ("cycle", "year", "years", "sector", "region", "projector", "provisional")
 
 
 @dataclass(frozen=True)
@@ -16,20 +26,60 @@ class Filters:
 
     cycle: str
     year: int
+    years: tuple[int, int]
+    sector: str | None
+    region: str | None
+    projector: bool
+    validated_only: bool
 
 
 def global_filters(data: ResultsData) -> Filters:
     """Draw the global filters in the sidebar and return their values."""
+    sidebar = st.sidebar
     cycles = data.cycles["cycle_code"].to_list()
     names = dict(zip(cycles, data.cycles["cycle_name"].to_list(), strict=True))
     default_cycle = cycles.index(CURRENT_CYCLE) if CURRENT_CYCLE in cycles else len(cycles) - 1
-    cycle = st.sidebar.selectbox("Plan cycle", cycles, index=default_cycle, format_func=lambda c: names[c],
-                                 key="cycle", bind="query-params")
-    years = sorted(set(data.observations["year"].to_list()) | set(data.targets["year"].to_list()))
+    cycle = sidebar.selectbox("Plan cycle", cycles, index=default_cycle, format_func=lambda c: names[c],
+                              key="cycle", bind="query-params")
     row = data.cycles.filter(data.cycles["cycle_code"] == cycle).row(0, named=True)
-    report_years = [y for y in years if y <= max(row["end_year"], 2025)]
-    default_year = min(max(row["end_year"], row["start_year"]), 2025)
-    year = st.sidebar.selectbox("Reporting year", report_years[::-1],
-                                index=report_years[::-1].index(default_year) if default_year in report_years else 0,
-                                key="year", bind="query-params")
-    return Filters(cycle=cycle, year=int(year))
+    report_years = list(range(LATEST_REPORTING_YEAR, 1999, -1))
+    default_year = min(row["end_year"], LATEST_REPORTING_YEAR)
+    year = sidebar.selectbox("Status as of", report_years, index=report_years.index(default_year),
+                             key="year", bind="query-params",
+                             help="Statuses compare the values up to this year with the targets.")
+    years = sidebar.slider("Years shown", 2000, 2030, (2015, 2027), key="years", bind="query-params")
+    sector = sidebar.selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", bind="query-params",
+                               format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
+    region = sidebar.selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", bind="query-params",
+                               format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c])
+    projector = sidebar.toggle("Projector mode", key="projector", bind="query-params",
+                               help="Large type, high contrast, no sidebar: for a Council session.")
+    provisional = sidebar.toggle("Include provisional data", value=True, key="provisional", bind="query-params",
+                                 help="Off: validated data only (the default in projector mode).")
+    return Filters(
+        cycle=cycle, year=int(year), years=(int(years[0]), int(years[1])),
+        sector=None if sector == ALL else sector, region=None if region == ALL else region,
+        projector=bool(projector), validated_only=not provisional or bool(projector),
+    )
+
+
+def _sector_name(code: str) -> str:
+    return next(s.name for s in dims.SECTORS if s.code == code)
+
+
+def current_filters() -> Filters:
+    """The filters app.py drew for this rerun."""
+    return st.session_state["filters"]
+
+
+def link_params(**extra: str | list[str] | None) -> dict[str, str | list[str]]:
+    """The global filters as query parameters (for an internal link), plus ``extra`` page parameters."""
+    params: dict[str, str | list[str]] = {}
+    for key in GLOBAL_KEYS:
+        if key in st.query_params:
+            values = st.query_params.get_all(key)
+            params[key] = values if len(values) > 1 else values[0]
+    for key, value in extra.items():
+        if value is not None:
+            params[key] = value
+    return params

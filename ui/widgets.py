@@ -39,3 +39,16 @@ def synthetic_notice() -> None:
 def data_stamp(meta: dict[str, str]) -> str:
     """The "data as of" line."""
     return f"Data as of {meta.get('data_updated_at', 'unknown')} · data version {meta.get('data_version', '0')}"
+
+
+def status_text(status: str | None) -> str:
+    """Icon and word of a status for tables and charts (``"✔ Achieved"``)."""
+    style = STATUS_STYLES[status or "no_data"]
+    return f"{style.icon} {style.label}"
+
+
+def attribution_line(sheet: dict) -> str:
+    """The source line under an indicator: the attribution for real data, a synthetic label otherwise."""
+    if sheet.get("is_synthetic"):
+        return f"Source: {sheet['source']} · **synthetic demo data**"
+    return f"Source: {sheet['source']} · {sheet['attribution']}"

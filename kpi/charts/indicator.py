@@ -1,0 +1,96 @@
+"""Charts of one indicator: actual values, baseline, targets, projection, flags; disaggregations; map."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from kpi.charts.theme import (
+    HEADLINE_COLOUR,
+    PROJECTION_COLOUR,
+    SERIES_COLOURS,
+    TARGET_COLOUR,
+    base_layout,
+)
+from kpi.dimensions import UNITS
+
+FLAG_SYMBOLS = {"": "circle", "estimate": "circle-open", "provisional": "diamond-open", "break": "x"}
+UN_MAP_DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
+                     "official endorsement or acceptance by the United Nations or ITU.")
+
+
+def _axis_title(sheet: dict) -> str:
+    suffix = UNITS.get(sheet["unit"], "")
+    return f"{sheet['name']}" if not suffix else f"{suffix}"
+
+
+def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame, projection: pl.DataFrame,
+                     baseline: tuple[int, float] | None, series: pl.DataFrame | None = None, *,
+                     projector: bool = False, height: int | None = None) -> go.Figure:
+    """Actual values over the years with baseline, yearly targets, projection and flagged points.
+
+    ``series`` (columns label, year, value) adds up to six disaggregated lines; the headline stays
+    the darkest, thickest line so it is always distinct.
+    """
+    fig = go.Figure(layout=base_layout(projector=projector, height=height or (560 if projector else 420)))
+    width = 5 if projector else 3
+    if series is not None and not series.is_empty():
+        for i, (label, part) in enumerate(series.partition_by("label", as_dict=True, maintain_order=True).items()):
+            fig.add_trace(go.Scatter(
+                x=part["year"].to_list(), y=part["value"].to_list(), name=str(label[0]), mode="lines+markers",
+                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": width - 1},
+                hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
+            ))
+    flags = headline["flag"].fill_null("").to_list()
+    notes = headline["note"].fill_null("").to_list()
+    hover = [f"{f or 'reported'}{(': ' + n) if n else ''}" for f, n in zip(flags, notes, strict=True)]
+    fig.add_trace(go.Scatter(
+        x=headline["year"].to_list(), y=headline["value"].to_list(), name="Actual", mode="lines+markers",
+        line={"color": HEADLINE_COLOUR, "width": width + 1},
+        marker={"size": 12 if projector else 8, "symbol": [FLAG_SYMBOLS.get(f, "circle") for f in flags],
+                "line": {"width": 2, "color": HEADLINE_COLOUR}},
+        customdata=hover, hovertemplate="Actual %{x}: %{y:,.1f} (%{customdata})<extra></extra>",
+    ))
+    if not targets.is_empty():
+        fig.add_trace(go.Scatter(
+            x=targets["year"].to_list(), y=targets["value"].to_list(), name="Target", mode="markers+lines",
+            line={"color": TARGET_COLOUR, "width": 2, "dash": "dot"},
+            marker={"symbol": "star", "size": 16 if projector else 12, "color": TARGET_COLOUR},
+            hovertemplate="Target %{x}: %{y:,.1f}<extra></extra>",
+        ))
+    if not projection.is_empty():
+        fig.add_trace(go.Scatter(
+            x=projection["year"].to_list(), y=projection["value"].to_list(), name="Projection (current trend)",
+            mode="lines", line={"color": PROJECTION_COLOUR, "width": width - 1, "dash": "dash"},
+            hovertemplate="Projected %{x}: %{y:,.1f}<extra></extra>",
+        ))
+    if baseline is not None:
+        fig.add_trace(go.Scatter(
+            x=[baseline[0]], y=[baseline[1]], name=f"Baseline ({baseline[0]})", mode="markers",
+            marker={"symbol": "square", "size": 14 if projector else 10, "color": "#FFFFFF",
+                    "line": {"width": 3, "color": HEADLINE_COLOUR}},
+            hovertemplate="Baseline %{x}: %{y:,.1f}<extra></extra>",
+        ))
+    fig.update_layout(yaxis_title=_axis_title(sheet), xaxis={"dtick": 1 if headline.height < 12 else 2},
+                      hovermode="closest")
+    return fig
+
+
+def country_map(frame: pl.DataFrame, sheet: dict, year: int, *, projector: bool = False) -> go.Figure:
+    """A world map of the latest value by country (``country`` ISO3, ``value``, ``year``)."""
+    fig = go.Figure(layout=base_layout(projector=projector, height=620 if projector else 460))
+    fig.add_trace(go.Choropleth(
+        locations=frame["country"].to_list(), z=frame["value"].to_list(), locationmode="ISO-3",
+        colorscale="Blues", marker_line_color="#FFFFFF", marker_line_width=0.4,
+        customdata=frame["year"].to_list(),
+        hovertemplate="%{location}: %{z:,.1f} (%{customdata})<extra></extra>",
+        colorbar={"title": {"text": UNITS.get(sheet["unit"], "") or ""}},
+    ))
+    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
+                    showcountries=True, countrycolor="#FFFFFF", bgcolor="#FFFFFF")
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    return fig
+
+
+def sparkline_values(headline: pl.DataFrame) -> list[float]:
+    """The values of a small trend line (nulls dropped)."""
+    return [v for v in headline["value"].to_list() if v is not None]

@@ -1,0 +1,98 @@
+"""Indicator explorer: one indicator's values, targets, projection, breakdowns, map and reference sheet."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figure
+from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, table_with_targets
+from kpi.formatting import format_value
+from kpi.scorecard import cycle_indicators
+from ui import data as ui_data
+from ui.downloads import download_buttons
+from ui.filters import current_filters
+from ui.widgets import attribution_line, status_badge
+
+NO_BREAKDOWN = "none"
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+results = ui_data.results()
+filters = current_filters()
+indicators = cycle_indicators(results, filters.cycle)
+if indicators.is_empty():
+    st.warning(f"The plan cycle {filters.cycle} has no indicators yet.")
+    st.stop()
+names = dict(zip(indicators["code"].to_list(), indicators["name"].to_list(), strict=True))
+code = st.selectbox("Indicator", list(names), format_func=lambda c: f"{c} · {names[c]}", key="indicator",
+                    bind="query-params", help="Type to search by code or name.")
+view = indicator_view(results, code, filters.year, validated_only=filters.validated_only)
+sheet, a = view.sheet, view.assessment
+unit = sheet["unit"]
+
+st.title(sheet["name"])
+st.markdown(f"{status_badge(a.status)} **Why this status:** {a.explanation}")
+cols = st.columns(4)
+cols[0].metric(f"Latest ({a.latest_year or '–'})", format_value(a.latest_value, unit))
+cols[1].metric(f"Target ({a.target_year or '–'})", format_value(a.target_value, unit))
+cols[2].metric(f"Baseline ({sheet['baseline_year'] or '–'})",
+               format_value(view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
+                            if sheet["baseline_value"] is None else sheet["baseline_value"], unit))
+cols[3].metric(f"Projected ({a.target_year or '–'})", format_value(a.projected_value, unit),
+               help="Continuing the trend observed since the baseline.")
+
+options = [NO_BREAKDOWN, *view.dimensions]
+by = st.segmented_control("Break down by", options, default=NO_BREAKDOWN, key="by", bind="query-params",
+                          format_func=lambda d: "Headline only" if d == NO_BREAKDOWN else DIMENSION_LABELS[d])
+series = None
+if by not in (None, NO_BREAKDOWN):
+    series = disaggregated_series(results, sheet["indicator_id"], by, year_range=filters.years,
+                                  validated_only=filters.validated_only)
+
+headline = view.headline.filter(pl.col("year").is_between(*filters.years))
+baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None else \
+    view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
+baseline = (sheet["baseline_year"], baseline_value) if baseline_value is not None else None
+
+tab_names = ["Chart", "Table"] + (["Map"] if "country" in view.dimensions else []) + ["Reference sheet"]
+tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
+with tabs["Chart"]:
+    if headline.is_empty() and (series is None or series.is_empty()):
+        st.info(f"No values reported for {code} between {filters.years[0]} and {filters.years[1]}.")
+    else:
+        fig = indicator_figure(sheet, headline, view.targets, view.projection, baseline, series,
+                               projector=filters.projector)
+        st.plotly_chart(fig, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
+            **PLOTLY_CONFIG["toImageButtonOptions"], "filename": code}}, key="indicator-chart")
+        st.caption("Open circles: estimates; open diamonds: provisional; ×: break in series. "
+                   "The camera icon of the chart downloads it as PNG.")
+with tabs["Table"]:
+    table = (series.select("label", "year", "value").rename({"label": DIMENSION_LABELS[by]})
+             if series is not None else table_with_targets(view, filters.years))
+    st.dataframe(table, hide_index=True)
+    download_buttons(table, f"{code}_{by or NO_BREAKDOWN}_{filters.years[0]}-{filters.years[1]}", sheet["name"],
+                     key="table")
+if "Map" in tabs:
+    with tabs["Map"]:
+        map_year = min(filters.year, filters.years[1])
+        values = country_values(results, sheet["indicator_id"], map_year)
+        st.plotly_chart(country_map(values, sheet, map_year, projector=filters.projector), config=PLOTLY_CONFIG,
+                        key="indicator-map")
+        st.caption(f"Latest value up to {map_year} by country. {UN_MAP_DISCLAIMER}")
+with tabs["Reference sheet"]:
+    st.markdown(
+        f"""
+| | |
+|---|---|
+| Code | {sheet['code']} |
+| Definition | {sheet['definition']} |
+| Unit | {unit} |
+| Direction | {'higher is better' if sheet['direction'] == 'higher' else 'lower is better'} |
+| Aggregation | {sheet['aggregation']} |
+| Source | {sheet['source']} |
+| Frequency | {sheet['frequency']} |
+| Owner | {sheet['owner']} |
+| Computed from | {sheet['computed_from'] or 'reported values'} |
+| Last updated | {sheet['updated_at']} |
+"""
+    )
+st.caption(attribution_line(sheet))

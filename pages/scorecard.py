@@ -1,0 +1,105 @@
+"""Scorecard: every goal with its outcomes, outputs and enablers, and their indicators' statuses."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi.formatting import format_value
+from kpi.scorecard import status_counts
+from ui import cache, data as ui_data
+from ui.filters import current_filters, link_params
+from ui.widgets import data_stamp, status_counts_markdown, status_text, synthetic_notice
+
+ALL_GOALS = "All"
+
+
+def focus_on(code: str) -> None:
+    """Drill into one goal (button callback: the bound widget takes the new value)."""
+    st.session_state["goal"] = code
+
+
+results = ui_data.results()
+filters = current_filters()
+statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
+if filters.sector:
+    statuses = statuses.filter(pl.col("owner") == filters.sector)
+
+cycle_name = results.cycles.filter(pl.col("cycle_code") == filters.cycle)["cycle_name"][0]
+st.title("Scorecard")
+st.caption(f"{cycle_name} · status as of {filters.year}"
+           + (f" · {filters.sector} only" if filters.sector else "") + f" · {data_stamp(results.meta)}")
+synthetic_notice()
+
+if statuses.is_empty():
+    st.warning("No indicators match these filters: choose another plan cycle or Sector in the sidebar.")
+    st.stop()
+
+roots = statuses.select("root_code", "root_name", "root_kind").unique(maintain_order=True)
+goal = st.segmented_control(
+    "Goal", [ALL_GOALS, *roots["root_code"].to_list()], default=ALL_GOALS, key="goal", bind="query-params",
+    format_func=lambda c: "All goals" if c == ALL_GOALS else c,
+)
+shown = statuses if goal in (None, ALL_GOALS) else statuses.filter(pl.col("root_code") == goal)
+overall = status_counts(shown, []).row(0, named=True) if not shown.is_empty() else {}
+st.markdown(f"**{overall.get('total', 0)} indicators** · " + status_counts_markdown(overall))
+
+TABLE_COLUMNS = {
+    "Status": st.column_config.TextColumn("Status", width="small"),
+    "Indicator": st.column_config.TextColumn("Indicator", width="large"),
+    "Latest": st.column_config.TextColumn("Latest"),
+    "Target": st.column_config.TextColumn("Target"),
+    "Trend": st.column_config.LineChartColumn("Trend", width="small"),
+    "Why this status": st.column_config.TextColumn("Why this status", width="large"),
+}
+
+
+def indicator_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of one node's indicator table, formatted for reading."""
+    return frame.select(
+        pl.struct("status").map_elements(lambda r: status_text(r["status"]), return_dtype=pl.String).alias("Status"),
+        (pl.col("code") + " · " + pl.col("name")).alias("Indicator"),
+        pl.struct("latest_value", "latest_year", "unit").map_elements(
+            lambda r: "–" if r["latest_value"] is None else f"{format_value(r['latest_value'], r['unit'])} ({r['latest_year']})",
+            return_dtype=pl.String).alias("Latest"),
+        pl.struct("target_value", "target_year", "unit").map_elements(
+            lambda r: "–" if r["target_value"] is None else f"{format_value(r['target_value'], r['unit'])} by {r['target_year']}",
+            return_dtype=pl.String).alias("Target"),
+        pl.col("trend").alias("Trend"),
+        pl.col("explanation").alias("Why this status"),
+    )
+
+
+trends = (
+    ui_data.results().observations.filter((pl.col("disaggregation") == "") & pl.col("year").is_between(*filters.years))
+    .sort("year").group_by("indicator_id").agg(pl.col("value").drop_nulls().alias("trend"))
+)
+shown = shown.join(trends, on="indicator_id", how="left")
+
+for root in roots.iter_rows(named=True):
+    if goal not in (None, ALL_GOALS) and root["root_code"] != goal:
+        continue
+    part = shown.filter(pl.col("root_code") == root["root_code"])
+    counts = status_counts(part, []).row(0, named=True)
+    kind = "Goal" if root["root_kind"] == "goal" else "Enabler"
+    with st.container(border=True):
+        head, action = st.columns([5, 1], vertical_alignment="center")
+        head.subheader(f"{kind} {root['root_code']}: {root['root_name']}")
+        if goal in (None, ALL_GOALS):
+            action.button("Open goal", key=f"open-{root['root_code']}", on_click=focus_on, args=(root["root_code"],),
+                          icon=":material/zoom_in:", help="Drill into this goal")
+        else:
+            action.button("All goals", key="back", on_click=focus_on, args=(ALL_GOALS,), icon=":material/arrow_back:")
+        head.markdown(f"**{counts['total']} indicators** · " + status_counts_markdown(counts))
+        for node in part.select("node_code", "node_name", "kind").unique(maintain_order=True).iter_rows(named=True):
+            rows = part.filter(pl.col("node_code") == node["node_code"])
+            if node["node_code"] != root["root_code"]:
+                st.markdown(f"**{node['kind'].capitalize()} {node['node_code']}: {node['node_name']}**")
+            event = st.dataframe(
+                indicator_table(rows), hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
+                selection_mode="single-row", key=f"table-{root['root_code']}-{node['node_code']}",
+            )
+            if event.selection.rows:
+                code = rows["code"][event.selection.rows[0]]
+                st.switch_page("pages/explorer.py", query_params=link_params(indicator=code))
+st.caption("Select a row to open the indicator. Statuses follow the method in the README: observed growth since "
+           "the baseline against the growth needed to reach the target in time.")

@@ -1,0 +1,65 @@
+"""Shared fixtures: real SQLite files, the real PostgreSQL server of `make test`, a demo store."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from kpi.bootstrap import initialise
+from kpi.store.engine import make_engine
+
+POSTGRES_ENV = "RBM_TEST_POSTGRES_URL"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _backends() -> list[str]:
+    # `make test` always sets the PostgreSQL URL (and fails if it cannot start the server);
+    # a bare `pytest` on a machine without PostgreSQL runs the SQLite half only.
+    return ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the test database so each test starts from an empty store."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=_backends())
+def store_url(request, tmp_path) -> str:
+    """The URL of an empty store: a new SQLite file, or the emptied PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    url = os.environ[POSTGRES_ENV]
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def empty_engine(store_url):
+    """An engine on an empty store (schema not yet created)."""
+    engine = make_engine(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_store_url(tmp_path_factory) -> str:
+    """A SQLite store with reference and demo data, built once per test session."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    initialise(engine, demo=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def demo_env(demo_store_url, monkeypatch) -> str:
+    """Point RBM_DATABASE_URL at the demo store (for the app and the command line)."""
+    monkeypatch.setenv("RBM_DATABASE_URL", demo_store_url)
+    return demo_store_url

@@ -1,0 +1,23 @@
+"""Cached domain computations, keyed by everything that changes the answer.
+
+The results frames are cached per data version (ui.data); the computations on top of them are
+cached per data version and filter values, so a rerun with unchanged filters costs a lookup.
+"""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi.scorecard import indicator_status
+from kpi.config import database_url
+from ui import data as ui_data
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _statuses(url: str, version: int, cycle: str, year: int, validated_only: bool) -> pl.DataFrame:
+    return indicator_status(ui_data.results(), cycle, year, validated_only=validated_only)
+
+
+def statuses(cycle: str, year: int, validated_only: bool) -> pl.DataFrame:
+    """Every indicator of ``cycle`` with its status as of ``year`` (cached)."""
+    return _statuses(database_url(), ui_data.current_version(), cycle, year, validated_only)
