@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import data as ui_data
 from ui.filters import global_filters
+from ui.projector import apply_projector_style
 
 st.set_page_config(page_title="ITU results dashboard", page_icon=":material/insights:", layout="wide")
 
@@ -13,10 +14,14 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
         st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
         st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
+        st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),
     ],
 }
 
 navigation = st.navigation(PAGES)
 results = ui_data.results()
-st.session_state["filters"] = global_filters(results)
+filters = global_filters(results)
+st.session_state["filters"] = filters
+if filters.projector:
+    apply_projector_style()
 navigation.run()

@@ -401,3 +401,16 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = _code(40)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Presentation(Base):
+    """A named sequence of slides for a Council session, prepared by the secretariat."""
+
+    __tablename__ = "presentation"
+    name: Mapped[str] = _code(60)
+    title: Mapped[str] = mapped_column(String(200))
+    cycle_code: Mapped[str] = mapped_column(ForeignKey("plan_cycle.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator_codes: Mapped[str] = mapped_column(Text)  # comma-separated, in slide order
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

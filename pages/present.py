@@ -1,0 +1,125 @@
+"""Council presentation: a stepped sequence of large, legible slides with a data stamp on each."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi.charts.indicator import indicator_figure
+from kpi.charts.status import status_bars
+from kpi.explorer import indicator_view
+from kpi.formatting import format_value
+from kpi.presentation import build_sequence, load_sequence, save_sequence, sequence_names
+from kpi.scorecard import status_counts
+from ui import cache, data as ui_data
+from ui.filters import current_filters
+from ui.projector import exit_projector
+from ui.widgets import attribution_line, data_stamp, status_badge, status_text
+
+DEFAULT_SEQUENCE = "default"
+AUTO_ADVANCE_SECONDS = 20
+
+results = ui_data.results()
+filters = current_filters()
+statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
+if statuses.is_empty():
+    st.warning(f"No indicators in the plan cycle {filters.cycle}: nothing to present.")
+    st.stop()
+
+saved = sequence_names(ui_data.engine())
+show = st.selectbox("Sequence", [DEFAULT_SEQUENCE, *saved], key="show", bind="query-params",
+                    format_func=lambda n: "Default: scorecard, goals, indicators needing attention"
+                    if n == DEFAULT_SEQUENCE else n,
+                    label_visibility="collapsed" if filters.projector else "visible")
+chosen = None if show == DEFAULT_SEQUENCE else (load_sequence(ui_data.engine(), show) or {}).get("indicator_codes")
+slides = build_sequence(statuses, chosen)
+
+
+def step(delta: int) -> None:
+    """Button callback: move to the previous or next slide."""
+    st.session_state["slide"] = max(1, min(len(slides), int(st.session_state.get("slide", 1)) + delta))
+
+
+def stamp() -> None:
+    """The "data as of" stamp and source on every slide."""
+    st.caption(f"{data_stamp(results.meta)} · {'validated data only' if filters.validated_only else 'includes provisional data'}"
+               f" · Sources: ITU via World Bank WDI, compiled by Gapminder (CC BY 4.0); other values synthetic demo data")
+
+
+number = st.session_state.get("slide", 1)
+slide = slides[min(max(int(number), 1), len(slides)) - 1]
+st.title(slide.title)
+
+if slide.kind == "scorecard":
+    counts = status_counts(statuses, ["root_code", "root_name"]).with_columns(
+        (pl.col("root_code") + " " + pl.col("root_name").str.slice(0, 48)).alias("label"))
+    overall = status_counts(statuses, []).row(0, named=True)
+    st.markdown(f"**{overall['total']} indicators**, status as of {filters.year}")
+    st.plotly_chart(status_bars(counts, projector=filters.projector), key="slide-bars",
+                    config={"displayModeBar": False})
+elif slide.kind == "goal":
+    part = statuses.filter(pl.col("root_code") == slide.ref)
+    counts = status_counts(part, []).row(0, named=True)
+    st.markdown(" ".join(status_badge(s, counts[s]) for s in ("achieved", "on_track", "at_risk", "off_track",
+                                                              "no_target", "no_data") if counts[s]))
+    table = part.select(
+        pl.col("status").map_elements(status_text, return_dtype=pl.String).alias("Status"),
+        (pl.col("code") + " " + pl.col("name")).alias("Indicator"),
+        pl.struct("latest_value", "latest_year", "unit").map_elements(
+            lambda r: "–" if r["latest_value"] is None else f"{format_value(r['latest_value'], r['unit'])} ({r['latest_year']})",
+            return_dtype=pl.String).alias("Latest"),
+        pl.struct("target_value", "target_year", "unit").map_elements(
+            lambda r: "–" if r["target_value"] is None else f"{format_value(r['target_value'], r['unit'])} by {r['target_year']}",
+            return_dtype=pl.String).alias("Target"),
+    )
+    st.table(table)
+else:
+    view = indicator_view(results, slide.ref, filters.year, validated_only=filters.validated_only)
+    a = view.assessment
+    st.markdown(f"{status_badge(a.status)} {a.explanation}")
+    baseline = (view.sheet["baseline_year"], view.sheet["baseline_value"]) if view.sheet["baseline_value"] is not None else None
+    st.plotly_chart(indicator_figure(view.sheet, view.headline.filter(pl.col("year").is_between(*filters.years)),
+                                     view.targets, view.projection, baseline, projector=filters.projector,
+                                     height=620 if filters.projector else 460),
+                    key="slide-chart", config={"displayModeBar": False})
+    st.caption(attribution_line(view.sheet))
+stamp()
+
+prev_col, pos_col, next_col, auto_col, exit_col = st.columns([1, 3, 1, 2, 2], vertical_alignment="center")
+prev_col.button("Previous", on_click=step, args=(-1,), disabled=number <= 1, icon=":material/arrow_back:", key="prev")
+pos_col.select_slider("Slide", options=list(range(1, len(slides) + 1)), key="slide", bind="query-params",
+                      format_func=lambda n: f"{n} / {len(slides)}", label_visibility="collapsed")
+next_col.button("Next", on_click=step, args=(1,), disabled=number >= len(slides), icon=":material/arrow_forward:",
+                key="next")
+auto = auto_col.toggle(f"Auto-advance ({AUTO_ADVANCE_SECONDS} s)", key="auto", bind="query-params")
+if filters.projector:
+    exit_col.button("Exit projector mode", on_click=exit_projector, icon=":material/close_fullscreen:")
+
+
+@st.fragment(run_every=AUTO_ADVANCE_SECONDS if auto else None)
+def auto_advance() -> None:
+    """Advance one slide per interval while auto-advance is on (wrapping to the first)."""
+    if not auto:
+        return
+    if st.session_state.get("_auto_started"):
+        st.session_state["slide"] = number % len(slides) + 1
+        st.session_state["_auto_started"] = False
+        st.rerun(scope="app")
+    st.session_state["_auto_started"] = True
+
+
+auto_advance()
+
+if not filters.projector:
+    with st.expander("Prepare a named sequence for a Council session"):
+        with st.form("save-sequence"):
+            name = st.text_input("Name (used in the link)", placeholder="council-2026")
+            title = st.text_input("Title", placeholder="Council 2026: results of the Strategic Plan")
+            codes = st.multiselect("Indicators, in slide order", statuses["code"].to_list(),
+                                   format_func=lambda c: f"{c} · {statuses.filter(pl.col('code') == c)['name'][0]}")
+            if st.form_submit_button("Save sequence", icon=":material/save:"):
+                try:
+                    save_sequence(ui_data.engine(), name, title=title or name, cycle=filters.cycle, year=filters.year,
+                                  indicator_codes=codes, user="secretariat")
+                    st.success(f"Saved. Link: ?show={name.strip()}&projector=true")
+                except ValueError as error:
+                    st.error(str(error))
