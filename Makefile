@@ -29,7 +29,7 @@ init: $(VENV)/.installed
 	$(BIN)/python -m kpi init
 
 run: init
-	$(BIN)/streamlit run app.py --server.port=$(PORT)
+	$(BIN)/python -m ui.serve --server.port=$(PORT)
 
 test: $(VENV)/.installed-dev
 	bash scripts/system-deps.sh

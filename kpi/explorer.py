@@ -83,8 +83,9 @@ def disaggregated_series(data: ResultsData, indicator_id: int, dimension: str, *
     frame = obs.select(pl.col(dimension).alias("group"), "year", "value").drop_nulls("value")
     if frame.is_empty():
         return frame.with_columns(pl.lit("").alias("label")).select("group", "label", "year", "value")
-    latest = frame.filter(pl.col("year") == frame["year"].max()).sort("value", descending=True)
-    keep = latest["group"].head(max_series).to_list()
+    # Rank groups by their own latest value: a sparse last year must not hide the other groups.
+    latest = frame.sort("year").group_by("group", maintain_order=True).agg(pl.col("value").last())
+    keep = latest.sort("value", descending=True)["group"].head(max_series).to_list()
     frame = frame.filter(pl.col("group").is_in(keep))
     labels = group_labels(dimension)
     return frame.with_columns(

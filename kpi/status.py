@@ -273,6 +273,8 @@ def _fmt_value(x: float, unit: str) -> str:
         return f"CHF {n}"
     if key in ("", "count", "number", "n"):
         return n
+    if key == "per100":
+        return f"{n} per 100"
     return f"{n} {u}"
 
 

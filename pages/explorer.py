@@ -11,6 +11,7 @@ from kpi.scorecard import cycle_indicators
 from ui import data as ui_data
 from ui.downloads import download_buttons
 from ui.filters import current_filters
+from ui.urlstate import url_segmented, url_selectbox
 from ui.widgets import attribution_line, status_badge
 
 NO_BREAKDOWN = "none"
@@ -23,8 +24,8 @@ if indicators.is_empty():
     st.warning(f"The plan cycle {filters.cycle} has no indicators yet.")
     st.stop()
 names = dict(zip(indicators["code"].to_list(), indicators["name"].to_list(), strict=True))
-code = st.selectbox("Indicator", list(names), format_func=lambda c: f"{c} · {names[c]}", key="indicator",
-                    bind="query-params", help="Type to search by code or name.")
+code = url_selectbox("Indicator", list(names), key="indicator", format_func=lambda c: f"{c} · {names[c]}",
+                     help="Type to search by code or name.")
 view = indicator_view(results, code, filters.year, validated_only=filters.validated_only)
 sheet, a = view.sheet, view.assessment
 unit = sheet["unit"]
@@ -41,8 +42,8 @@ cols[3].metric(f"Projected ({a.target_year or '–'})", format_value(a.projected
                help="Continuing the trend observed since the baseline.")
 
 options = [NO_BREAKDOWN, *view.dimensions]
-by = st.segmented_control("Break down by", options, default=NO_BREAKDOWN, key="by", bind="query-params",
-                          format_func=lambda d: "Headline only" if d == NO_BREAKDOWN else DIMENSION_LABELS[d])
+by = url_segmented("Break down by", options, key="by", default=NO_BREAKDOWN,
+                   format_func=lambda d: "Headline only" if d == NO_BREAKDOWN else DIMENSION_LABELS[d])
 series = None
 if by not in (None, NO_BREAKDOWN):
     series = disaggregated_series(results, sheet["indicator_id"], by, year_range=filters.years,

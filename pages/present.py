@@ -13,6 +13,7 @@ from kpi.scorecard import status_counts
 from ui import cache, data as ui_data
 from ui.filters import current_filters
 from ui.projector import exit_projector
+from ui.urlstate import url_selectbox
 from ui.widgets import attribution_line, data_stamp, status_badge, status_text
 
 DEFAULT_SEQUENCE = "default"
@@ -26,10 +27,12 @@ if statuses.is_empty():
     st.stop()
 
 saved = sequence_names(ui_data.engine())
-show = st.selectbox("Sequence", [DEFAULT_SEQUENCE, *saved], key="show", bind="query-params",
-                    format_func=lambda n: "Default: scorecard, goals, indicators needing attention"
-                    if n == DEFAULT_SEQUENCE else n,
-                    label_visibility="collapsed" if filters.projector else "visible")
+if filters.projector:  # on the projector the sequence comes from the link, with no selector on screen
+    show = st.query_params.get("show", DEFAULT_SEQUENCE)
+else:
+    show = url_selectbox("Sequence", [DEFAULT_SEQUENCE, *saved], key="show",
+                         format_func=lambda n: "Default: scorecard, goals, indicators needing attention"
+                         if n == DEFAULT_SEQUENCE else n)
 chosen = None if show == DEFAULT_SEQUENCE else (load_sequence(ui_data.engine(), show) or {}).get("indicator_codes")
 slides = build_sequence(statuses, chosen)
 
@@ -40,13 +43,34 @@ def step(delta: int) -> None:
 
 
 def stamp() -> None:
-    """The "data as of" stamp and source on every slide."""
-    st.caption(f"{data_stamp(results.meta)} · {'validated data only' if filters.validated_only else 'includes provisional data'}"
-               f" · Sources: ITU via World Bank WDI, compiled by Gapminder (CC BY 4.0); other values synthetic demo data")
+    """The "data as of" stamp and source on every slide (pinned to the corner on the projector)."""
+    text = (f"{data_stamp(results.meta)} · {'validated data only' if filters.validated_only else 'includes provisional data'}"
+            " · Sources: ITU via World Bank WDI, compiled by Gapminder (CC BY 4.0); other values synthetic demo data")
+    if filters.projector:
+        st.html(f'<div class="slide-stamp">{text}</div>')
+    else:
+        st.caption(text)
 
 
-number = st.session_state.get("slide", 1)
-slide = slides[min(max(int(number), 1), len(slides)) - 1]
+def _slide_from_url() -> int:
+    raw = st.query_params.get("slide", "1")
+    return int(raw) if raw.isdigit() else 1
+
+
+# The controls come first so that they stay on screen above a long slide.
+number = int(st.session_state.get("slide", _slide_from_url()))
+prev_col, pos_col, next_col, auto_col, exit_col = st.columns([1.2, 3, 1.2, 2, 1.6], vertical_alignment="center")
+prev_col.button("Back", on_click=step, args=(-1,), disabled=number <= 1, icon=":material/arrow_back:", key="prev")
+pos_col.select_slider(f"Slide (of {len(slides)})", options=list(range(1, len(slides) + 1)), key="slide",
+                      bind="query-params", label_visibility="collapsed")
+next_col.button("Next", on_click=step, args=(1,), disabled=number >= len(slides), icon=":material/arrow_forward:",
+                key="next")
+auto = auto_col.toggle("Auto-advance", key="auto", bind="query-params",
+                       help=f"Next slide every {AUTO_ADVANCE_SECONDS} seconds")
+if filters.projector:
+    exit_col.button("Exit", on_click=exit_projector, icon=":material/close_fullscreen:")
+number = int(st.session_state["slide"])
+slide = slides[min(max(number, 1), len(slides)) - 1]
 st.title(slide.title)
 
 if slide.kind == "scorecard":
@@ -83,16 +107,6 @@ else:
                     key="slide-chart", config={"displayModeBar": False})
     st.caption(attribution_line(view.sheet))
 stamp()
-
-prev_col, pos_col, next_col, auto_col, exit_col = st.columns([1, 3, 1, 2, 2], vertical_alignment="center")
-prev_col.button("Previous", on_click=step, args=(-1,), disabled=number <= 1, icon=":material/arrow_back:", key="prev")
-pos_col.select_slider("Slide", options=list(range(1, len(slides) + 1)), key="slide", bind="query-params",
-                      format_func=lambda n: f"{n} / {len(slides)}", label_visibility="collapsed")
-next_col.button("Next", on_click=step, args=(1,), disabled=number >= len(slides), icon=":material/arrow_forward:",
-                key="next")
-auto = auto_col.toggle(f"Auto-advance ({AUTO_ADVANCE_SECONDS} s)", key="auto", bind="query-params")
-if filters.projector:
-    exit_col.button("Exit projector mode", on_click=exit_projector, icon=":material/close_fullscreen:")
 
 
 @st.fragment(run_every=AUTO_ADVANCE_SECONDS if auto else None)

@@ -8,14 +8,15 @@ from kpi.formatting import format_value
 from kpi.scorecard import status_counts
 from ui import cache, data as ui_data
 from ui.filters import current_filters, link_params
+from ui.urlstate import set_url_value, url_segmented
 from ui.widgets import data_stamp, status_counts_markdown, status_text, synthetic_notice
 
 ALL_GOALS = "All"
 
 
 def focus_on(code: str) -> None:
-    """Drill into one goal (button callback: the bound widget takes the new value)."""
-    st.session_state["goal"] = code
+    """Drill into one goal (button callback: the goal selector and the URL take the new value)."""
+    set_url_value("goal", code)
 
 
 results = ui_data.results()
@@ -35,10 +36,8 @@ if statuses.is_empty():
     st.stop()
 
 roots = statuses.select("root_code", "root_name", "root_kind").unique(maintain_order=True)
-goal = st.segmented_control(
-    "Goal", [ALL_GOALS, *roots["root_code"].to_list()], default=ALL_GOALS, key="goal", bind="query-params",
-    format_func=lambda c: "All goals" if c == ALL_GOALS else c,
-)
+goal = url_segmented("Goal", [ALL_GOALS, *roots["root_code"].to_list()], key="goal", default=ALL_GOALS,
+                     format_func=lambda c: "All goals" if c == ALL_GOALS else c)
 shown = statuses if goal in (None, ALL_GOALS) else statuses.filter(pl.col("root_code") == goal)
 overall = status_counts(shown, []).row(0, named=True) if not shown.is_empty() else {}
 st.markdown(f"**{overall.get('total', 0)} indicators** · " + status_counts_markdown(overall))

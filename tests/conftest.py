@@ -63,3 +63,25 @@ def demo_env(demo_store_url, monkeypatch) -> str:
     """Point RBM_DATABASE_URL at the demo store (for the app and the command line)."""
     monkeypatch.setenv("RBM_DATABASE_URL", demo_store_url)
     return demo_store_url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _navigation_app_not_pages_folder():
+    """Treat app.py as the st.navigation app it is, in AppTest as in ui.serve.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, and with a ``pages/``
+    folder beside app.py it then reruns the current page file on its own (the old multipage
+    mode): app.py's sidebar filters would not run on the second run of a test. Setting the flag
+    after each PagesManager is made restores what a real server does once app.py has run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    yield
+    PagesManager.__init__ = original

@@ -1,6 +1,7 @@
 """Global filters, drawn once in app.py and kept in the URL so that a link reproduces the view.
 
-Every widget here is bound to a query parameter (``bind="query-params"``): the page, the
+Every widget here keeps its value in a query parameter (``bind="query-params"``, or ui.urlstate for
+widgets showing labels for codes): the page, the
 filters and the page's own selections (indicator, goal...) all live in the link.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ import streamlit as st
 
 from kpi import dimensions as dims
 from kpi.store.frames import ResultsData
+from ui.urlstate import url_selectbox
 
 CURRENT_CYCLE = "2024-2027"
 #: The last year with a complete set of data in the demo store.
@@ -39,8 +41,8 @@ def global_filters(data: ResultsData) -> Filters:
     cycles = data.cycles["cycle_code"].to_list()
     names = dict(zip(cycles, data.cycles["cycle_name"].to_list(), strict=True))
     default_cycle = cycles.index(CURRENT_CYCLE) if CURRENT_CYCLE in cycles else len(cycles) - 1
-    cycle = sidebar.selectbox("Plan cycle", cycles, index=default_cycle, format_func=lambda c: names[c],
-                              key="cycle", bind="query-params")
+    cycle = url_selectbox("Plan cycle", cycles, key="cycle", default=cycles[default_cycle],
+                          format_func=lambda c: names[c], container=sidebar)
     row = data.cycles.filter(data.cycles["cycle_code"] == cycle).row(0, named=True)
     report_years = list(range(LATEST_REPORTING_YEAR, 1999, -1))
     default_year = min(row["end_year"], LATEST_REPORTING_YEAR)
@@ -48,10 +50,10 @@ def global_filters(data: ResultsData) -> Filters:
                              key="year", bind="query-params",
                              help="Statuses compare the values up to this year with the targets.")
     years = sidebar.slider("Years shown", 2000, 2030, (2015, 2027), key="years", bind="query-params")
-    sector = sidebar.selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", bind="query-params",
-                               format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
-    region = sidebar.selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", bind="query-params",
-                               format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c])
+    sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
+                           format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
+    region = url_selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", container=sidebar,
+                           format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c])
     projector = sidebar.toggle("Projector mode", key="projector", bind="query-params",
                                help="Large type, high contrast, no sidebar: for a Council session.")
     provisional = sidebar.toggle("Include provisional data", value=True, key="provisional", bind="query-params",

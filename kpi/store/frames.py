@@ -82,3 +82,43 @@ def load_results(engine: Engine) -> ResultsData:
                                     OBSERVATION_SCHEMA),
             meta=dict(c.execute(text("SELECT key, value FROM meta")).all()),
         )
+
+
+def load_workforce(engine: Engine) -> dict[str, pl.DataFrame]:
+    """Load the workforce records and their reference tables in one read transaction.
+
+    Keys: ``staff`` (one row per staff member and year), ``training`` (per staff member and year,
+    the number of mandatory courses completed), ``courses`` (per year, the number of mandatory
+    courses), ``recruitment``, ``duty_stations``, ``countries``, ``units``, ``sectors``.
+    """
+    queries = {
+        "staff": ("SELECT year, staff_key, grade, gender, nationality, duty_station, sector, unit, contract_type "
+                  "FROM staff_snapshot",
+                  {"year": pl.Int64, "staff_key": pl.String, "grade": pl.String, "gender": pl.String,
+                   "nationality": pl.String, "duty_station": pl.String, "sector": pl.String, "unit": pl.String,
+                   "contract_type": pl.String}),
+        # (year, staff_key, course) is unique, so counting completed rows counts completed courses.
+        "training": ("SELECT year, staff_key, COUNT(*) FROM training_completion WHERE completed "
+                     "GROUP BY year, staff_key",
+                     {"year": pl.Int64, "staff_key": pl.String, "completed_courses": pl.Int64}),
+        "courses": ("SELECT year, COUNT(DISTINCT course) FROM training_completion GROUP BY year",
+                    {"year": pl.Int64, "courses": pl.Int64}),
+        # Dates as ISO text ("2024-05-31") on every database; the domain parses them.
+        "recruitment": ("SELECT vacancy_ref, grade, sector, duty_station, CAST(posted_on AS VARCHAR(10)), "
+                        "CAST(closed_on AS VARCHAR(10)), CAST(selected_on AS VARCHAR(10)) FROM recruitment",
+                        {"vacancy_ref": pl.String, "grade": pl.String, "sector": pl.String,
+                         "duty_station": pl.String, "posted_on": pl.String, "closed_on": pl.String,
+                         "selected_on": pl.String}),
+        "duty_stations": ("SELECT code, name, country_iso3, kind, itu_d_region FROM duty_station ORDER BY code",
+                          {"code": pl.String, "name": pl.String, "country_iso3": pl.String, "kind": pl.String,
+                           "itu_d_region": pl.String}),
+        "countries": ("SELECT iso3, name, itu_d_region, admin_region, is_member_state FROM country ORDER BY iso3",
+                      {"iso3": pl.String, "name": pl.String, "itu_d_region": pl.String, "admin_region": pl.String,
+                       "is_member_state": pl.Boolean}),
+        "units": ("SELECT code, name, sector_code FROM unit ORDER BY code",
+                  {"code": pl.String, "name": pl.String, "sector_code": pl.String}),
+        "sectors": ("SELECT code, name, bureau_code, bureau FROM sector ORDER BY code",
+                    {"code": pl.String, "name": pl.String, "bureau_code": pl.String, "bureau": pl.String}),
+    }
+    with engine.connect() as c:
+        return {name: read_frame(c, sql, schema) for name, (sql, schema) in queries.items()}

@@ -1,0 +1,64 @@
+"""Running the real app for browser tests: a Streamlit server and Debian's Chromium via Playwright."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOT_DIR = PROJECT_DIR / "artifacts" / "screenshots"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(database_url: str, port: int | None = None):
+    """Start ``streamlit run app.py`` on the given store; yield its base URL; stop it."""
+    port = port or free_port()
+    env = {**os.environ, "RBM_DATABASE_URL": database_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", f"--server.port={port}", "--server.headless=true",
+         "--browser.gatherUsageStats=false"],
+        cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("Streamlit did not start: " + proc.stdout.read1(10000).decode(errors="replace"))
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wait_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the app has finished its run and no element is still loading."""
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]').length === 0",
+        timeout=timeout_ms)

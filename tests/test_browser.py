@@ -1,0 +1,118 @@
+"""The running app in a real Chromium: pages, filters, shared links, projector sequence, screenshots."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from playwright.sync_api import sync_playwright
+
+from kpi.presentation import build_sequence
+from kpi.scorecard import indicator_status
+from kpi.store.engine import make_engine
+from kpi.store.frames import load_results
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(demo_store_url):
+    with streamlit_server(demo_store_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def results(demo_store_url):
+    engine = make_engine(demo_store_url)
+    data = load_results(engine)
+    engine.dispose()
+    return data
+
+
+@pytest.fixture(scope="module")
+def statuses(results):
+    return indicator_status(results, "2024-2027", 2025)
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=False)
+
+
+def h1(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_each_page_opens_with_its_title(server, page):
+    expected = {"overview": "Strategic Plan 2024-2027", "scorecard": "Scorecard",
+                "explorer": "Individuals using the Internet (%)", "present": "Scorecard"}
+    for path, title in expected.items():
+        page.goto(f"{server}/{path}")
+        wait_idle(page)
+        assert h1(page) == title
+        assert page.locator("[data-testid='stException']").count() == 0
+        shot(page, f"page-{path}")
+
+
+def test_shared_link_reproduces_the_view(server, page, statuses):
+    row = statuses.filter(pl.col("code") == "E1.RECRUIT").row(0, named=True)
+    page.goto(f"{server}/explorer?indicator=E1.RECRUIT&year=2025&by=sector")
+    wait_idle(page)
+    assert h1(page) == row["name"]
+    assert row["explanation"] in page.locator("[data-testid='stMarkdownContainer']").all_inner_texts().__str__()
+    shot(page, "explorer-shared-link")
+
+
+def test_changing_a_filter_updates_the_url_and_the_view(server, page):
+    page.goto(f"{server}/scorecard")
+    wait_idle(page)
+    page.get_by_role("button", name="Open goal").first.click()
+    wait_idle(page)
+    assert "goal=G1" in page.url
+    assert page.locator("h3").count() == 1
+    shot(page, "scorecard-goal")
+
+
+def test_projector_sequence_steps_through_slides(server, page, results):
+    # A Council view shows validated data only.
+    slides = build_sequence(indicator_status(results, "2024-2027", 2025, validated_only=True))
+    page.goto(f"{server}/present?projector=true")
+    wait_idle(page)
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    titles = [h1(page)]
+    shot(page, "projector-1")
+    for i in range(2, len(slides) + 1):
+        before = titles[-1]
+        page.get_by_role("button", name="Next").click()
+        # the click starts a rerun; wait for the new slide's title, then for the run to end
+        page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() !== t",
+                               arg=before, timeout=30_000)
+        wait_idle(page)
+        titles.append(h1(page))
+        shot(page, f"projector-{i}")
+    assert titles == [s.title for s in slides]
+
+
+def test_projector_at_720p(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(f"{server}/present?projector=true&slide=2")
+    wait_idle(page)
+    assert h1(page).startswith("Goal G1")
+    shot(page, "projector-720p-goal")
+    context.close()

@@ -1,0 +1,118 @@
+"""Every results page renders on demo data, and shows what kpi/ computes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi.formatting import format_value
+from kpi.presentation import build_sequence
+from kpi.scorecard import indicator_status, status_counts
+from kpi.store.engine import make_engine
+from kpi.store.frames import load_results
+from ui.widgets import status_counts_markdown, status_text
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+YEAR = 2025
+CYCLE = "2024-2027"
+
+
+@pytest.fixture
+def kpi_statuses(demo_env):
+    engine = make_engine(demo_env)
+    data = load_results(engine)
+    engine.dispose()
+    return data, indicator_status(data, CYCLE, YEAR, validated_only=False)
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page)
+        at.run()
+    assert [e.value for e in at.exception] == []
+    return at
+
+
+def test_overview_shows_each_goal_with_the_status_counts_kpi_computes(kpi_statuses):
+    _, statuses = kpi_statuses
+    at = open_page("pages/overview.py")
+    expected = status_counts(statuses, ["root_code", "root_name", "root_kind"])
+    assert [s.value for s in at.subheader] == [
+        f"{'Goal' if r['root_kind'] == 'goal' else 'Enabler'} {r['root_code']}: {r['root_name']}"
+        for r in expected.iter_rows(named=True)
+    ]
+    shown = [m.value for m in at.markdown if m.value.startswith("**") and "indicators**" in m.value]
+    assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in expected.iter_rows(named=True)]
+    assert any("synthetic" in i.value for i in at.info)
+
+
+def test_scorecard_tables_show_kpi_statuses(kpi_statuses):
+    _, statuses = kpi_statuses
+    at = open_page("pages/scorecard.py")
+    shown = pl.concat([pl.from_pandas(df.value) for df in at.dataframe]) if at.dataframe else pl.DataFrame()
+    assert shown["Indicator"].to_list() == (statuses["code"] + " · " + statuses["name"]).to_list()
+    assert shown["Status"].to_list() == [status_text(s) for s in statuses["status"].to_list()]
+    assert shown["Why this status"].to_list() == statuses["explanation"].to_list()
+
+
+def test_scorecard_drills_into_a_goal_and_back(kpi_statuses):
+    _, statuses = kpi_statuses
+    at = open_page("pages/scorecard.py")
+    at.button(key="open-E1").click().run()
+    assert [s.value for s in at.subheader] == [
+        "Enabler E1: An efficiently managed ITU with strong and transparent oversight and accountability to "
+        "deliver the Strategic Plan"]
+    rows = sum(len(df.value) for df in at.dataframe)
+    assert rows == statuses.filter(pl.col("root_code") == "E1").height == 8
+    at.button(key="back").click().run()
+    assert len(at.subheader) == statuses["root_code"].n_unique()
+
+
+@pytest.mark.parametrize("code", ["G1.INET", "E1.WOMEN_P", "R1.BACKLOG"])
+def test_explorer_shows_the_status_and_values_kpi_computes(kpi_statuses, code):
+    _, statuses = kpi_statuses
+    row = statuses.filter(pl.col("code") == code).row(0, named=True)
+    at = open_page("pages/explorer.py")
+    at.selectbox(key="url:indicator").set_value(code).run()
+    assert [e.value for e in at.exception] == []
+    assert at.title[0].value == row["name"]
+    assert any(m.value.endswith(f"**Why this status:** {row['explanation']}") for m in at.markdown)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"Latest ({row['latest_year']})"] == format_value(row["latest_value"], row["unit"])
+    assert metrics[f"Target ({row['target_year'] or '–'})"] == format_value(row["target_value"], row["unit"])
+
+
+def test_explorer_breakdown_by_region_lists_the_regions(kpi_statuses):
+    at = open_page("pages/explorer.py")
+    at.selectbox(key="url:indicator").set_value("G1.INET").run()
+    at.segmented_control(key="url:by").set_value("region").run()
+    assert [e.value for e in at.exception] == []
+    table = at.dataframe[0].value
+    assert sorted(set(table["ITU-D region"])) == ["Africa", "Americas", "Arab States", "Asia-Pacific", "CIS", "Europe"]
+
+
+def test_presentation_steps_through_the_sequence(kpi_statuses):
+    _, statuses = kpi_statuses
+    slides = build_sequence(statuses)
+    at = open_page("pages/present.py")
+    titles = [at.title[0].value]
+    for _ in range(len(slides) - 1):
+        at.button(key="next").click().run()
+        assert [e.value for e in at.exception] == []
+        titles.append(at.title[0].value)
+    assert titles == [s.title for s in slides]
+    assert at.button(key="next").disabled
+
+
+def test_projector_mode_switches_to_validated_data(demo_env):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.sidebar.toggle(key="projector").set_value(True).run()
+    assert [e.value for e in at.exception] == []
+    # Council views show validated data only; the hidden chrome itself is checked in the browser test.
+    assert at.session_state["filters"].projector is True
+    assert at.session_state["filters"].validated_only is True
