@@ -15,6 +15,8 @@ PAGES = {
         st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
         st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
         st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),
+        st.Page("pages/management.py", title="Budget, risks, oversight", icon=":material/account_balance:",
+                url_path="management"),
     ],
 }
 

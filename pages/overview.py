@@ -1,28 +1,47 @@
-"""Overview: the Strategic Plan's goals with the status counts of their indicators."""
+"""Overview: the Strategic Plan's goals with the status counts of their indicators, and what needs attention."""
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
-from kpi.scorecard import indicator_status, status_counts
-from ui import data as ui_data
-from ui.widgets import data_stamp, status_counts_markdown, synthetic_notice
+from kpi.charts.status import short_label, status_bars
+from kpi.presentation import ATTENTION_STATUSES
+from kpi.scorecard import status_counts
+from ui import cache, data as ui_data
+from ui.filters import current_filters, link_params
+from ui.widgets import data_stamp, status_counts_markdown, status_text, synthetic_notice
 
 results = ui_data.results()
-filters = st.session_state["filters"]
-cycle = results.cycles.filter(results.cycles["cycle_code"] == filters.cycle).row(0, named=True)
+filters = current_filters()
+cycle = results.cycles.filter(pl.col("cycle_code") == filters.cycle).row(0, named=True)
 
 st.title(cycle["cycle_name"])
 st.caption(f"{cycle['instrument']} · status as of {filters.year} · {data_stamp(results.meta)}")
 synthetic_notice()
 
-statuses = indicator_status(results, filters.cycle, filters.year)
+statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
 if statuses.is_empty():
     st.warning(f"No indicators are defined for the plan cycle {filters.cycle} yet.")
     st.stop()
 
 by_root = status_counts(statuses, ["root_code", "root_name", "root_kind"])
-nodes = results.nodes.filter(results.nodes["cycle_code"] == filters.cycle)
+nodes = results.nodes.filter(pl.col("cycle_code") == filters.cycle)
 statements = dict(zip(nodes["node_code"].to_list(), nodes["statement"].to_list(), strict=True))
+
+chart_col, attention_col = st.columns([3, 2], gap="large")
+with chart_col:
+    labelled = by_root.with_columns(pl.struct("root_code", "root_name").map_elements(
+        lambda r: short_label(r["root_code"], r["root_name"]), return_dtype=pl.String).alias("label"))
+    st.plotly_chart(status_bars(labelled, projector=filters.projector), key="overview-bars",
+                    config={"displayModeBar": False})
+with attention_col:
+    st.subheader("Needs attention")
+    attention = statuses.filter(pl.col("status").is_in(ATTENTION_STATUSES))
+    if attention.is_empty():
+        st.success("No indicator is off track or at risk.")
+    for row in attention.sort(pl.col("status") != "off_track", maintain_order=True).iter_rows(named=True):
+        st.page_link("pages/explorer.py", label=f"{status_text(row['status'])} · {row['code']} {row['name']}",
+                     query_params=link_params(indicator=row["code"]))
 
 for row in by_root.iter_rows(named=True):
     with st.container(border=True):

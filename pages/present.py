@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.charts.indicator import indicator_figure
-from kpi.charts.status import status_bars
+from kpi.charts.status import short_label, status_bars
 from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.presentation import build_sequence, load_sequence, save_sequence, sequence_names
@@ -74,8 +74,8 @@ slide = slides[min(max(number, 1), len(slides)) - 1]
 st.title(slide.title)
 
 if slide.kind == "scorecard":
-    counts = status_counts(statuses, ["root_code", "root_name"]).with_columns(
-        (pl.col("root_code") + " " + pl.col("root_name").str.slice(0, 48)).alias("label"))
+    counts = status_counts(statuses, ["root_code", "root_name"]).with_columns(pl.struct("root_code", "root_name").map_elements(
+        lambda r: short_label(r["root_code"], r["root_name"]), return_dtype=pl.String).alias("label"))
     overall = status_counts(statuses, []).row(0, named=True)
     st.markdown(f"**{overall['total']} indicators**, status as of {filters.year}")
     st.plotly_chart(status_bars(counts, projector=filters.projector), key="slide-bars",

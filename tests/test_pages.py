@@ -41,10 +41,14 @@ def test_overview_shows_each_goal_with_the_status_counts_kpi_computes(kpi_status
     _, statuses = kpi_statuses
     at = open_page("pages/overview.py")
     expected = status_counts(statuses, ["root_code", "root_name", "root_kind"])
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.subheader] == ["Needs attention"] + [
         f"{'Goal' if r['root_kind'] == 'goal' else 'Enabler'} {r['root_code']}: {r['root_name']}"
         for r in expected.iter_rows(named=True)
     ]
+    attention = statuses.filter(pl.col("status").is_in(["off_track", "at_risk"]))
+    links = [e.proto.label for e in at.get("page_link")]
+    assert sorted(links) == sorted(f"{status_text(r['status'])} · {r['code']} {r['name']}"
+                                   for r in attention.iter_rows(named=True))
     shown = [m.value for m in at.markdown if m.value.startswith("**") and "indicators**" in m.value]
     assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in expected.iter_rows(named=True)]
     assert any("synthetic" in i.value for i in at.info)
@@ -116,3 +120,24 @@ def test_projector_mode_switches_to_validated_data(demo_env):
     # Council views show validated data only; the hidden chrome itself is checked in the browser test.
     assert at.session_state["filters"].projector is True
     assert at.session_state["filters"].validated_only is True
+
+
+def test_management_page_shows_the_budget_kpi_computes(kpi_statuses):
+    from kpi.formatting import format_chf
+    from kpi.management import budget_by_output
+    from kpi.store.frames import load_management
+
+    data, statuses = kpi_statuses
+    engine = make_engine(data_url := __import__("os").environ["RBM_DATABASE_URL"])
+    management = load_management(engine)
+    engine.dispose()
+    nodes = data.nodes.filter(pl.col("cycle_code") == CYCLE)
+    table = budget_by_output(management.budget, statuses, nodes, YEAR)
+    at = open_page("pages/management.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert data_url.startswith("sqlite")
+    assert metrics == {
+        "Planned": format_chf(table["planned_chf"].sum()),
+        "Actual": format_chf(table["actual_chf"].sum()),
+        "Execution": f"{table['actual_chf'].sum() / table['planned_chf'].sum() * 100:.1f} %",
+    }

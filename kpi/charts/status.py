@@ -29,6 +29,14 @@ def status_bars(counts: pl.DataFrame, label: str = "label", *, projector: bool =
             insidetextanchor="middle", textfont={"color": "#FFFFFF"},
             hovertemplate=f"%{{y}}: %{{x}} {style.label.lower()}<extra></extra>",
         ))
-    fig.update_layout(barmode="stack", xaxis={"title": "Indicators", "dtick": 1 if counts.height else None},
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"}, xaxis={"title": "Indicators", "dtick": 1 if counts.height else None},
                       yaxis={"autorange": "reversed", "automargin": True})
     return fig
+
+
+def short_label(code: str, name: str, width: int = 36) -> str:
+    """``"G1 Universal connectivity"``; long names cut at a word with an ellipsis."""
+    if len(name) <= width:
+        return f"{code} {name}"
+    cut = name[:width].rsplit(" ", 1)[0]
+    return f"{code} {cut}…"

@@ -122,3 +122,47 @@ def load_workforce(engine: Engine) -> dict[str, pl.DataFrame]:
     }
     with engine.connect() as c:
         return {name: read_frame(c, sql, schema) for name, (sql, schema) in queries.items()}
+
+
+@dataclass(frozen=True)
+class ManagementData:
+    """Risks, budget lines, oversight recommendations, resolutions' actions and commitments."""
+
+    risks: pl.DataFrame
+    budget: pl.DataFrame
+    recommendations: pl.DataFrame
+    actions: pl.DataFrame
+    commitments: pl.DataFrame
+
+
+def load_management(engine: Engine) -> ManagementData:
+    """Load the management records in one read transaction (dates as ISO text on every database)."""
+    with engine.connect() as c:
+        return ManagementData(
+            risks=read_frame(c, "SELECT code, year, title, category, owner, node_id, inherent_likelihood, "
+                                "inherent_impact, residual_likelihood, residual_impact, mitigation FROM risk "
+                                "ORDER BY year, code",
+                             {"code": pl.String, "year": pl.Int64, "title": pl.String, "category": pl.String,
+                              "owner": pl.String, "node_id": pl.Int64, "inherent_likelihood": pl.Int64,
+                              "inherent_impact": pl.Int64, "residual_likelihood": pl.Int64,
+                              "residual_impact": pl.Int64, "mitigation": pl.String}),
+            budget=read_frame(c, "SELECT node_id, year, sector, planned_chf, actual_chf FROM budget_line "
+                                 "ORDER BY node_id, year, sector",
+                              {"node_id": pl.Int64, "year": pl.Int64, "sector": pl.String,
+                               "planned_chf": pl.Float64, "actual_chf": pl.Float64}),
+            recommendations=read_frame(
+                c, "SELECT ref, source, title, priority, owner, CAST(issued_on AS VARCHAR(10)), accepted, "
+                   "CAST(implemented_on AS VARCHAR(10)) FROM oversight_recommendation ORDER BY issued_on, ref",
+                {"ref": pl.String, "source": pl.String, "title": pl.String, "priority": pl.String, "owner": pl.String,
+                 "issued_on": pl.String, "accepted": pl.Boolean, "implemented_on": pl.String}),
+            actions=read_frame(c, "SELECT a.resolution_code, r.title, a.ref, a.year, a.description, a.owner, a.status, "
+                                  "a.progress_pct FROM resolution_action a JOIN resolution r "
+                                  "ON r.code = a.resolution_code ORDER BY a.resolution_code, a.year, a.ref",
+                               {"resolution_code": pl.String, "resolution_title": pl.String, "ref": pl.String,
+                                "year": pl.Int64, "description": pl.String, "owner": pl.String,
+                                "status": pl.String, "progress_pct": pl.Float64}),
+            commitments=read_frame(c, "SELECT year, forum, text, owner, CAST(due_on AS VARCHAR(10)), status "
+                                      "FROM commitment ORDER BY year, id",
+                                   {"year": pl.Int64, "forum": pl.String, "text": pl.String, "owner": pl.String,
+                                    "due_on": pl.String, "status": pl.String}),
+        )

@@ -1,0 +1,105 @@
+"""Management: budgets linked to results, risks, oversight, resolutions and retreat commitments."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from kpi.charts.management import budget_bars, oversight_bars, risk_heatmap
+from kpi.formatting import format_chf
+from kpi.management import (
+    HIGH_RISK_SCORE,
+    budget_by_output,
+    open_commitments,
+    outstanding_recommendations,
+    oversight_summary,
+    resolution_progress,
+    risk_matrix,
+    risk_register,
+)
+from kpi.store.frames import load_management
+from ui import cache, data as ui_data
+from ui.filters import current_filters
+from ui.widgets import data_stamp, synthetic_notice
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def management_frames(url: str, version: int):
+    """The management records of one data version, shared by all sessions."""
+    return load_management(ui_data.engine_for(url))
+
+
+filters = current_filters()
+results = ui_data.results()
+data = management_frames(ui_data.engine().url.render_as_string(hide_password=False), ui_data.current_version())
+year = filters.year
+
+st.title("Management: budget, risks and oversight")
+st.caption(f"{year} · {data_stamp(results.meta)}")
+synthetic_notice()
+
+budget_tab, risk_tab, oversight_tab, resolution_tab, commitment_tab = st.tabs(
+    ["Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments"])
+
+with budget_tab:
+    statuses = cache.statuses(filters.cycle, year, filters.validated_only)
+    nodes = results.nodes.filter(pl.col("cycle_code") == filters.cycle)
+    table = budget_by_output(data.budget, statuses, nodes, year)
+    if filters.sector:
+        table = table.filter(pl.col("owner") == filters.sector)
+    if table.is_empty():
+        st.info(f"No budget lines for {year} in the plan cycle {filters.cycle}: choose a year of the plan.")
+    else:
+        planned, actual = table["planned_chf"].sum(), table["actual_chf"].sum()
+        cols = st.columns(3)
+        cols[0].metric("Planned", format_chf(planned))
+        cols[1].metric("Actual", format_chf(actual) if table["actual_chf"].null_count() < table.height else "–")
+        cols[2].metric("Execution", f"{actual / planned * 100:.1f} %" if actual else "–")
+        st.plotly_chart(budget_bars(table, projector=filters.projector), key="budget-bars",
+                        config={"displaylogo": False})
+        st.dataframe(table, hide_index=True, column_config={
+            "planned_chf": st.column_config.NumberColumn("Planned (CHF)", format="localized"),
+            "actual_chf": st.column_config.NumberColumn("Actual (CHF)", format="localized"),
+            "execution_pct": st.column_config.NumberColumn("Execution %", format="%.1f"),
+        })
+        st.caption("Each output's budget beside the statuses of its indicators (results-based budgeting).")
+
+with risk_tab:
+    register = risk_register(data.risks, year)
+    if register.is_empty():
+        st.info(f"No risk assessment recorded for {year}.")
+    else:
+        left, right = st.columns([2, 3])
+        left.plotly_chart(risk_heatmap(risk_matrix(register), projector=filters.projector), key="risk-map",
+                          config={"displayModeBar": False})
+        right.markdown(f"**{register['high'].sum()} of {register.height} risks** stay high after mitigation "
+                       f"(residual score {HIGH_RISK_SCORE} or more).")
+        right.dataframe(register.select("code", "title", "category", "owner", "inherent_score", "residual_score",
+                                        "mitigation"), hide_index=True)
+
+with oversight_tab:
+    summary = oversight_summary(data.recommendations)
+    st.plotly_chart(oversight_bars(summary, projector=filters.projector), key="oversight-bars",
+                    config={"displaylogo": False})
+    overdue = outstanding_recommendations(data.recommendations, dt.date(year, 12, 31))
+    st.markdown(f"**{overdue.height} accepted recommendations** issued before {year - 1} are still open.")
+    st.dataframe(overdue, hide_index=True)
+
+with resolution_tab:
+    progress = resolution_progress(data.actions, year)
+    if progress.is_empty():
+        st.info(f"No actions on resolutions reported for {year}.")
+    else:
+        st.dataframe(progress, hide_index=True, column_config={
+            "mean_progress_pct": st.column_config.ProgressColumn("Mean progress", min_value=0, max_value=100,
+                                                                 format="%.0f %%")})
+        st.dataframe(data.actions.filter(pl.col("year") == year).drop("resolution_title"), hide_index=True,
+                     column_config={"progress_pct": st.column_config.ProgressColumn(
+                         "Progress", min_value=0, max_value=100, format="%.0f %%")})
+
+with commitment_tab:
+    st.markdown("**Still open** from earlier senior management retreats:")
+    st.dataframe(open_commitments(data.commitments), hide_index=True)
+    with st.expander("All commitments"):
+        st.dataframe(data.commitments, hide_index=True)
