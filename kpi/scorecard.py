@@ -85,3 +85,44 @@ def status_counts(statuses: pl.DataFrame, by: list[str]) -> pl.DataFrame:
         pl.len().cast(pl.Int64).alias("total"),
     )
     return counts
+
+
+def _latest_text(row: dict) -> str:
+    from kpi.formatting import format_value
+
+    if row["latest_value"] is None:
+        return "–"
+    return f"{format_value(row['latest_value'], row['unit'])} ({row['latest_year']})"
+
+
+def _target_text(row: dict) -> str:
+    from kpi.formatting import format_value
+
+    if row["target_value"] is None:
+        return "–"
+    return f"{format_value(row['target_value'], row['unit'])} by {row['target_year']}"
+
+
+def scorecard_rows(statuses: pl.DataFrame, observations: pl.DataFrame, years: tuple[int, int],
+                   status_label) -> pl.DataFrame:
+    """The scorecard's display rows: status word, indicator, latest, target, trend values, reason.
+
+    Keeps ``root_code``, ``node_code``, ``node_name``, ``kind`` and ``code`` for grouping and links.
+    ``status_label`` turns a status into its icon and word (the UI's one definition).
+    """
+    trends = (
+        observations.filter((pl.col("disaggregation") == "") & pl.col("year").is_between(*years))
+        .sort("year").group_by("indicator_id").agg(pl.col("value").drop_nulls().alias("Trend"))
+    )
+    rows = statuses.join(trends, on="indicator_id", how="left", maintain_order="left")
+    return rows.select(
+        "root_code", "node_code", "node_name", "kind", "code",
+        pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("Status"),
+        (pl.col("code") + " · " + pl.col("name")).alias("Indicator"),
+        pl.struct("latest_value", "latest_year", "unit").map_elements(_latest_text, return_dtype=pl.String)
+        .alias("Latest"),
+        pl.struct("target_value", "target_year", "unit").map_elements(_target_text, return_dtype=pl.String)
+        .alias("Target"),
+        "Trend",
+        pl.col("explanation").alias("Why this status"),
+    )

@@ -4,12 +4,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi.formatting import format_value
 from kpi.scorecard import status_counts
 from ui import cache, data as ui_data
 from ui.filters import current_filters, link_params
 from ui.urlstate import set_url_value, url_segmented
-from ui.widgets import data_stamp, status_counts_markdown, status_text, synthetic_notice
+from ui.widgets import data_stamp, status_counts_markdown, synthetic_notice
 
 ALL_GOALS = "All"
 
@@ -50,29 +49,8 @@ TABLE_COLUMNS = {
     "Trend": st.column_config.LineChartColumn("Trend", width="small"),
     "Why this status": st.column_config.TextColumn("Why this status", width="large"),
 }
-
-
-def indicator_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """The rows of one node's indicator table, formatted for reading."""
-    return frame.select(
-        pl.struct("status").map_elements(lambda r: status_text(r["status"]), return_dtype=pl.String).alias("Status"),
-        (pl.col("code") + " · " + pl.col("name")).alias("Indicator"),
-        pl.struct("latest_value", "latest_year", "unit").map_elements(
-            lambda r: "–" if r["latest_value"] is None else f"{format_value(r['latest_value'], r['unit'])} ({r['latest_year']})",
-            return_dtype=pl.String).alias("Latest"),
-        pl.struct("target_value", "target_year", "unit").map_elements(
-            lambda r: "–" if r["target_value"] is None else f"{format_value(r['target_value'], r['unit'])} by {r['target_year']}",
-            return_dtype=pl.String).alias("Target"),
-        pl.col("trend").alias("Trend"),
-        pl.col("explanation").alias("Why this status"),
-    )
-
-
-trends = (
-    ui_data.results().observations.filter((pl.col("disaggregation") == "") & pl.col("year").is_between(*filters.years))
-    .sort("year").group_by("indicator_id").agg(pl.col("value").drop_nulls().alias("trend"))
-)
-shown = shown.join(trends, on="indicator_id", how="left")
+DISPLAY = list(TABLE_COLUMNS)
+table_rows = cache.scorecard(filters.cycle, filters.year, filters.validated_only, filters.sector, filters.years)
 
 for root in roots.iter_rows(named=True):
     if goal not in (None, ALL_GOALS) and root["root_code"] != goal:
@@ -90,11 +68,12 @@ for root in roots.iter_rows(named=True):
             action.button("All goals", key="back", on_click=focus_on, args=(ALL_GOALS,), icon=":material/arrow_back:")
         head.markdown(f"**{counts['total']} indicators** · " + status_counts_markdown(counts))
         for node in part.select("node_code", "node_name", "kind").unique(maintain_order=True).iter_rows(named=True):
-            rows = part.filter(pl.col("node_code") == node["node_code"])
+            rows = table_rows.filter((pl.col("root_code") == root["root_code"])
+                                     & (pl.col("node_code") == node["node_code"]))
             if node["node_code"] != root["root_code"]:
                 st.markdown(f"**{node['kind'].capitalize()} {node['node_code']}: {node['node_name']}**")
             event = st.dataframe(
-                indicator_table(rows), hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
+                rows.select(DISPLAY), hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
                 selection_mode="single-row", key=f"table-{root['root_code']}-{node['node_code']}",
             )
             if event.selection.rows:

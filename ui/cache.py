@@ -21,3 +21,20 @@ def _statuses(url: str, version: int, cycle: str, year: int, validated_only: boo
 def statuses(cycle: str, year: int, validated_only: bool) -> pl.DataFrame:
     """Every indicator of ``cycle`` with its status as of ``year`` (cached)."""
     return _statuses(database_url(), ui_data.current_version(), cycle, year, validated_only)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scorecard(url: str, version: int, cycle: str, year: int, validated_only: bool, sector: str | None,
+               years: tuple[int, int]) -> pl.DataFrame:
+    from kpi.scorecard import scorecard_rows
+    from ui.widgets import status_text
+
+    rows = _statuses(url, version, cycle, year, validated_only)
+    if sector:
+        rows = rows.filter(pl.col("owner") == sector)
+    return scorecard_rows(rows, ui_data.results().observations, years, status_text)
+
+
+def scorecard(cycle: str, year: int, validated_only: bool, sector: str | None, years: tuple[int, int]) -> pl.DataFrame:
+    """The scorecard's display rows for these filters (cached)."""
+    return _scorecard(database_url(), ui_data.current_version(), cycle, year, validated_only, sector, years)
