@@ -18,6 +18,18 @@ PAGES = {
         st.Page("pages/management.py", title="Budget, risks, oversight", icon=":material/account_balance:",
                 url_path="management"),
     ],
+    "Workforce": [
+        st.Page("pages/workforce_composition.py", title="Composition", icon=":material/groups:",
+                url_path="workforce"),
+        st.Page("pages/workforce_gender.py", title="Gender balance", icon=":material/balance:",
+                url_path="workforce-gender"),
+        st.Page("pages/workforce_geography.py", title="Geographical distribution", icon=":material/public:",
+                url_path="workforce-geography"),
+        st.Page("pages/workforce_field.py", title="Field presence", icon=":material/location_on:",
+                url_path="workforce-field"),
+        st.Page("pages/workforce_hr.py", title="Recruitment and training", icon=":material/person_add:",
+                url_path="workforce-hr"),
+    ],
 }
 
 navigation = st.navigation(PAGES)

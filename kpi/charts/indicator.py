@@ -40,7 +40,10 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
                 line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": width - 1},
                 hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
             ))
-    flags = headline["flag"].fill_null("").to_list()
+    # A value not yet validated by a data steward is marked provisional even without a flag.
+    approvals = headline["approval"].fill_null("").to_list() if "approval" in headline.columns else [""] * headline.height
+    flags = [f or ("provisional" if a == "provisional" else "")
+             for f, a in zip(headline["flag"].fill_null("").to_list(), approvals, strict=True)]
     notes = headline["note"].fill_null("").to_list()
     hover = [f"{f or 'reported'}{(': ' + n) if n else ''}" for f, n in zip(flags, notes, strict=True)]
     fig.add_trace(go.Scatter(

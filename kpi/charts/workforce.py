@@ -1,0 +1,434 @@
+"""Workforce charts: pure functions from protected frames (kpi.workforce) to Plotly figures.
+
+Built with ``plotly.graph_objects`` (``plotly.express`` is many times slower to build). Every
+figure takes frames that went through :mod:`kpi.disclosure`: it plots the protected counts and
+their ``display`` texts, never raw records. A hidden cell is drawn as hidden, never as zero:
+
+* bars: a cell hidden because it counts "fewer than 5" is a hatched grey stub spanning 0 to the
+  threshold (the range its value lies in) labelled "fewer than 5"; a cell hidden to protect
+  another one (its value may be anything) has no bar, only the words "hidden" at the axis;
+* lines: a hidden point is a gap in the line and a marker in the "hidden" strip under the chart;
+* heat maps and the world map: hidden cells in grey with their text.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from kpi.charts.indicator import UN_MAP_DISCLAIMER
+from kpi.charts.theme import (
+    GENDER_COLOURS,
+    HEADLINE_COLOUR,
+    SERIES_COLOURS,
+    STATUS_STYLES,
+    TARGET_COLOUR,
+    base_layout,
+)
+from kpi.disclosure import PRIMARY
+
+HIDDEN_FILL = "#E3E7EC"
+HIDDEN_LINE = "#5F6B7A"
+HIDDEN_PATTERN = {"shape": "/", "fgcolor": HIDDEN_LINE, "bgcolor": HIDDEN_FILL, "size": 6, "solidity": 0.25}
+HIDDEN_TEXT = "hidden"
+PARITY_FILL = "rgba(11, 110, 79, 0.12)"
+PARITY_LINE = STATUS_STYLES["achieved"].colour
+ZERO_FILL = "#F7F4EA"
+#: Share-of-women colour scale: light orange (men in majority) - white (parity) - light purple
+#: (women in majority); tints of the gender colours, so that dark text stays readable on every cell.
+SHARE_SCALE = [[0.0, "#F6B26B"], [0.5, "#F7F7F7"], [1.0, "#B39DDB"]]
+SHARE_RANGE = (20.0, 80.0)
+MAP_SCALE = "Blues"
+#: Light blues only, so that dark text stays readable on every cell of a value heat map.
+VALUE_SCALE = [[0.0, "#F4F8FC"], [1.0, "#74A9CF"]]
+
+
+def _layout(projector: bool, height: int, **extra) -> go.Layout:
+    layout = base_layout(projector=projector, height=height)
+    layout.update(**extra)
+    return layout
+
+
+def _hidden_label(display: str) -> str:
+    """The words drawn on a hidden bar: "fewer than 5" as such; any other reason, "hidden"."""
+    return display if display.startswith("fewer than") else HIDDEN_TEXT
+
+
+def _is_primary(reason: str, display: str) -> bool:
+    return reason == PRIMARY or display.startswith("fewer than")
+
+
+# ---------------------------------------------------------------- bars
+
+
+def _bar_traces(labels: list[str], values: list[int | None], displays: list[str], reasons: list[str],
+                threshold: int, *, name: str, colour: str | list[str], sign: int = 1, hover_name: str = "",
+                legend: bool = True, unit: str = "staff") -> list[go.BaseTraceType]:
+    """Visible bars, hatched stubs for "fewer than N", and "hidden" words for other hidden cells."""
+    shown = [(lab, v, d) for lab, v, d in zip(labels, values, displays) if v is not None]
+    colours = colour if isinstance(colour, list) else None
+    shown_colours = [c for c, v in zip(colours, values) if v is not None] if colours else colour
+    traces: list[go.BaseTraceType] = [go.Bar(
+        y=[s[0] for s in shown], x=[sign * s[1] for s in shown], orientation="h", name=name,
+        marker={"color": shown_colours}, text=[s[2] for s in shown], textposition="outside", cliponaxis=False,
+        customdata=[s[2] for s in shown], showlegend=legend,
+        hovertemplate=f"{hover_name}%{{y}}: %{{customdata}} {unit}<extra></extra>",
+    )]
+    stubs = [(lab, d) for lab, v, d, r in zip(labels, values, displays, reasons) if v is None and _is_primary(r, d)]
+    if stubs:
+        traces.append(go.Bar(
+            y=[s[0] for s in stubs], x=[sign * threshold] * len(stubs), orientation="h",
+            name=f"fewer than {threshold} (hidden)", legendgroup="hidden-primary", showlegend=False,
+            marker={"color": HIDDEN_FILL, "pattern": HIDDEN_PATTERN, "line": {"color": HIDDEN_LINE, "width": 1}},
+            text=[s[1] for s in stubs], textposition="outside", cliponaxis=False,
+            textfont={"color": HIDDEN_LINE},
+            hovertemplate=f"{hover_name}%{{y}}: %{{text}} (hidden to protect individuals)<extra></extra>",
+        ))
+    others = [(lab, d) for lab, v, d, r in zip(labels, values, displays, reasons) if v is None and not _is_primary(r, d)]
+    if others:
+        # A little off the axis, so that the words of the two sides of a pyramid do not touch.
+        offset = sign * max([v for v in values if v is not None] + [threshold]) * 0.02
+        traces.append(go.Scatter(
+            y=[s[0] for s in others], x=[offset] * len(others), mode="text",
+            text=[HIDDEN_TEXT] * len(others), textposition="middle right" if sign > 0 else "middle left",
+            textfont={"color": HIDDEN_LINE}, customdata=[s[1] for s in others], showlegend=False,
+            hovertemplate=f"{hover_name}%{{y}}: %{{customdata}}<extra></extra>",
+        ))
+    return traces
+
+
+def pyramid(frame: pl.DataFrame, threshold: int, *, projector: bool = False, height: int | None = None) -> go.Figure:
+    """Men (left) and women (right) by grade, the highest grade on top.
+
+    ``frame``: the cells of :func:`kpi.workforce.gender_by_grade` in grade order (``label``,
+    ``women``, ``men`` and their ``*_display`` and ``*_reason``).
+    """
+    labels = frame.get_column("label").to_list()
+    fig = go.Figure(layout=_layout(projector, height or max(320, 26 * len(labels) + 120),
+                                   barmode="overlay", bargap=0.15))
+    for gender, column, sign in (("M", "men", -1), ("F", "women", 1)):
+        for trace in _bar_traces(labels, frame.get_column(column).to_list(),
+                                 frame.get_column(f"{column}_display").to_list(),
+                                 frame.get_column(f"{column}_reason").to_list(), threshold,
+                                 name=column.capitalize(), colour=GENDER_COLOURS[gender], sign=sign,
+                                 hover_name=f"{column.capitalize()}, "):
+            fig.add_trace(trace)
+    _hidden_legend(fig, threshold)
+    visible = [v for c in ("men", "women") for v in frame.get_column(c).to_list() if v is not None]
+    top = max([*visible, threshold, 1])
+    step = _nice_step(top)
+    ticks = list(range(0, int(top * 1.25) + step, step))
+    fig.update_layout(
+        xaxis={"range": [-top * 1.3, top * 1.3], "tickvals": [-t for t in reversed(ticks[1:])] + ticks,
+               "ticktext": [f"{t:,}" for t in reversed(ticks[1:])] + [f"{t:,}" for t in ticks],
+               "title": {"text": "← Men · Women →"}, "zeroline": True, "zerolinecolor": HEADLINE_COLOUR},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "title": None,
+               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+        hovermode="closest",
+    )
+    return fig
+
+
+def _nice_step(top: float) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000):
+        if top / step <= 5:
+            return step
+    return 100000
+
+
+def _hidden_legend(fig: go.Figure, threshold: int) -> None:
+    """Legend entries explaining the two kinds of hidden cells."""
+    fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=f"fewer than {threshold}: hidden",
+                         marker={"color": HIDDEN_FILL, "pattern": HIDDEN_PATTERN,
+                                 "line": {"color": HIDDEN_LINE, "width": 1}}, hoverinfo="skip"))
+
+
+def count_bars(frame: pl.DataFrame, threshold: int, *, colours: Sequence[str] | str = SERIES_COLOURS[0],
+               projector: bool = False, height: int | None = None, x_title: str = "Staff",
+               unit: str = "staff") -> go.Figure:
+    """Horizontal bars of head counts (``label``, ``count``, ``display``, ``reason``), first row on top."""
+    labels = frame.get_column("label").to_list()
+    colour = list(colours) if not isinstance(colours, str) else colours
+    fig = go.Figure(layout=_layout(projector, height or max(220, 30 * len(labels) + 110), bargap=0.25))
+    for trace in _bar_traces(labels, frame.get_column("count").to_list(), frame.get_column("display").to_list(),
+                             frame.get_column("reason").to_list(), threshold, name=x_title, colour=colour,
+                             legend=False, unit=unit):
+        fig.add_trace(trace)
+    if any(v is None for v in frame.get_column("count").to_list()):
+        _hidden_legend(fig, threshold)
+    visible = [v for v in frame.get_column("count").to_list() if v is not None]
+    top = max([*visible, threshold, 1])
+    fig.update_layout(
+        xaxis={"range": [0, top * 1.22], "title": {"text": x_title}, "showgrid": True, "gridcolor": "#E3E7EC"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(labels)),
+               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+        showlegend=any(v is None for v in frame.get_column("count").to_list()),
+    )
+    return fig
+
+
+def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, height: int | None = None,
+               target: float | None = None, colour: str = GENDER_COLOURS["F"], x_title: str = "Women (%)",
+               band: tuple[float, float] | None = (47.0, 53.0)) -> go.Figure:
+    """Horizontal bars of a share (``label``, ``share``, ``share_display``) against the parity band
+    and a target; hidden shares are words at the axis."""
+    labels = frame.get_column("label").to_list()
+    shares = frame.get_column("share").to_list()
+    displays = frame.get_column("share_display").to_list()
+    fig = go.Figure(layout=_layout(projector, height or max(220, 30 * len(labels) + 120), bargap=0.25))
+    if band is not None:
+        fig.add_vrect(x0=band[0], x1=band[1], fillcolor=PARITY_FILL, line_width=0, layer="below")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Parity band ({band[0]:.0f}-{band[1]:.0f} %)",
+                                 marker={"symbol": "square", "size": 14, "color": PARITY_FILL,
+                                         "line": {"color": PARITY_LINE, "width": 1}}, hoverinfo="skip"))
+        fig.add_vline(x=50, line={"color": PARITY_LINE, "width": 1, "dash": "dot"})
+    hover = frame.get_column("parity").to_list() if "parity" in frame.columns else [""] * len(labels)
+    shown = [(lab, s, d, h) for lab, s, d, h in zip(labels, shares, displays, hover) if s is not None]
+    fig.add_trace(go.Bar(
+        y=[s[0] for s in shown], x=[s[1] for s in shown], orientation="h", name=x_title, marker={"color": colour},
+        text=[s[2] for s in shown], textposition="inside", insidetextanchor="end", cliponaxis=False,
+        textfont={"color": "#FFFFFF"}, customdata=[s[3] for s in shown],
+        hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>", showlegend=False,
+    ))
+    hidden = [(lab, d) for lab, s, d in zip(labels, shares, displays) if s is None]
+    if hidden:
+        fig.add_trace(go.Scatter(
+            y=[h[0] for h in hidden], x=[0] * len(hidden), mode="text",
+            text=[d if d == "no staff" else _hidden_label(d) for _, d in hidden], customdata=[d for _, d in hidden],
+            textposition="middle right", textfont={"color": HIDDEN_LINE}, showlegend=False,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        ))
+    if target is not None:
+        fig.add_vline(x=target, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"})
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"Target ({target:g} %)",
+                                 line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"}, hoverinfo="skip"))
+    fig.update_layout(
+        xaxis={"range": [0, 100], "title": {"text": x_title}, "ticksuffix": " %", "showgrid": True,
+               "gridcolor": "#E3E7EC"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(labels)),
+               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+    )
+    return fig
+
+
+# ---------------------------------------------------------------- lines over time
+
+
+def trend_lines(frame: pl.DataFrame, value: str = "count", display: str = "display", *,
+                colours: dict[str, str] | None = None, projector: bool = False, height: int | None = None,
+                y_title: str = "Staff", percent: bool = False, band: tuple[float, float] | None = None,
+                targets: pl.DataFrame | None = None, target_name: str = "Target") -> go.Figure:
+    """One line per ``label`` over ``year``; hidden points are gaps, marked in a strip underneath.
+
+    ``band`` shades a band (the parity band); ``targets`` (``year``, ``target``) adds target stars.
+    """
+    labels = list(dict.fromkeys(frame.get_column("label").to_list()))
+    hidden = frame.filter(pl.col(value).is_null())
+    strip = not hidden.is_empty()
+    fig = go.Figure(layout=_layout(projector, height or (460 if strip else 400)))
+    suffix = " %" if percent else ""
+    if band is not None:
+        fig.add_hrect(y0=band[0], y1=band[1], fillcolor=PARITY_FILL, line_width=0, layer="below")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Parity band ({band[0]:.0f}-{band[1]:.0f} %)",
+                                 marker={"symbol": "square", "size": 14, "color": PARITY_FILL,
+                                         "line": {"color": PARITY_LINE, "width": 1}}, hoverinfo="skip"))
+    width = 4 if projector else 3
+    for i, label in enumerate(labels):
+        part = frame.filter(pl.col("label") == label).sort("year")
+        colour = (colours or {}).get(label, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        fig.add_trace(go.Scatter(
+            x=part.get_column("year").to_list(), y=part.get_column(value).to_list(), name=label,
+            mode="lines+markers", line={"color": colour, "width": width}, marker={"size": 8 if not projector else 11},
+            connectgaps=False, customdata=part.get_column(display).to_list(),
+            hovertemplate=f"{label}, %{{x}}: %{{customdata}}<extra></extra>",
+        ))
+    if targets is not None and not targets.is_empty():
+        fig.add_trace(go.Scatter(
+            x=targets.get_column("year").to_list(), y=targets.get_column("target").to_list(), name=target_name,
+            mode="markers+lines", line={"color": TARGET_COLOUR, "width": 2, "dash": "dot"},
+            marker={"symbol": "star", "size": 14 if not projector else 18, "color": TARGET_COLOUR},
+            hovertemplate=f"{target_name} %{{x}}: %{{y:.0f}}{suffix}<extra></extra>",
+        ))
+    years = sorted(set(frame.get_column("year").to_list()))
+    fig.update_layout(
+        xaxis={"tickmode": "array", "tickvals": years, "title": None},
+        yaxis={"title": {"text": y_title}, "ticksuffix": suffix, "rangemode": "tozero",
+               **({"range": [0, 100]} if percent else {})},
+        hovermode="closest",
+    )
+    if strip:
+        _hidden_strip(fig, hidden, labels, colours, display)
+    return fig
+
+
+def _hidden_strip(fig: go.Figure, hidden: pl.DataFrame, labels: list[str], colours: dict[str, str] | None,
+                  display: str) -> None:
+    """A strip under the chart, one row per series with hidden points, a cross per hidden point
+    (never drawn at a value)."""
+    rows = [label for label in labels if label in set(hidden.get_column("label").to_list())]
+    strip = min(0.06 * len(rows) + 0.04, 0.3)
+    fig.update_layout(
+        yaxis={"domain": [strip + 0.1, 1.0]},
+        yaxis2={"domain": [0.0, strip], "anchor": "x", "type": "category", "categoryorder": "array",
+                "categoryarray": list(reversed(rows)), "showgrid": False, "zeroline": False, "fixedrange": True,
+                "tickfont": {"size": 11, "color": HIDDEN_LINE}, "automargin": True,
+                "title": {"text": "hidden", "font": {"size": 12, "color": HIDDEN_LINE}}},
+        xaxis={"anchor": "y2"},
+        height=(fig.layout.height or 400) + 24 * len(rows),
+    )
+    for i, label in enumerate(labels):
+        part = hidden.filter(pl.col("label") == label)
+        if part.is_empty():
+            continue
+        colour = (colours or {}).get(label, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        fig.add_trace(go.Scatter(
+            x=part.get_column("year").to_list(), y=[label] * part.height, yaxis="y2", mode="markers",
+            marker={"symbol": "x-thin-open", "size": 11, "color": colour, "line": {"color": colour, "width": 2}},
+            name=f"{label}: hidden", showlegend=False, customdata=part.get_column(display).to_list(),
+            hovertemplate=f"{label}, %{{x}}: %{{customdata}}<extra></extra>",
+        ))
+
+
+# ---------------------------------------------------------------- heat maps
+
+
+def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: bool = False,
+                  height: int | None = None) -> go.Figure:
+    """Share of women by ``label`` (rows, ``row_order`` top to bottom) and ``year`` (columns), with the
+    share written in each cell; hidden cells grey with "fewer than 5" or "hidden"."""
+    years = sorted(set(frame.get_column("year").to_list()))
+    rows = [r for r in row_order if r in set(frame.get_column("label").to_list())]
+    index = {(r["label"], r["year"]): r for r in frame.iter_rows(named=True)}
+    z, text = [], []
+    for label in rows:
+        z.append([index.get((label, y), {}).get("share") for y in years])
+        # Hidden cells get their words from the grey text layer below, not from the heat map.
+        text.append([_cell_text(index.get((label, y))) if index.get((label, y), {}).get("share") is not None else ""
+                     for y in years])
+    absent = [(str(y), label) for label in rows for y in years if (label, y) not in index]
+    fig = go.Figure(layout=_layout(projector, height or max(300, 28 * len(rows) + 120), plot_bgcolor=HIDDEN_FILL))
+    fig.add_trace(go.Heatmap(
+        x=[str(y) for y in years], y=rows, z=z, text=text, texttemplate="%{text}", zmin=SHARE_RANGE[0],
+        zmax=SHARE_RANGE[1], colorscale=SHARE_SCALE, xgap=2, ygap=2, hoverongaps=False,
+        colorbar={"title": {"text": "Women (%)"}, "ticksuffix": " %"},
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", textfont={"color": HEADLINE_COLOUR, "size": 12},
+    ))
+    hidden = [(str(y), label, _cell_text(index.get((label, y)))) for label in rows for y in years
+              if index.get((label, y)) is not None and index[(label, y)]["share"] is None]
+    if hidden:
+        fig.add_trace(go.Scatter(
+            x=[h[0] for h in hidden], y=[h[1] for h in hidden], mode="text", text=[h[2] for h in hidden],
+            textfont={"color": HIDDEN_LINE, "size": 11}, showlegend=False,
+            hovertemplate="%{y}, %{x}: %{text} (hidden to protect individuals)<extra></extra>",
+        ))
+    if absent:
+        fig.add_trace(go.Scatter(
+            x=[a[0] for a in absent], y=[a[1] for a in absent], mode="text", text=["no staff"] * len(absent),
+            textfont={"color": HIDDEN_LINE, "size": 11}, showlegend=False, hoverinfo="skip",
+        ))
+    fig.update_layout(
+        xaxis={"type": "category", "title": None, "side": "top"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(rows)),
+               "autorange": True, "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+        margin={"t": 60},
+    )
+    return fig
+
+
+def _cell_text(row: dict | None) -> str:
+    if row is None:
+        return "no staff"
+    if row["share"] is not None:
+        return f"{row['share']:.0f} %"
+    display = row["share_display"]
+    return "no staff" if display == "no staff" else _hidden_label(display)
+
+
+def value_heatmap(frame: pl.DataFrame, row: str, column: str, value: str, text: str, *, row_labels: dict[str, str],
+                  column_labels: dict[str, str], row_order: Sequence[str], column_order: Sequence[str],
+                  colour_title: str, projector: bool = False, height: int | None = None,
+                  missing: str = "none") -> go.Figure:
+    """A table of values (e.g. mean recruitment days by grade and Sector) as a heat map with each
+    cell's text; hidden cells grey with their text; cells absent from ``frame`` read ``missing``."""
+    rows = [r for r in row_order if r in set(frame.get_column(row).to_list())]
+    columns = [c for c in column_order if c in set(frame.get_column(column).to_list())]
+    index = {(r[row], r[column]): r for r in frame.iter_rows(named=True)}
+    z = [[(index.get((r, c)) or {}).get(value) for c in columns] for r in rows]
+    texts = [[_short(index[(r, c)][text]) if (r, c) in index else missing for c in columns] for r in rows]
+    visible = [v for line in z for v in line if v is not None]
+    ylabels = [row_labels.get(r, r) for r in rows]
+    xlabels = [column_labels.get(c, c) for c in columns]
+    fig = go.Figure(layout=_layout(projector, height or max(300, 30 * len(rows) + 120), plot_bgcolor=HIDDEN_FILL))
+    fig.add_trace(go.Heatmap(
+        x=xlabels, y=ylabels, z=z, text=[[t if v is not None else "" for t, v in zip(tr, zr)] for tr, zr in zip(texts, z)],
+        texttemplate="%{text}", colorscale=VALUE_SCALE, xgap=2, ygap=2,
+        hoverongaps=False, colorbar={"title": {"text": colour_title}}, textfont={"color": HEADLINE_COLOUR, "size": 12},
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", zmin=0, zmax=max([*visible, 1]),
+    ))
+    hidden = [(xlabels[j], ylabels[i], texts[i][j]) for i in range(len(rows)) for j in range(len(columns))
+              if z[i][j] is None and texts[i][j]]
+    if hidden:
+        fig.add_trace(go.Scatter(
+            x=[h[0] for h in hidden], y=[h[1] for h in hidden], mode="text", text=[h[2] for h in hidden],
+            textfont={"color": HIDDEN_LINE, "size": 11}, showlegend=False,
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        ))
+    fig.update_layout(
+        xaxis={"type": "category", "title": None, "side": "top"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(ylabels)),
+               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+        margin={"t": 60},
+    )
+    return fig
+
+
+def _short(text: str) -> str:
+    return text if not text or text[0].isdigit() or text.startswith(("fewer", "no ")) else HIDDEN_TEXT
+
+
+# ---------------------------------------------------------------- the world map
+
+
+def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector: bool = False,
+                    height: int | None = None) -> go.Figure:
+    """Staff by nationality on a world map (ISO-3), from :func:`kpi.workforce.nationality_by_country`.
+
+    Shown counts on a blue scale; Member States with no national on staff in a pale fill; hidden
+    countries in grey with "fewer than 10" (or "hidden") in the hover text. The UN map disclaimer
+    is written under the map.
+    """
+    fig = go.Figure(layout=_layout(projector, height or (620 if projector else 520)))
+    shown = frame.filter(pl.col("count").is_not_null() & (pl.col("count") > 0))
+    zero = frame.filter(pl.col("count") == 0)
+    hidden = frame.filter(pl.col("count").is_null())
+    common = {"locationmode": "ISO-3", "marker_line_color": "#FFFFFF", "marker_line_width": 0.4}
+    if not zero.is_empty():
+        fig.add_trace(go.Choropleth(
+            locations=zero.get_column("nationality").to_list(), z=[0] * zero.height,
+            colorscale=[[0, ZERO_FILL], [1, ZERO_FILL]], showscale=False, name="No national on staff",
+            text=zero.get_column("label").to_list(),
+            hovertemplate="%{text}: no national on staff<extra></extra>", **common,
+        ))
+    if not hidden.is_empty():
+        fig.add_trace(go.Choropleth(
+            locations=hidden.get_column("nationality").to_list(), z=[1] * hidden.height,
+            colorscale=[[0, "#A5ADB7"], [1, "#A5ADB7"]], showscale=False, name=f"fewer than {threshold}: hidden",
+            text=hidden.get_column("label").to_list(), customdata=hidden.get_column("display").to_list(),
+            hovertemplate="%{text}: %{customdata}<extra></extra>", **common,
+        ))
+    if not shown.is_empty():
+        fig.add_trace(go.Choropleth(
+            locations=shown.get_column("nationality").to_list(), z=shown.get_column("count").to_list(),
+            colorscale=MAP_SCALE, zmin=0, name="Staff", text=shown.get_column("label").to_list(),
+            customdata=shown.get_column("display").to_list(),
+            hovertemplate="%{text}: %{customdata} staff<extra></extra>",
+            colorbar={"title": {"text": f"Staff {year}"}, "len": 0.75}, **common,
+        ))
+    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth", showcountries=True,
+                    countrycolor="#FFFFFF", bgcolor="#FFFFFF", showland=True, landcolor="#FAFAFA",
+                    lataxis_range=[-58, 85])
+    fig.add_annotation(text=UN_MAP_DISCLAIMER, xref="paper", yref="paper", x=0, y=-0.02, showarrow=False,
+                       xanchor="left", yanchor="top", font={"size": 11, "color": "#4A5560"})
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 40})
+    return fig

@@ -1,0 +1,116 @@
+"""Workforce composition: staff by grade and gender, Sector and unit, duty station and contract type."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi import workforce as wf
+from kpi.charts import workforce as charts
+from kpi.charts.theme import SECTOR_COLOURS, SERIES_COLOURS
+from ui import workforce as uw
+from ui.widgets import synthetic_notice
+
+TREND_BY = {"sector": "Sector", "grade_category": "Grade category", "location": "Location",
+            "contract_type": "Contract type", "gender": "Gender"}
+
+st.title("Workforce composition")
+f = uw.page_filters()
+sel, year = f.selection, f.year
+st.caption(uw.selection_text(f))
+
+head = uw.table("headcount", year, selection=sel)
+figures = wf.headline_figures(head)
+uw.guard(head)
+if uw.hidden_view_warning(head, year):
+    st.stop()
+cols = st.columns(4)
+uw.metric(cols[0], "Staff in post", figures.get("total"))
+uw.metric(cols[1], "Headquarters (Geneva)", figures.get("headquarters"))
+uw.metric(cols[2], "Regional and area offices", figures.get("field"))
+uw.metric(cols[3], "Liaison offices", figures.get("liaison"))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Grade and gender")
+    grades = uw.table("gender_by_grade", year, selection=sel)
+    pyramid = wf.cells(grades, year=year)
+    uw.guard(grades)
+    uw.plot("wf-pyramid", lambda: charts.pyramid(pyramid, grades.threshold, projector=f.projector),
+            f"staff_grade_gender_{year}", f)
+    st.caption("Grades from G1 (bottom) to elected officials (top); men left, women right."
+               + (" The pyramid shows both genders: the gender filter does not apply to it." if sel.gender else ""))
+with right:
+    st.subheader("Contract type")
+    contracts = uw.table("composition", year, ["contract_type"], selection=sel)
+    uw.guard(contracts)
+    uw.plot("wf-contracts", lambda: charts.count_bars(wf.cells(contracts, year=year), contracts.threshold,
+                                                      colours=SECTOR_COLOURS["ITU"], projector=f.projector),
+            f"staff_contract_{year}", f)
+    st.subheader("Headquarters and field")
+    uw.plot("wf-locations", lambda: charts.count_bars(wf.cells(head, year=year), head.threshold,
+                                                      colours=SECTOR_COLOURS["ITU"], projector=f.projector),
+            f"staff_location_{year}", f)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Sector")
+    sectors = uw.table("composition", year, ["sector"], selection=sel)
+    uw.guard(sectors)
+    rows = wf.cells(sectors, year=year)
+    uw.plot("wf-sectors", lambda: charts.count_bars(rows, sectors.threshold, projector=f.projector,
+                                                    colours=[SECTOR_COLOURS[s] for s in rows["sector"].to_list()]),
+            f"staff_sector_{year}", f)
+with right:
+    st.subheader("Department or unit")
+    units = uw.table("composition", year, ["sector", "unit"], selection=sel,
+                     names=dict(zip(uw.data().units["code"].to_list(), uw.data().units["name"].to_list())))
+    uw.guard(units)
+    units_rows = wf.cells(units, year=year)
+    uw.plot("wf-units", lambda: charts.count_bars(units_rows, units.threshold, projector=f.projector,
+                                                  colours=[SECTOR_COLOURS[s] for s in units_rows["sector"].to_list()]),
+            f"staff_unit_{year}", f)
+    st.caption("Bars in the colour of the unit's Sector.")
+
+st.subheader("Outside headquarters: each regional, area and liaison office")
+stations = uw.table("composition", year, ["location", "duty_station"], selection=sel,
+                    names=dict(zip(uw.data().duty_stations["code"].to_list(), uw.data().duty_stations["name"].to_list())))
+uw.guard(stations)
+offices = wf.cells(stations, year=year).filter(pl.col("location") != "headquarters")
+if offices.is_empty():
+    st.info("The duty-station filter selects headquarters only: no office outside Geneva in this selection.")
+else:
+    colours = [SECTOR_COLOURS["ITU"] if loc == "field" else SERIES_COLOURS[4] for loc in offices["location"].to_list()]
+    uw.plot("wf-stations", lambda: charts.count_bars(offices, stations.threshold, colours=colours,
+                                                     projector=f.projector), f"staff_duty_station_{year}", f)
+    st.caption("Dark blue: regional and area offices; light blue: liaison offices.")
+
+
+@st.fragment
+def trend() -> None:
+    """Staff over the years, by the dimension chosen here (reruns alone)."""
+    st.subheader("Over time")
+    by = uw.segmented("By", TREND_BY, key="wf_trend_by")
+    series = uw.table("over_time", list(f.years), by, selection=sel)
+    uw.guard(series)
+    frame = series.frame.with_columns(
+        pl.when(pl.col("total_over") == by).then(pl.lit("All staff")).otherwise(pl.col("label")).alias("label"))
+    colours = {wf.label_of("sector", s): c for s, c in SECTOR_COLOURS.items()} | {"All staff": "#1B1F24"}
+    uw.plot("wf-trend", lambda: charts.trend_lines(frame, colours=colours, projector=f.projector),
+            f"staff_by_{by}", f, by)
+
+
+trend()
+
+st.subheader("Grade and gender: table")
+table = pyramid.select("label", "women_display", "men_display", "total_display", "share_display").rename({
+    "label": "Grade", "women_display": "Women", "men_display": "Men", "total_display": "All",
+    "share_display": "Women (%)"})
+st.dataframe(table, hide_index=True)
+uw.download_csv(grades, grades.frame.select(
+    "year", *[c for c in grades.dims if c in grades.frame.columns], "label", "total_over", "women", "men", "total",
+    "share", "women_display", "men_display", "total_display", "share_display"),
+    f"staff_grade_gender_{year}", key="wf-download")
+uw.privacy_caption(grades)
+st.info(uw.PRIVACY_NOTE, icon=":material/shield_person:")
+synthetic_notice()
+uw.other_pages("pages/workforce_composition.py")

@@ -1,0 +1,102 @@
+"""Gender balance: the share of women overall, in the Professional and higher categories and at each
+grade, against parity and the organisation's targets, and the gap to parity in people."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi import workforce as wf
+from kpi.charts import workforce as charts
+from kpi.charts.theme import GENDER_COLOURS, HEADLINE_COLOUR, SERIES_COLOURS
+from kpi.formatting import format_value
+from ui import data as ui_data
+from ui import workforce as uw
+from ui.filters import link_params
+from ui.widgets import status_badge, synthetic_notice
+
+TARGET_CODE = "E1.WOMEN_P"
+GAP_BY = {"grade": "Grade", "sector": "Sector", "duty_station": "Duty station", "location": "Location"}
+LINE_COLOURS = {wf.ALL_STAFF: HEADLINE_COLOUR, wf.CATEGORY_GROUPS[wf.PROFESSIONAL_AND_HIGHER]: GENDER_COLOURS["F"],
+                wf.CATEGORY_GROUPS[wf.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2]}
+
+st.title("Gender balance")
+f = uw.page_filters(gender=False)
+sel, year = f.selection, f.year
+results = ui_data.results()
+st.caption(uw.selection_text(f) + " · parity band 47-53 % women")
+
+years = sorted({*f.years, year})
+shares = uw.table("women_share_over_time", years, selection=sel)
+uw.guard(shares)
+if uw.hidden_view_warning(shares, year):
+    st.stop()
+now = shares.frame.filter(pl.col("year") == year)
+by_label = {row["label"]: row for row in now.iter_rows(named=True)}
+professional = by_label.get(wf.CATEGORY_GROUPS[wf.PROFESSIONAL_AND_HIGHER], {})
+everyone = by_label.get(wf.ALL_STAFF, {})
+targets = wf.indicator_targets(results.indicators, results.targets, TARGET_CODE)
+target_now = targets.filter(pl.col("year") == year)["target"].to_list()
+
+cols = st.columns(4)
+uw.metric(cols[0], f"Women, all staff ({year})", everyone.get("share_display"))
+uw.metric(cols[1], f"Women, Professional and higher ({year})", professional.get("share_display"))
+cols[2].metric(f"Target {year}, Professional and higher", format_value(target_now[0], "pct") if target_now else "–",
+               help=f"The organisation's target {TARGET_CODE}, from the Strategic Plan's indicator targets.")
+uw.metric(cols[3], "To reach 50 %, Professional and higher", professional.get("parity_short"),
+          help="At the same head count: how many more women (or men) it would take to reach 50 %.")
+
+view = uw.indicator(TARGET_CODE, year)
+st.markdown(f"{status_badge(view.assessment.status)} **{TARGET_CODE}, whole organisation:** "
+            f"{view.assessment.explanation}")
+st.page_link("pages/explorer.py", label=f"Open {TARGET_CODE} in the indicator explorer",
+             icon=":material/query_stats:", query_params=link_params(indicator=TARGET_CODE))
+
+st.subheader("Share of women over time")
+uw.plot("wf-gender-trend", lambda: charts.trend_lines(
+    shares.frame, "share", "share_display", colours=LINE_COLOURS, projector=f.projector, y_title="Women (%)",
+    percent=True, band=wf.PARITY_BAND, targets=targets.filter(pl.col("year").is_between(years[0], years[-1])),
+    target_name="Target, Professional and higher"), "women_share_over_time", f)
+
+st.subheader("By grade over time")
+history = uw.table("gender_by_grade", years, selection=sel)
+uw.guard(history)
+order = [wf.label_of("grade", g) for g in reversed(wf.ORDER["grade"])]
+uw.plot("wf-gender-heatmap", lambda: charts.share_heatmap(wf.cells(history), order, projector=f.projector),
+        "women_by_grade_over_time", f)
+st.caption("Share of women in each grade, each year. Orange: more men; purple: more women; white: parity. "
+           "Grey cells are hidden to protect individuals.")
+
+
+@st.fragment
+def gap() -> None:
+    """The gap to parity, in people, by the dimension chosen here (reruns alone)."""
+    st.subheader(f"Gap to parity, {year}")
+    by = uw.segmented("By", GAP_BY, key="wf_gap_by")
+    names = dict(zip(uw.data().duty_stations["code"].to_list(), uw.data().duty_stations["name"].to_list()))
+    table = uw.table("parity_gap", year, by, selection=sel, names=names if by == "duty_station" else None)
+    frame = uw.guard(table)
+    chart, listing = st.columns([2, 3])
+    with chart:
+        uw.plot("wf-gap", lambda: charts.share_bars(frame, table.threshold, projector=f.projector,
+                                                    band=wf.PARITY_BAND), f"parity_gap_by_{by}_{year}", f, by)
+    shown = frame.select(
+        pl.col("label").alias(GAP_BY[by]), pl.col("women_display").alias("Women"), pl.col("men_display").alias("Men"),
+        pl.col("total_display").alias("All"), pl.col("share_display").alias("Women (%)"),
+        pl.when(pl.col("within_band")).then(pl.lit("yes")).when(pl.col("share").is_not_null()).then(pl.lit("no"))
+        .otherwise(pl.lit("")).alias("In the parity band"),
+        pl.col("parity_short").alias("To reach 50 %"),
+    )
+    listing.dataframe(shown, hide_index=True, height=min(36 * (shown.height + 1) + 2, 760))
+    uw.download_csv(table, frame.select(
+        "year", *[c for c in table.dims if c in frame.columns], "label", "total_over", "women", "men", "total",
+        "share", "women_needed", "men_needed", "women_display", "men_display", "total_display", "share_display",
+        "parity"), f"parity_gap_by_{by}_{year}", key="wf-gap-download")
+    st.caption("“To reach 50 %”: how many more women (or men) it would take at the same head count, e.g. if they "
+               "filled the next vacancies. Shares and gaps only where both women and men are shown.")
+    uw.privacy_caption(table)
+
+
+gap()
+st.info(uw.PRIVACY_NOTE, icon=":material/shield_person:")
+synthetic_notice()
+uw.other_pages("pages/workforce_gender.py")

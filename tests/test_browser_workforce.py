@@ -1,0 +1,155 @@
+"""The workforce pages in a real Chromium: titles, values, a filter change each, screenshots at 1920x1080."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from playwright.sync_api import sync_playwright
+
+from kpi import workforce as wf
+from kpi.store.engine import make_engine
+from kpi.store.frames import load_workforce
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+YEAR = 2025
+S = wf.Selection
+
+
+@pytest.fixture(scope="module")
+def server(demo_store_url):
+    with streamlit_server(demo_store_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(server)  # the app's first run registers the pages of st.navigation
+    wait_idle(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def staff(demo_store_url):
+    engine = make_engine(demo_store_url)
+    frames = load_workforce(engine)
+    engine.dispose()
+    return wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
+                            frames["countries"]), frames["countries"]
+
+
+def open_page(page, server: str, path: str) -> None:
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+    dialog = page.get_by_role("dialog")
+    if dialog.count():  # Streamlit's "Page not found" notice of a deep link opened before the first run
+        page.keyboard.press("Escape")
+    page.wait_for_timeout(500)  # let Plotly draw
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"workforce-{name}.png"), full_page=False)
+
+
+def h1(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def metric(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` and wait for the rerun."""
+    page.get_by_role("combobox", name=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+    page.wait_for_timeout(300)
+
+
+def test_composition_page_and_duty_station_filter(server, page, staff):
+    staff_frame, _ = staff
+    open_page(page, server, "workforce")
+    assert h1(page) == "Workforce composition"
+    assert metric(page, "Staff in post") == wf.headline_figures(wf.headcount(staff_frame, YEAR))["total"]
+    shot(page, "composition")
+    choose(page, "Duty station", "Cairo (regional office)")
+    assert "wf_station=Cairo" in page.url
+    expected = wf.headline_figures(wf.headcount(staff_frame, YEAR, S(duty_station="Cairo")))["total"]
+    assert metric(page, "Staff in post") == expected == "10"
+    shot(page, "composition-cairo")
+    choose(page, "Duty station", "Vilnius (liaison office)")
+    assert "This selection is hidden" in page.locator("[data-testid='stAlert']").first.inner_text()
+    shot(page, "composition-vilnius-hidden")
+
+
+def test_gender_page_and_gap_by_sector(server, page, staff):
+    staff_frame, _ = staff
+    open_page(page, server, "workforce-gender")
+    assert h1(page) == "Gender balance"
+    shares = {r["label"]: r for r in wf.women_share_over_time(staff_frame, [YEAR]).frame.iter_rows(named=True)}
+    assert metric(page, "Women, Professional and higher") == shares["Professional and higher"]["share_display"]
+    shot(page, "gender")
+    page.get_by_role("radio", name="Sector", exact=True).click()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert "wf_gap_by=sector" in page.url
+    gap = wf.parity_gap(staff_frame, YEAR, "sector").frame
+    chart = page.locator("[data-testid='stPlotlyChart']").last
+    chart.scroll_into_view_if_needed()
+    drawn = chart.text_content()
+    for row in gap.iter_rows(named=True):
+        assert row["label"] in drawn and row["share_display"] in drawn
+    shot(page, "gender-gap-by-sector")
+
+
+def test_geography_page_and_gender_filter(server, page, staff):
+    staff_frame, countries = staff
+    open_page(page, server, "workforce-geography")
+    assert h1(page) == "Geographical distribution"
+    coverage = wf.member_states_coverage(staff_frame, countries, [YEAR]).frame.row(0, named=True)
+    assert metric(page, "Member States with nationals on staff") == coverage["with_nationals_display"]
+    shot(page, "geography")
+    choose(page, "Gender", "Women")
+    assert "wf_gender=F" in page.url
+    women = wf.member_states_coverage(staff_frame, countries, [YEAR], S(gender="F")).frame.row(0, named=True)
+    assert metric(page, "Member States with nationals on staff") == women["with_nationals_display"]
+    page.locator("[data-testid='stPlotlyChart']").first.scroll_into_view_if_needed()
+    shot(page, "geography-women-map")
+
+
+def test_field_page_and_year_filter(server, page, staff):
+    staff_frame, _ = staff
+    open_page(page, server, "workforce-field")
+    assert h1(page) == "Field presence"
+    shot(page, "field")
+    choose(page, "Year", "2019")
+    assert "wf_year=2019" in page.url
+    presence = wf.field_presence(staff_frame, [2019], ["sector"]).frame
+    total = presence.filter(pl.col("total_over") == "sector")["display"][0]
+    assert metric(page, "Staff in regional and area offices (2019)") == total
+    shot(page, "field-2019")
+
+
+def test_recruitment_and_training_page_and_grade_category_filter(server, page):
+    open_page(page, server, "workforce-hr")
+    assert h1(page) == "Recruitment and training"
+    assert "E1.RECRUIT, whole organisation" in page.locator("[data-testid='stMarkdownContainer']").all_inner_texts().__str__()
+    shot(page, "hr")
+    choose(page, "Grade category", "Professional and higher (P, D, elected)")
+    assert "wf_category=P%2B" in page.url or "wf_category=P+" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "hr-professional")

@@ -1,0 +1,190 @@
+"""Every workforce page renders on demo data, and shows what kpi.workforce computes for the same filters."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import workforce as wf
+from kpi.explorer import indicator_view
+from kpi.formatting import format_value
+from kpi.store.engine import make_engine
+from kpi.store.frames import load_results, load_workforce
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+YEAR = 2025
+PAGES = ["pages/workforce_composition.py", "pages/workforce_gender.py", "pages/workforce_geography.py",
+         "pages/workforce_field.py", "pages/workforce_hr.py"]
+S = wf.Selection
+
+
+@pytest.fixture(scope="module")
+def records(demo_store_url):
+    engine = make_engine(demo_store_url)
+    frames = load_workforce(engine)
+    results = load_results(engine)
+    engine.dispose()
+    staff = wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
+                             frames["countries"])
+    return staff, wf.prepare_recruitment(frames["recruitment"], frames["duty_stations"]), frames["countries"], results
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert [e.value for e in at.exception] == []
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at: AppTest, index: int = 0) -> pl.DataFrame:
+    return pl.from_pandas(at.dataframe[index].value)
+
+
+@pytest.mark.parametrize("page, title", [
+    ("pages/workforce_composition.py", "Workforce composition"), ("pages/workforce_gender.py", "Gender balance"),
+    ("pages/workforce_geography.py", "Geographical distribution"), ("pages/workforce_field.py", "Field presence"),
+    ("pages/workforce_hr.py", "Recruitment and training"),
+])
+def test_each_workforce_page_renders_with_a_privacy_notice(demo_env, page, title):
+    at = open_page(page)
+    assert at.title[0].value == title
+    assert any("To protect individuals" in i.value for i in at.info)
+    assert any("synthetic" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_composition_shows_the_head_counts_and_the_grade_table_kpi_computes(demo_env, records):
+    staff, *_ = records
+    at = open_page("pages/workforce_composition.py")
+    figures = wf.headline_figures(wf.headcount(staff, YEAR))
+    assert metrics(at) == {"Staff in post": figures["total"], "Headquarters (Geneva)": figures["headquarters"],
+                           "Regional and area offices": figures["field"], "Liaison offices": figures["liaison"]}
+    expected = wf.cells(wf.gender_by_grade(staff, YEAR), year=YEAR)
+    shown = table(at)
+    assert shown["Grade"].to_list() == expected["label"].to_list()
+    assert shown["Women"].to_list() == expected["women_display"].to_list()
+    assert shown["Men"].to_list() == expected["men_display"].to_list()
+    assert shown["All"].to_list() == expected["total_display"].to_list()
+    assert "fewer than 5" in shown["Women"].to_list()
+
+
+def test_composition_follows_the_duty_station_and_sector_filters(demo_env, records):
+    staff, *_ = records
+    at = open_page("pages/workforce_composition.py")
+    at.selectbox(key="url:wf_station").set_value("Cairo").run()
+    assert [e.value for e in at.exception] == []
+    cairo = wf.headline_figures(wf.headcount(staff, YEAR, S(duty_station="Cairo")))
+    assert metrics(at)["Staff in post"] == cairo["total"] == "10"
+    at.selectbox(key="url:wf_station").set_value("All").run()
+    at.sidebar.selectbox(key="url:sector").set_value("ITU-D").run()
+    itu_d = wf.headline_figures(wf.headcount(staff, YEAR, S(sector="ITU-D")))
+    assert metrics(at)["Staff in post"] == itu_d["total"]
+    expected = wf.cells(wf.gender_by_grade(staff, YEAR, S(sector="ITU-D")), year=YEAR)
+    assert table(at)["Women"].to_list() == expected["women_display"].to_list()
+    assert "fewer than 10" in table(at)["Women"].to_list()  # Sector x grade x gender: three dimensions
+
+
+def test_a_duty_station_with_a_handful_of_staff_is_hidden_with_a_warning(demo_env):
+    at = open_page("pages/workforce_composition.py")
+    at.selectbox(key="url:wf_station").set_value("Vilnius").run()
+    assert [e.value for e in at.exception] == []
+    assert any("This selection is hidden" in w.value for w in at.warning)
+    assert at.metric == [] or all(m.value != "1" for m in at.metric)
+
+
+def test_gender_page_shows_the_shares_target_and_gap_kpi_computes(demo_env, records):
+    staff, _, _, results = records
+    at = open_page("pages/workforce_gender.py")
+    shares = wf.women_share_over_time(staff, [YEAR]).frame
+    by_label = {r["label"]: r for r in shares.iter_rows(named=True)}
+    professional = by_label["Professional and higher"]
+    target = wf.indicator_targets(results.indicators, results.targets, "E1.WOMEN_P")
+    assert metrics(at) == {
+        f"Women, all staff ({YEAR})": by_label["All staff"]["share_display"],
+        f"Women, Professional and higher ({YEAR})": professional["share_display"],
+        f"Target {YEAR}, Professional and higher": format_value(target.filter(pl.col("year") == YEAR)["target"][0],
+                                                                 "pct"),
+        "To reach 50 %, Professional and higher": professional["parity_short"],
+    }
+    view = indicator_view(results, "E1.WOMEN_P", YEAR)
+    assert any(view.assessment.explanation in m.value for m in at.markdown)
+    gap = wf.parity_gap(staff, YEAR, "grade").frame
+    shown = table(at)
+    assert shown["Grade"].to_list() == gap["label"].to_list()
+    assert shown["To reach 50 %"].to_list() == gap["parity_short"].to_list()
+    assert shown["Women (%)"].to_list() == gap["share_display"].to_list()
+
+
+def test_gender_gap_by_sector_panel(demo_env, records):
+    staff, *_ = records
+    at = open_page("pages/workforce_gender.py")
+    at.segmented_control(key="url:wf_gap_by").set_value("sector").run()
+    assert [e.value for e in at.exception] == []
+    gap = wf.parity_gap(staff, YEAR, "sector").frame
+    assert table(at)["To reach 50 %"].to_list() == gap["parity_short"].to_list()
+
+
+def test_geography_page_shows_member_states_and_the_nationality_table(demo_env, records):
+    staff, _, countries, _ = records
+    at = open_page("pages/workforce_geography.py")
+    coverage = wf.member_states_coverage(staff, countries, [YEAR]).frame.row(0, named=True)
+    shown = metrics(at)
+    assert shown[f"Member States with nationals on staff ({YEAR})"] == coverage["with_nationals_display"]
+    assert shown["Member States without nationals on staff"] == coverage["without_nationals_display"]
+    assert shown["Share of Member States with nationals"] == format_value(coverage["share"], "pct")
+    nations = wf.nationality_by_country(staff, countries, YEAR).frame
+    listing = table(at)
+    expected = dict(nations.select("nationality", "display").iter_rows())
+    assert dict(listing.select("ISO-3", "Staff").iter_rows()) == {k: v for k, v in expected.items() if v != "0"}
+    assert "fewer than 10" in listing["Staff"].to_list()
+    assert not any(v in {str(n) for n in range(1, 10)} for v in listing["Staff"].to_list())
+    assert any("do not imply official endorsement" in c.value for c in at.caption)
+
+
+def test_field_page_shows_field_presence_kpi_computes(demo_env, records):
+    staff, *_ = records
+    at = open_page("pages/workforce_field.py")
+    presence = wf.field_presence(staff, [YEAR], ["sector"]).frame
+    total = presence.filter(pl.col("total_over") == "sector")["display"][0]
+    assert metrics(at)[f"Staff in regional and area offices ({YEAR})"] == total
+    itu_d = presence.filter(pl.col("sector") == "ITU-D")["display"][0]
+    assert metrics(at)["ITU-D (BDT)"] == (itu_d if itu_d[0].isdigit() or itu_d.startswith("fewer") else "hidden")
+    at.selectbox(key="url:wf_station").set_value(wf.HEADQUARTERS).run()
+    assert any("selects no regional or area office" in i.value for i in at.info)
+
+
+def test_hr_page_shows_the_enabler_status_and_the_training_table(demo_env, records):
+    staff, recruitment, _, results = records
+    at = open_page("pages/workforce_hr.py")
+    for code in ("E1.RECRUIT", "E1.TRAIN"):
+        view = indicator_view(results, code, YEAR)
+        assert any(m.value.endswith(view.assessment.explanation) for m in at.markdown)
+    training = wf.training_completion(staff, YEAR, ["sector"]).frame
+    shown = table(at, 1)
+    assert shown["Completed (%)"].to_list() == training["share_display"].to_list()
+    days = wf.recruitment_timeline(recruitment, YEAR, ["grade", "sector"]).frame
+    grid = table(at, 0)
+    assert grid.columns == ["Grade", "General Secretariat", "ITU-R (BR)", "ITU-T (TSB)", "ITU-D (BDT)", "All Sectors"]
+    for row in days.iter_rows(named=True):
+        grade = "All grades" if row["grade"] is None else wf.label_of("grade", row["grade"])
+        sector = "All Sectors" if row["sector"] is None else wf.label_of("sector", row["sector"])
+        assert grid.filter(pl.col("Grade") == grade)[sector][0] == row["days_display"]
+    headline = days.filter(pl.col("total_over") == "grade,sector").row(0, named=True)
+    assert headline["days_display"].endswith(" days")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_passes_the_guard_under_a_combination_of_filters(demo_env, page):
+    at = open_page(page)
+    at.sidebar.selectbox(key="url:sector").set_value("ITU-D").run()
+    at.selectbox(key="url:wf_station").set_value(wf.FIELD).run()
+    at.selectbox(key="url:wf_category").set_value(wf.PROFESSIONAL_AND_HIGHER).run()
+    assert [e.value for e in at.exception] == []

@@ -1,0 +1,263 @@
+"""The workforce pages' Streamlit layer: records loaded once per data version, the workforce
+filters (kept in the URL), protected tables cached per data version and filters, and the guard
+every table passes before it is shown or downloaded.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from kpi import dimensions as dims
+from kpi import workforce as wf
+from kpi.config import database_url
+from kpi.explorer import IndicatorView, indicator_view
+from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure
+from kpi.store.frames import load_workforce
+from ui import data as ui_data
+from ui.filters import current_filters, link_params
+from ui.urlstate import url_segmented, url_selectbox
+
+ALL = "All"
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+PRIVACY_NOTE = (
+    "To protect individuals, no count under 5 people is shown (under 10 where nationality is involved or a "
+    "filter makes three dimensions cross), and further cells are hidden so that a hidden one cannot be "
+    "worked out from totals or from another selection: such cells read **fewer than 5** or **hidden**."
+)
+
+
+@dataclass(frozen=True)
+class WorkforceData:
+    """The records of one data version, prepared for the workforce pages."""
+
+    staff: pl.DataFrame
+    recruitment: pl.DataFrame
+    countries: pl.DataFrame
+    duty_stations: pl.DataFrame
+    units: pl.DataFrame
+    years: tuple[int, ...]
+
+
+@st.cache_resource(show_spinner="Loading the workforce records…", max_entries=2)
+def _data(url: str, version: int) -> WorkforceData:
+    frames = load_workforce(ui_data.engine_for(url))
+    staff = wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
+                             frames["countries"])
+    return WorkforceData(
+        staff=staff, recruitment=wf.prepare_recruitment(frames["recruitment"], frames["duty_stations"]),
+        countries=frames["countries"], duty_stations=frames["duty_stations"], units=frames["units"],
+        years=tuple(wf.staff_years(staff)),
+    )
+
+
+STORE_KEY = "_workforce_store"
+
+
+def _store() -> tuple[str, int]:
+    """The store URL and data version of this rerun (read once per rerun by :func:`page_filters`)."""
+    store = st.session_state.get(STORE_KEY)
+    return store if store is not None else (database_url(), ui_data.current_version())
+
+
+def data() -> WorkforceData:
+    """The workforce records of the current data version (shared by every session)."""
+    return _data(*_store())
+
+
+# ---------------------------------------------------------------- cached protected tables
+
+_SOURCES = {
+    "recruitment_timeline": "recruitment",
+    "nationality_by_country": "staff+countries",
+    "member_states_coverage": "staff+countries",
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _table(url: str, version: int, name: str, args: tuple, selection: tuple, kwargs: tuple) -> wf.Protected:
+    records = _data(url, version)
+    source = _SOURCES.get(name, "staff")
+    first = {"staff": (records.staff,), "recruitment": (records.recruitment,),
+             "staff+countries": (records.staff, records.countries)}[source]
+    return getattr(wf, name)(*first, *args, selection=wf.Selection(*selection), **dict(kwargs))
+
+
+def table(name: str, *args, selection: wf.Selection, **kwargs) -> wf.Protected:
+    """``kpi.workforce.<name>(records, *args, selection, **kwargs)``, cached per data version and arguments."""
+    frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _table(*_store(), name, args, astuple(selection), frozen)
+
+
+def guard(protected: wf.Protected) -> pl.DataFrame:
+    """The last check before a table is rendered: :func:`kpi.disclosure.assert_no_disclosure` on
+    every count column, at the table's threshold. Returns the frame."""
+    rule = DisclosureRule(protected.threshold, protected.threshold)
+    present = [d for d in protected.dims if d in protected.frame.columns]
+    for column in protected.counts:
+        assert_no_disclosure(protected.frame, present, column, rule=rule)
+    return protected.frame
+
+
+# ---------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class WorkforceFilters:
+    """The filters of a workforce page: the year, the years of the trends, the selection."""
+
+    year: int
+    years: tuple[int, ...]
+    selection: wf.Selection
+    projector: bool
+
+
+def _station_options(records: WorkforceData) -> tuple[list[str], dict[str, str]]:
+    stations = records.duty_stations.sort(
+        pl.col("kind").replace_strict({k: i for i, k in enumerate(dims.DUTY_STATION_KINDS)}, default=9), "name")
+    labels = {ALL: "All duty stations", wf.HEADQUARTERS: "Headquarters (Geneva)",
+              wf.FIELD: "All regional and area offices", wf.LIAISON: "All liaison offices"}
+    options = [ALL, wf.HEADQUARTERS, wf.FIELD, wf.LIAISON]
+    for row in stations.filter(pl.col("kind") != "headquarters").iter_rows(named=True):
+        options.append(row["code"])
+        labels[row["code"]] = f"{row['name']} ({row['kind']})"
+    return options, labels
+
+
+CATEGORY_LABELS = {ALL: "All grades", wf.PROFESSIONAL_AND_HIGHER: "Professional and higher (P, D, elected)",
+                   **dims.GRADE_CATEGORIES}
+GENDER_LABELS = {ALL: "All", **dims.GENDERS}
+
+
+def page_filters(*, gender: bool = True, category: bool = True, station: bool = True) -> WorkforceFilters:
+    """Draw the workforce filters at the top of the page (kept in the URL as codes: ``wf_year``,
+    ``wf_station``, ``wf_category``, ``wf_gender``) and return them.
+
+    The Sector comes from the sidebar's global Sector filter; the years of the trends from its
+    "Years shown" range.
+    """
+    st.session_state[STORE_KEY] = (database_url(), ui_data.current_version())
+    records = data()
+    glob = current_filters()
+    years = list(reversed(records.years))
+    cols = st.columns(4)
+    year = cols[0].selectbox("Year (staff in post on 31 December)", years, key="wf_year", bind="query-params")
+    chosen_station = chosen_category = chosen_gender = ALL
+    if station:
+        options, labels = _station_options(records)
+        chosen_station = url_selectbox("Duty station", options, key="wf_station", container=cols[1],
+                                       format_func=labels.__getitem__)
+    if category:
+        chosen_category = url_selectbox("Grade category", list(CATEGORY_LABELS), key="wf_category",
+                                        container=cols[2], format_func=CATEGORY_LABELS.__getitem__)
+    if gender:
+        chosen_gender = url_selectbox("Gender", list(GENDER_LABELS), key="wf_gender", container=cols[3],
+                                      format_func=GENDER_LABELS.__getitem__)
+    selection = wf.Selection(
+        sector=glob.sector,
+        duty_station=None if chosen_station == ALL else chosen_station,
+        grade_category=None if chosen_category == ALL else chosen_category,
+        gender=None if chosen_gender == ALL else chosen_gender,
+    )
+    shown = tuple(y for y in records.years if glob.years[0] <= y <= glob.years[1]) or records.years
+    return WorkforceFilters(year=int(year or records.years[-1]), years=shown, selection=selection,
+                            projector=glob.projector)
+
+
+def selection_text(filters: WorkforceFilters) -> str:
+    """The selection in words, for the caption under the title."""
+    s = filters.selection
+    parts = [f"31 December {filters.year}", f"Sector: {s.sector}" if s.sector else "all Sectors"]
+    if s.duty_station:
+        parts.append(_station_options(data())[1][s.duty_station])
+    if s.grade_category:
+        parts.append(CATEGORY_LABELS[s.grade_category])
+    if s.gender:
+        parts.append(GENDER_LABELS[s.gender])
+    return " · ".join(parts)
+
+
+def hidden_view_warning(protected: wf.Protected, year: int) -> bool:
+    """Say so when the selection is hidden for ``year``; returns whether it is."""
+    if year in protected.hidden_years:
+        st.warning(
+            f"This selection is hidden for {year}: it counts fewer than {protected.threshold} people, or differs "
+            f"from a wider selection by fewer than {protected.threshold}. Widen the filters (duty station, grade "
+            "category, gender or the Sector in the sidebar).", icon=":material/visibility_off:")
+        return True
+    return False
+
+
+def privacy_caption(protected: wf.Protected) -> None:
+    """The rule of the table in one line."""
+    st.caption(f"Cells under {protected.threshold} people are hidden (*fewer than {protected.threshold}*), and "
+               "so are cells that would let a hidden one be worked out (*hidden*).")
+
+
+def download_csv(protected: wf.Protected, frame: pl.DataFrame, name: str, key: str) -> None:
+    """A CSV download of ``frame``, a protected table (checked again here)."""
+    guard(wf.Protected(frame=frame, dims=tuple(d for d in protected.dims if d in frame.columns),
+                       counts=tuple(c for c in protected.counts if c in frame.columns), threshold=protected.threshold))
+    st.download_button("Download CSV", frame.write_csv().encode("utf-8"), file_name=f"{name}.csv", mime="text/csv",
+                       key=key, icon=":material/download:", on_click="ignore")
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _figure(url: str, version: int, key: str, depends: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def plot(key: str, build: Callable[[], go.Figure], filename: str, filters: WorkforceFilters, *extra) -> None:
+    """Draw the figure ``build()`` makes, cached per data version, page filters and ``extra`` (every
+    other value the figure depends on): building a Plotly figure costs more than the data work.
+    The figure is shared by all sessions and never modified after it is built.
+    """
+    figure = _figure(*_store(), key, (astuple(filters), extra), build)
+    st.plotly_chart(figure, key=key, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
+        **PLOTLY_CONFIG["toImageButtonOptions"], "filename": filename}})
+
+
+def metric(column, label: str, display: str | None, help: str | None = None) -> None:
+    """A metric showing a protected display text ("fewer than 5"; "hidden" for a cell hidden to
+    protect another one, explained in the help)."""
+    if display == SUPPRESSED_TEXT:
+        column.metric(label, "hidden", help="Suppressed to protect another cell.")
+    else:
+        column.metric(label, display if display is not None else "–", help=help)
+
+
+def segmented(label: str, options: dict[str, str], *, key: str) -> str:
+    """A segmented control of ``options`` (code -> label), its code kept in the URL under ``key``."""
+    return url_segmented(label, list(options), key=key, format_func=options.__getitem__)
+
+
+WORKFORCE_PAGES = {
+    "pages/workforce_composition.py": "Composition", "pages/workforce_gender.py": "Gender balance",
+    "pages/workforce_geography.py": "Geographical distribution", "pages/workforce_field.py": "Field presence",
+    "pages/workforce_hr.py": "Recruitment and training",
+}
+FILTER_KEYS = ("wf_year", "wf_station", "wf_category", "wf_gender")
+
+
+def other_pages(current: str) -> None:
+    """Links to the other workforce pages with the same selection (the filters travel in the link)."""
+    extra = {key: st.query_params.get(key) for key in FILTER_KEYS}
+    cols = st.columns(len(WORKFORCE_PAGES) - 1)
+    for col, (page, title) in zip(cols, [(p, t) for p, t in WORKFORCE_PAGES.items() if p != current]):
+        col.page_link(page, label=f"{title}, same selection", icon=":material/arrow_forward:",
+                      query_params=link_params(**extra))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _indicator(url: str, version: int, code: str, year: int, validated_only: bool) -> IndicatorView:
+    return indicator_view(ui_data.results(), code, year, validated_only=validated_only)
+
+
+def indicator(code: str, year: int) -> IndicatorView:
+    """:func:`kpi.explorer.indicator_view` of an enabler indicator (status, targets), cached per data
+    version, year and the global "provisional data" switch."""
+    return _indicator(*_store(), code, year, current_filters().validated_only)
