@@ -32,6 +32,8 @@ PAGES = {
     ],
 }
 
+PAGES["Data"] = [st.Page("pages/data.py", title="Data management", icon=":material/database:", url_path="data")]
+
 navigation = st.navigation(PAGES)
 results = ui_data.results()
 filters = global_filters(results)

@@ -1,7 +1,7 @@
 """The command line (a stable contract: tests and operators use it).
 
     python -m kpi init [--demo/--no-demo] [--scale N]
-    python -m kpi import KIND FILE [--dry-run]
+    python -m kpi import KIND FILE [--dry-run] [--user NAME]
     python -m kpi export KIND --out FILE
     python -m kpi bench [--scale N] [--json FILE]
 
@@ -32,7 +32,110 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--scale", type=int, default=1, metavar="N",
                       help="multiply the demo staff and records by N (benchmarks; default 1)")
     init.add_argument("--seed", type=int, default=DEMO_SEED, help=f"demo data seed (default {DEMO_SEED})")
+    _add_transfer_parsers(sub)
+    _add_bench_parser(sub)
     return parser
+
+
+def _add_bench_parser(sub) -> None:
+    from kpi.bench import add_arguments
+
+    add_arguments(sub.add_parser(
+        "bench", help="time every page at 1, 10 and 100 times the demo size",
+        description="Build (or reuse, under .bench/) a demo store per scale, then time loading the frames, each "
+                    "page's cold and warm run on the server (AppTest), the same aggregation in plain Polars and "
+                    "the peak memory. Prints a table per scale; --json FILE writes the figures."))
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from kpi.bench import run_command
+
+    return run_command(args)
+
+
+def _add_transfer_parsers(sub) -> None:
+    from kpi.transfer import KINDS
+    from kpi.transfer.importing import default_user
+
+    kinds = ", ".join(KINDS)
+    imp = sub.add_parser(
+        "import", help=f"import a CSV or XLSX file of KIND ({kinds}); all or nothing",
+        description="Import a CSV or XLSX file of records. Every row is checked first: on any problem nothing "
+                    "is written, every problem is printed (file, row, column, value, what was expected) and "
+                    f"the exit code is 1. Templates: data/templates/KIND.csv. Kinds: {kinds}.")
+    imp.add_argument("kind", metavar="KIND", choices=list(KINDS), help=f"what the file holds: {kinds}")
+    imp.add_argument("file", metavar="FILE", help="the .csv or .xlsx file")
+    imp.add_argument("--dry-run", action="store_true", help="check and count what would change; write nothing")
+    imp.add_argument("--user", default=default_user(), help="who imports (recorded in the change log; "
+                                                            "default: the login name)")
+    exp = sub.add_parser(
+        "export", help=f"export every record of KIND ({kinds}) as CSV or XLSX",
+        description="Export every record of a kind in the columns of its import template (the file imports "
+                    f"back unchanged). Kinds: {kinds}.")
+    exp.add_argument("kind", metavar="KIND", choices=list(KINDS), help=f"what to export: {kinds}")
+    exp.add_argument("--out", metavar="FILE", required=True, help="the file to write, ending in .csv or .xlsx")
+
+
+def _open_store():
+    """An engine on the store, or None (with a message) when the store has no schema yet."""
+    from kpi.store import migrate
+    from kpi.store.engine import make_engine
+
+    engine = make_engine()
+    if migrate.current_revision(engine) is None:
+        print(f"error: the store {engine.url.render_as_string(hide_password=True)} is empty: "
+              "run `python -m kpi init` first", file=sys.stderr)
+        engine.dispose()
+        return None
+    return engine
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kpi.transfer import run_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file: {path}", file=sys.stderr)
+        return 2
+    engine = _open_store()
+    if engine is None:
+        return 2
+    started = time.perf_counter()
+    try:
+        result = run_import(engine, args.kind, path, user=args.user, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    took = time.perf_counter() - started
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print(f"{path.name} ({args.kind}, {result.rows:,} rows): {result.summary()}", file=sys.stderr)
+        return 1
+    batch = f"; batch {result.batch_id}" if result.batch_id is not None else ""
+    print(f"{path.name} ({args.kind}, {result.rows:,} rows): {result.summary()}{batch}; {took:.1f} s")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kpi.transfer import run_export
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        print(f"error: cannot export to {out.name}: the file name must end in .csv or .xlsx", file=sys.stderr)
+        return 2
+    engine = _open_store()
+    if engine is None:
+        return 2
+    try:
+        rows = run_export(engine, args.kind, out)
+    finally:
+        engine.dispose()
+    print(f"exported {rows:,} {args.kind} rows to {out}")
+    return 0
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -58,7 +161,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"init": _cmd_init}
+    handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export, "bench": _cmd_bench}
     return handlers[args.command](args)
 
 

@@ -8,6 +8,7 @@ from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figur
 from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, table_with_targets
 from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
+from kpi.transfer import value_history
 from ui import data as ui_data
 from ui.downloads import download_buttons
 from ui.filters import current_filters
@@ -72,6 +73,15 @@ with tabs["Table"]:
     st.dataframe(table, hide_index=True)
     download_buttons(table, f"{code}_{by or NO_BREAKDOWN}_{filters.years[0]}-{filters.years[1]}", sheet["name"],
                      key="table")
+    with st.expander("History of a value (who changed it, from what, when)"):
+        years_with_values = view.headline["year"].to_list()[::-1]
+        if years_with_values:
+            history_year = st.selectbox("Year", years_with_values, key="history-year")
+            history = value_history(ui_data.engine(), code, int(history_year))
+            if history.is_empty():
+                st.caption("No change recorded: this value came with the reference or demo data.")
+            else:
+                st.dataframe(history, hide_index=True)
 if "Map" in tabs:
     with tabs["Map"]:
         map_year = min(filters.year, filters.years[1])

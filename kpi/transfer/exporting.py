@@ -1,0 +1,124 @@
+"""Export the records of a kind in the columns of its template (CSV or formatted XLSX).
+
+An export is an import file: importing it into the same store changes nothing, and importing
+it into another store with the same reference data then exporting again gives the same file.
+Rows are sorted by the natural key (in code-point order, the same on every database).
+CSV files are UTF-8 with a byte-order mark (so that Excel reads accents right), comma-separated.
+Observations of computed indicators and observations without a value are not exported
+(they cannot be imported); see :data:`kpi.transfer.kinds.OBSERVATIONS`.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from kpi.transfer.kinds import get_kind
+from kpi.transfer.schema import BOOL, DATE, INT, NUMBER, YEAR, Kind
+from kpi.transfer.values import format_value
+
+CSV_ENCODING = "utf-8-sig"
+HEADER_FORMAT = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "border": 1, "text_wrap": False}
+DATE_FORMAT = "yyyy-mm-dd"
+NUMBER_FORMAT = "General"
+INTEGER_FORMAT = "0"
+#: Widest column of an XLSX export, in characters.
+MAX_COLUMN_WIDTH = 60
+PIXELS_PER_CHARACTER = 7
+#: Column widths are measured on this many first rows.
+WIDTH_SAMPLE_ROWS = 2000
+_POLARS_TYPES = {INT: pl.Int64, YEAR: pl.Int64, NUMBER: pl.Float64, DATE: pl.Date}
+
+
+def _sort_key(names: tuple[str, ...]):
+    def key(record: dict):
+        return tuple((record[n] is None, record[n] if record[n] is not None else "") for n in names)
+    return key
+
+
+def export_records(engine: Engine, kind: str | Kind) -> list[dict]:
+    """The stored records of ``kind`` in its columns' terms (typed values), sorted by key."""
+    spec = get_kind(kind) if isinstance(kind, str) else kind
+    sub = spec.query().subquery()
+    stmt = select(*(sub.c[name] for name in spec.column_names), *(sub.c[k] for k in spec.key
+                                                                    if k not in spec.column_names))
+    if spec.export_filter is not None:
+        stmt = stmt.where(spec.export_filter(sub))
+    with engine.connect() as connection:
+        result = connection.execute(stmt)
+        names = list(result.keys())
+        records = [dict(zip(names, row)) for row in result]
+    records.sort(key=_sort_key(spec.key))
+    return records
+
+
+def export_frame(engine: Engine, kind: str | Kind) -> pl.DataFrame:
+    """The export of ``kind`` as a frame: one column per template column, typed for Excel."""
+    spec = get_kind(kind) if isinstance(kind, str) else kind
+    records = export_records(engine, spec)
+    columns = {}
+    for col in spec.columns:
+        values = [r[col.name] for r in records]
+        if col.type == BOOL:
+            columns[col.name] = pl.Series(col.name, [format_value(v) if v is not None else None for v in values],
+                                          dtype=pl.String)
+        elif col.type in _POLARS_TYPES:
+            columns[col.name] = pl.Series(col.name, values, dtype=_POLARS_TYPES[col.type])
+        else:
+            columns[col.name] = pl.Series(col.name, [v if v != "" else None for v in values], dtype=pl.String)
+    return pl.DataFrame(columns)
+
+
+def _write_csv(spec: Kind, records: list[dict], out: Path) -> None:
+    with out.open("w", encoding=CSV_ENCODING, newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(spec.column_names)
+        for r in records:
+            writer.writerow([format_value(r[name]) for name in spec.column_names])
+
+
+def _widths(spec: Kind, frame: pl.DataFrame) -> dict[str, int]:
+    """Column widths in pixels: the longest of the name and the first rows' texts, capped."""
+    sample = frame.head(WIDTH_SAMPLE_ROWS)
+    return {
+        name: PIXELS_PER_CHARACTER * min(MAX_COLUMN_WIDTH, max(
+            [len(name) + 3, *(len(format_value(v)) + 2 for v in sample[name].to_list())]))
+        for name in spec.column_names
+    }
+
+
+def _write_xlsx(spec: Kind, frame: pl.DataFrame, out: Path) -> None:
+    import xlsxwriter
+
+    # Text is text: never turned into formulas or links, whatever it starts with.
+    book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False,
+                                          "strings_to_numbers": False})
+    try:
+        numbers = [c.name for c in spec.columns if c.type == NUMBER]
+        frame.write_excel(
+            book, worksheet=spec.name, table_name=spec.name, header_format=HEADER_FORMAT, autofilter=True,
+            freeze_panes=(1, 0), dtype_formats={pl.Date: DATE_FORMAT, pl.Int64: INTEGER_FORMAT},
+            column_formats={name: NUMBER_FORMAT for name in numbers} or None,
+            column_widths=_widths(spec, frame),
+        )
+    finally:
+        book.close()
+
+
+def run_export(engine: Engine, kind: str, out_path: str | Path) -> int:
+    """Write every record of ``kind`` to ``out_path`` (.csv or .xlsx); returns the number of rows."""
+    spec = get_kind(kind)
+    out = Path(out_path)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"cannot export to {out.name}: expected a file name ending in .csv or .xlsx")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        records = export_records(engine, spec)
+        _write_csv(spec, records, out)
+        return len(records)
+    frame = export_frame(engine, spec)
+    _write_xlsx(spec, frame, out)
+    return frame.height

@@ -1,0 +1,503 @@
+"""Import a file of one kind: validate everything first, then write all of it or nothing.
+
+:func:`run_import` reads the file (:mod:`kpi.transfer.reading`), checks every cell and row
+against the kind (:mod:`kpi.transfer.kinds`) and the store's reference codes, compares each
+row with the stored record of the same natural key, and only when there is no problem at all
+writes, in one transaction: the new and changed records, an ``ImportBatch``, a ``ChangeLog`` row
+per field written (a new record logs each of its fields that has a value, with old value None;
+the key's own columns are in the log's ``record_key``), a new data version, and, for records
+that computed indicators are made from, the recomputed values (:func:`kpi.enablers.materialise`).
+
+Re-importing a file changes nothing: its rows are all unchanged, so no record and no change-log
+row is written and the data version stays; the ``ImportBatch`` is still recorded (0 added,
+0 changed) as the trace that the file was loaded and found identical.
+
+Imports of one store are serialised (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-level
+advisory lock), so that what is validated is what is written; readers are never blocked (WAL on
+SQLite, MVCC on PostgreSQL) and see the store either before or after an import.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import itertools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, select, text
+from sqlalchemy.orm import Session
+
+from kpi.store import models as m
+from kpi.transfer.kinds import get_kind
+from kpi.transfer.problems import Problem
+from kpi.transfer.reading import RawTable, read_table
+from kpi.transfer.schema import Column, Kind, Lookups, make_parser
+from kpi.transfer.values import Invalid, format_value, same_value
+
+#: A key field's values filter the stored records read for comparison when at most this many.
+MAX_IN_VALUES = 1000
+#: PostgreSQL writes at least this many rows with COPY rather than INSERT or UPDATE statements.
+COPY_MIN_ROWS = 2000
+#: Longest user name the store keeps (ImportBatch.user, ChangeLog.user).
+USER_MAX_LENGTH = m.ImportBatch.__table__.c.user.type.length
+#: Rows per chunk of COPY text.
+COPY_CHUNK_ROWS = 10_000
+#: The advisory lock that serialises imports and period validation on PostgreSQL.
+ADVISORY_LOCK_KEY = 0x6B70_6974  # "kpit"
+CHANGE_LOG_COLUMNS = ("batch_id", "table_name", "record_key", "field", "old_value", "new_value", "user",
+                      "changed_at")
+_temp_names = itertools.count(1)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do), or why it did nothing."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    batch_id: int | None = None
+    kind: str = ""
+    file: str = ""
+    rows: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: "would add 3, change 1, leave 10 unchanged", or the number of problems."""
+        if self.problems:
+            n = len(self.problems)
+            return f"{n} problem{'s' if n != 1 else ''} found: nothing was imported"
+        if self.dry_run:
+            return f"would add {self.added}, change {self.changed}, leave {self.unchanged} unchanged"
+        return f"added {self.added}, changed {self.changed}, left {self.unchanged} unchanged"
+
+
+@dataclass
+class _Row:
+    row: int
+    record: dict
+    cells: list[str]
+
+
+@dataclass
+class _Plan:
+    file: str
+    present: list[Column] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    rows: list[_Row] = field(default_factory=list)
+    added: list[_Row] = field(default_factory=list)
+    changed: list[tuple[_Row, dict, list[tuple[str, object, object]]]] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, row: _Row | int | None, column: str | None, expected: str) -> None:
+        """Record a problem, quoting the raw text of ``column`` in ``row`` when there is some."""
+        value = None
+        if isinstance(row, _Row):
+            i = self.index.get(column) if column else None
+            if i is not None and i < len(row.cells) and row.cells[i].strip():
+                value = row.cells[i]
+            row = row.row
+        self.problems.append(Problem(self.file, row, column, value, expected))
+
+
+def now_utc() -> dt.datetime:
+    """The current time in UTC, naive (as the store's DateTime columns keep it)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def default_user() -> str:
+    """The operating-system user, for the command line's ``--user`` default."""
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def check_user(user: str) -> None:
+    """A ValueError unless ``user`` is a name the store can keep."""
+    if not isinstance(user, str) or not user.strip() or len(user) > USER_MAX_LENGTH:
+        raise ValueError(f"user must be a name of 1 to {USER_MAX_LENGTH} characters, not {user!r}")
+
+
+def _text(value) -> str:
+    return value if type(value) is str else format_value(value)
+
+
+def record_key(kind: Kind, record: dict) -> str:
+    """The change log's key of a record: ``name=value`` of its natural key, joined by "; "."""
+    return "; ".join(f"{name}={_text(record[name])}" for name in kind.key)
+
+
+def serialise_writers(session: Session) -> None:
+    """Make this transaction the store's only writer until it ends (readers go on)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+
+
+# ---------------------------------------------------------------- validation and comparison
+
+
+def _header(kind: Kind, table: RawTable, plan: _Plan) -> None:
+    row = table.header_row
+    known = {c.name for c in kind.columns}
+    for i, raw_name in enumerate(table.header):
+        name = raw_name.strip().lower()
+        if not name:
+            if any(i < len(cells) and cells[i].strip() for _, cells in table.rows):
+                plan.problem(row, None, f"a name for column {i + 1}, which has values below it")
+            continue
+        if name in plan.index:
+            plan.problems.append(Problem(table.file, row, name, raw_name, "each column once (this one is repeated)"))
+        elif name not in known:
+            plan.problems.append(Problem(table.file, row, None, raw_name,
+                                         f"a column of {kind.name}: {', '.join(kind.column_names)}"))
+        else:
+            plan.index[name] = i
+    for col in kind.columns:
+        if col.required and col.name not in plan.index:
+            plan.problem(row, col.name, "this column, which is required")
+
+
+def _validate(kind: Kind, table: RawTable, lk: Lookups, plan: _Plan) -> None:
+    if not table.header:
+        plan.problem(None, None, "a header row naming the columns, then one row per record (the file is empty)")
+        return
+    _header(kind, table, plan)
+    if not table.rows:
+        plan.problem(None, None, f"at least one row of data below the header (row {table.header_row})")
+    index = plan.index
+    plan.present = [c for c in kind.columns if c.name in index]
+    parsers = [(c.name, index[c.name], make_parser(c, lk, decimal_comma=table.decimal_comma)) for c in plan.present]
+    width = len(table.header)
+    needed = max(index.values(), default=-1) + 1
+    complete = all(name in index for name in kind.identity if kind.column(name).required)
+    check, derive, skip = kind.check, kind.derive, table.skip
+    keep = plan.rows.append
+    for number, cells in table.rows:
+        n = len(cells)
+        if n > width and any(c.strip() for c in cells[width:]):
+            plan.problem(number, None, f"at most {width} values, one per column of the header (found {n})")
+        if n < needed:
+            cells = cells + [""] * (needed - n)
+        record, ok = {}, True
+        for name, i, parse in parsers:
+            if skip and (number, i) in skip:
+                ok = False
+                continue
+            try:
+                record[name] = parse(cells[i])
+            except Invalid as error:
+                ok = False
+                cell = cells[i]
+                plan.problems.append(Problem(plan.file, number, name, cell if cell.strip() else None, error.expected))
+        row = _Row(number, record, cells)
+        if check is not None:
+            for column, expected in check(record, lk):
+                ok = False
+                plan.problem(row, column, expected)
+        if ok and complete:
+            if derive is not None:
+                derive(record)
+            keep(row)
+
+
+def _duplicates(kind: Kind, plan: _Plan) -> None:
+    first: dict[tuple, int] = {}
+    unique: list[_Row] = []
+    key = kind.key
+    for r in plan.rows:
+        ident = tuple(r.record[k] for k in key)
+        if ident in first:
+            shown = ", ".join(_text(v) for v in ident)
+            plan.problem(r.row, None, f"one row per {kind.key_label} (row {first[ident]} has the same: {shown})")
+        else:
+            first[ident] = r.row
+            unique.append(r)
+    plan.rows = unique
+
+
+def _stored(session: Session, kind: Kind, rows: list[_Row]) -> tuple[dict[tuple, tuple], dict[str, int]]:
+    """The stored records that ``rows`` may match, by key, as tuples; and each field's position."""
+    if not rows:
+        return {}, {}
+    sub = kind.query().subquery()
+    stmt = select(sub)
+    for name in kind.key:
+        values = {r.record[name] for r in rows}
+        if len(values) <= MAX_IN_VALUES:
+            stmt = stmt.where(sub.c[name].in_(sorted(values)))
+    result = session.connection().execute(stmt)
+    position = {name: i for i, name in enumerate(result.keys())}
+    key = [position[k] for k in kind.key]
+    if len(key) == 1:
+        k0 = key[0]
+        return {(row[k0],): tuple(row) for row in result}, position
+    return {tuple(row[p] for p in key): tuple(row) for row in result}, position
+
+
+def _compare(session: Session, kind: Kind, plan: _Plan, lk: Lookups) -> None:
+    stored, position = _stored(session, kind, plan.rows)
+    fields = [(c.name, position.get(c.name)) for c in plan.present if c.name not in kind.identity]
+    key, guard = kind.key, kind.guard
+    for r in plan.rows:
+        record = r.record
+        found = stored.get(tuple(record[k] for k in key))
+        if found is None:
+            existing, changes = None, []
+        else:
+            changes = [(f, found[i], record[f]) for f, i in fields if not same_value(found[i], record[f])]
+            if not changes:
+                plan.unchanged += 1
+                continue
+            existing = dict(zip(position, found))  # by name, only for records that change
+        if guard is not None and (finding := guard(record, existing, changes, lk)):
+            plan.problem(r, *finding)
+            continue
+        if existing is None:
+            plan.added.append(r)
+        else:
+            plan.changed.append((r, existing, changes))
+
+
+def _sort_problems(plan: _Plan) -> None:
+    index = plan.index
+    plan.problems.sort(key=lambda p: (p.row or 0, index.get(p.column, -1) if p.column else -1))
+
+
+def _plan(session: Session, kind: Kind, table: RawTable, lk: Lookups, problems: list[Problem]) -> _Plan:
+    plan = _Plan(table.file, problems=list(problems))
+    _validate(kind, table, lk, plan)
+    _duplicates(kind, plan)
+    if kind.check_file is not None:
+        rows = {r.row: r for r in plan.rows}
+        bad = set()
+        for number, column, expected in kind.check_file([(r.row, r.record) for r in plan.rows], lk):
+            plan.problem(rows[number], column, expected)
+            bad.add(number)
+        plan.rows = [r for r in plan.rows if r.row not in bad]
+    _compare(session, kind, plan, lk)
+    _sort_problems(plan)
+    return plan
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _placeholder(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def _driver_values(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> list[tuple]:
+    """``rows`` with each value as the database driver takes it (SQLite: dates as text)."""
+    dialect = connection.dialect
+    processors = [(i, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for i, n in enumerate(names)]
+    processors = [(i, p, {}) for i, p in processors if p is not None]
+    if not processors:
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i, process, done in processors:
+            value = row[i]
+            if value is not None:
+                converted = done.get(value)  # the same dates and times recur: convert each once
+                if converted is None:
+                    converted = done[value] = process(value)
+                row[i] = converted
+        out.append(tuple(row))
+    return out
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """``value`` in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if type(value) is str:
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(connection: Connection, sql: str, rows: list[tuple]) -> None:
+    """COPY ``rows`` in text format, written in chunks (much faster than one row at a time)."""
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for start in range(0, len(rows), COPY_CHUNK_ROWS):
+            copy.write("".join("\t".join([_copy_text(v) for v in row]) + "\n"
+                               for row in rows[start:start + COPY_CHUNK_ROWS]))
+
+
+def insert_rows(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of the ``names`` columns) fast: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(n) for n in names)
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+        _copy(connection, f"COPY {quote(table.name)} ({columns}) FROM STDIN", rows)
+        return
+    mark = _placeholder(connection)
+    sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join([mark] * len(names))})"
+    connection.exec_driver_sql(sql, _driver_values(connection, table, names, rows))
+
+
+def insert_dicts(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts with the same keys), with the columns' Python-side defaults filled in."""
+    if not rows:
+        return
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+    keys = list(rows[0])
+    fixed = tuple(defaults.values())
+    insert_rows(connection, table, [*keys, *defaults], [(*(r[k] for k in keys), *fixed) for r in rows])
+
+
+def update_rows(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> None:
+    """Update the ``names`` columns of the rows whose ``id`` is the last value of each tuple."""
+    if not rows:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+        temp = f"kpi_update_{next(_temp_names)}"
+        columns = ", ".join(quote(n) for n in names)
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
+                                   f"SELECT {columns}, id FROM {quote(table.name)} WITH NO DATA")
+        _copy(connection, f"COPY {temp} ({columns}, id) FROM STDIN", rows)
+        sets = ", ".join(f"{quote(n)} = u.{quote(n)}" for n in names)
+        connection.exec_driver_sql(f"UPDATE {quote(table.name)} AS t SET {sets} FROM {temp} AS u WHERE t.id = u.id")
+        connection.exec_driver_sql(f"DROP TABLE {temp}")
+        return
+    mark = _placeholder(connection)
+    sets = ", ".join(f"{quote(n)} = {mark}" for n in names)
+    connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {sets} WHERE id = {mark}",
+                               _driver_values(connection, table, [*names, "id"], rows))
+
+
+def _change_log(kind: Kind, plan: _Plan, batch_id: int, user: str, when: dt.datetime) -> list[tuple]:
+    fields = [c.name for c in plan.present if c.name not in kind.identity]
+    table = kind.table_name
+    logs = []
+    add = logs.append
+    for r in plan.added:
+        key = record_key(kind, r.record)
+        for name in fields:
+            value = r.record[name]
+            if value is not None and value != "":
+                add((batch_id, table, key, name, None, _text(value), user, when))
+    for r, existing, changes in plan.changed:
+        key = record_key(kind, r.record)
+        for name, old, new in changes + (kind.side_changes(existing) if kind.side_changes else []):
+            add((batch_id, table, key, name, None if old is None else _text(old), None if new is None else _text(new),
+                 user, when))
+    return logs
+
+
+def _write(session: Session, kind: Kind, plan: _Plan, lk: Lookups, batch_id: int, user: str,
+           when: dt.datetime) -> None:
+    connection = session.connection()
+    table = kind.model.__table__
+    copies = [(c.name, c.model_attr) for c in plan.present if c.model_attr is not None]
+    stamp = {"batch_id": batch_id} if "batch_id" in table.c else {}
+    resolve = kind.resolve
+
+    def model_row(record: dict, new: bool) -> dict:
+        row = {attr: record[name] for name, attr in copies}
+        if resolve is not None:
+            row.update(resolve(record, lk, new))
+        row.update(stamp)
+        return row
+
+    insert_dicts(connection, table, [model_row(r.record, True) for r in plan.added])
+    if plan.changed:
+        updates = [model_row(r.record, False) for r, _, _ in plan.changed]
+        names = list(updates[0])
+        update_rows(connection, table, names, [(*(u[n] for n in names), existing["_id"])
+                                               for u, (_, existing, _) in zip(updates, plan.changed)])
+    if kind.after_write is not None:
+        written = {r.row for r in plan.added} | {r.row for r, _, _ in plan.changed}
+        kind.after_write(session, [r.record for r in plan.rows if r.row in written])
+    insert_rows(connection, m.ChangeLog.__table__, list(CHANGE_LOG_COLUMNS),
+                _change_log(kind, plan, batch_id, user, when))
+
+
+def run_import(engine: Engine, kind: str, path: str | Path, *, user: str, dry_run: bool = False,
+               content: bytes | None = None) -> ImportResult:
+    """Import the file at ``path`` as records of ``kind``: all of it, or nothing if any problem.
+
+    ``content`` gives the file's bytes when they are not on disk (an upload): ``path`` then only
+    names the file (its extension says CSV or XLSX). With ``dry_run`` everything is checked and
+    counted but nothing is written. Returns the counts and every problem found; the store is
+    left exactly as it was unless the result has no problem and ``dry_run`` is false.
+    """
+    spec = get_kind(kind)
+    check_user(user)
+    path = Path(path)
+    data = path.read_bytes() if content is None else content
+    result = ImportResult(kind=spec.name, file=path.name, dry_run=dry_run)
+    table, problems = read_table(data, path.name, spec.name)
+    if table is None:
+        result.problems = problems
+        return result
+    result.rows = len(table.rows)
+    collecting = gc.isenabled()
+    gc.disable()  # a bulk load makes many objects that live to the end: collections would only slow it
+    try:
+        _import(engine, spec, table, problems, data, path.name, user, dry_run, result)
+    finally:
+        if collecting:
+            gc.enable()
+    return result
+
+
+def _import(engine: Engine, spec: Kind, table: RawTable, problems: list[Problem], data: bytes, file_name: str,
+            user: str, dry_run: bool, result: ImportResult) -> None:
+    with Session(engine) as session:
+        transaction = session.begin()
+        try:
+            serialise_writers(session)
+            lookups = Lookups.load(session)
+            plan = _plan(session, spec, table, lookups, problems)
+            if plan.problems:
+                result.problems = plan.problems
+                transaction.rollback()
+                return
+            result.added, result.changed, result.unchanged = len(plan.added), len(plan.changed), plan.unchanged
+            if dry_run:
+                transaction.rollback()
+                return
+            when = now_utc()
+            batch = m.ImportBatch(kind=spec.name, file_name=file_name[:255], checksum=hashlib.sha256(data).hexdigest(),
+                                  rows=result.rows, added=result.added, changed=result.changed,
+                                  unchanged=result.unchanged, user=user, created_at=when)
+            session.add(batch)
+            session.flush()
+            result.batch_id = batch.id
+            if plan.added or plan.changed:
+                _write(session, spec, plan, lookups, batch.id, user, when)
+                if spec.feeds_enablers:
+                    from kpi import enablers
+
+                    enablers.materialise(session)
+                from kpi.bootstrap import bump_data_version
+
+                bump_data_version(session)
+            transaction.commit()
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise

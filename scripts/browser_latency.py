@@ -1,0 +1,293 @@
+"""What a user waits for in a real browser: first render of each page, and a filter change.
+
+    python scripts/browser_latency.py [--scale N ...] [--reps K] [--sessions S] [--json FILE]
+                                      [--store-url URL]
+
+For each scale N (default 1) it takes the benchmark store of ``python -m kpi bench`` (built under
+``.bench/`` if missing; or ``--store-url``), starts ``streamlit run app.py`` on it
+(``tests/browser_support.streamlit_server``) and drives Debian's Chromium with Playwright:
+
+* **opening a link** (first render): navigation to each page of ``app.py``'s navigation (read from
+  ``app.py``) until the app is idle (``stApp`` with ``data-test-script-state='notRunning'`` after a run, no skeleton, no
+  stale element); measured in the page's own clock (``performance.now()`` from navigation start), with
+  the time at which the app's run started (before it: loading the page's scripts, connecting);
+* **sidebar switch**: from the click on the page's link in the sidebar navigation (same session, no
+  reload) to the end of the page's run, idle as above;
+* **filter change**: from the click on an option of the sidebar's "Status as of" year selectbox
+  (then of the Sector selectbox) to the end of the rerun it causes, idle as above; each change picks
+  a value not picked before on that server where possible, so the server's caches do not answer;
+* **memory**: the server's resident memory (``/proc/PID/status`` VmRSS, VmHWM) after the timed
+  runs with one session, then with S sessions (browser contexts) open at once, each having visited
+  every page.
+
+K repetitions of every measurement; it prints medians and 90th percentiles and writes every
+figure as JSON with ``--json``. The first load after the server starts (the frames are read then)
+is reported apart. Timings are never asserted by tests.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+from kpi.bench import discover_pages, ensure_store, percentile, proc_memory  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
+
+VIEWPORT = {"width": 1600, "height": 1000}
+#: The first load after the server starts reads the frames (slow at 100x); later steps are quicker.
+FIRST_LOAD_TIMEOUT_MS = 600_000
+TIMEOUT_MS = 180_000
+#: The filters changed, in the sidebar: label of the selectbox, and the option labels to pick from.
+YEARS = [str(y) for y in range(2024, 1999, -1)]
+SECTORS = ["ITU-R", "ITU-T", "ITU-D", "GS"]
+
+#: Installed in every document before its scripts run: records the script-state transitions of
+#: the app (on the document, so a re-mounted stApp is still seen) and the time of the last click.
+INIT_SCRIPT = """
+(() => {
+  const rbm = window.__rbm = {events: [], pointer: null};
+  const seen = (state) => rbm.events.push({state, t: performance.now()});
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.oldValue) seen('was:' + r.oldValue);
+      seen(r.target.getAttribute('data-test-script-state'));
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+  document.addEventListener('pointerdown', () => { rbm.pointer = performance.now(); }, {capture: true});
+})();
+"""
+
+#: True (and the end time recorded) once a run that started after event ``mark`` has ended and
+#: nothing is loading any more.
+DONE_AFTER = """
+(mark) => {
+  const rbm = window.__rbm;
+  if (!rbm) return false;
+  const after = rbm.events.slice(mark);
+  if (!after.some(e => e.state === 'running' || e.state === 'was:running')) return false;
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelectorAll("[data-testid='stSkeleton'], [data-stale='true']").length) return false;
+  rbm.done = performance.now();
+  return true;
+}
+"""
+
+
+def summary(values: list[float]) -> dict[str, Any]:
+    """Median, 90th percentile, min and max of a list of milliseconds (None when empty)."""
+    if not values:
+        return {"median_ms": None, "p90_ms": None, "min_ms": None, "max_ms": None, "n": 0}
+    return {"median_ms": round(percentile(values, 50), 1), "p90_ms": round(percentile(values, 90), 1),
+            "min_ms": round(min(values), 1), "max_ms": round(max(values), 1), "n": len(values)}
+
+
+def server_pid(port: int) -> int | None:
+    """The PID of the ``streamlit run`` child of this process that serves ``port``."""
+    me = os.getpid()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == me and f"--server.port={port}".encode() in cmdline:
+            return int(proc.name)
+    return None
+
+
+def render(page, url: str, timeout_ms: int = TIMEOUT_MS) -> tuple[float, float]:
+    """Open ``url``; milliseconds from navigation start to the end of the first complete run, and to its start."""
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    page.wait_for_function(DONE_AFTER, arg=0, polling=5, timeout=timeout_ms)
+    done, started = page.evaluate(
+        "[window.__rbm.done, (window.__rbm.events.find(e => e.state === 'running') || {t: null}).t]")
+    return float(done), float(started if started is not None else done)
+
+
+def page_url(base: str, page) -> str:
+    """The address of a page: the default page is the app's root (``/overview`` would say "page not found")."""
+    return f"{base}/" if page.default else f"{base}/{page.url_path}"
+
+
+def page_errors(page) -> list[str]:
+    """Exceptions and dialogs (such as "Page not found") the page shows."""
+    shown = page.locator("[data-testid='stException'], [role='dialog']").all_inner_texts()
+    return [" ".join(t.split())[:300] for t in shown]
+
+
+def switch_to(page, title: str) -> float:
+    """Click the sidebar's link to the page ``title``; milliseconds from the click to the end of its run."""
+    link = page.locator("[data-testid='stSidebarNav'] a").filter(
+        has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")).first
+    mark = page.evaluate("window.__rbm.events.length")
+    link.click(timeout=30_000)
+    page.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
+    return float(page.evaluate("window.__rbm.done - window.__rbm.pointer"))
+
+
+def change_selectbox(page, label: str, option: str) -> float:
+    """Pick ``option`` in the sidebar selectbox ``label``; milliseconds from the click to the end of the rerun."""
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+        has=page.locator(f"input[aria-label='{label}']"))
+    field = box.locator("input[role='combobox']").first
+    field.click(timeout=30_000)
+    field.fill(option)  # narrows the (virtualised) list to the option; typing does not rerun the app
+    choice = page.locator("[role='option']").filter(has_text=re.compile(rf"^\s*{re.escape(option)}(\s|$|·)")).first
+    choice.wait_for(state="visible", timeout=30_000)
+    mark = page.evaluate("window.__rbm.events.length")
+    choice.click()
+    page.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
+    return float(page.evaluate("window.__rbm.done - window.__rbm.pointer"))
+
+
+def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[str, Any]:
+    """Every browser measurement of one store."""
+    from playwright.sync_api import sync_playwright
+
+    pages = discover_pages()
+    port = free_port()
+    started = time.perf_counter()
+    with streamlit_server(url, port=port) as base, sync_playwright() as p:
+        server_start_ms = (time.perf_counter() - started) * 1000
+        pid = server_pid(port)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(INIT_SCRIPT)
+        tab = context.new_page()
+        default = next((pg for pg in pages if pg.default), pages[0])
+        log(f"x{scale}: first load of {default.url_path} (the server reads the frames)...")
+        first_load, _ = render(tab, page_url(base, default), FIRST_LOAD_TIMEOUT_MS)
+        memory_start = proc_memory(pid) if pid else {}
+        years, sectors = iter(YEARS * (reps * len(pages) // len(YEARS) + 1)), iter(SECTORS * reps * len(pages))
+        figures = {pg.url_path: {"page": pg.file, "title": pg.title, "render_ms": [], "script_start_ms": [],
+                                 "switch_ms": [], "year_change_ms": [], "sector_change_ms": [], "errors": []}
+                   for pg in pages}
+        for rep in range(reps):
+            # In-app navigation: the sidebar link to each page in turn (same session, no reload).
+            render(tab, page_url(base, pages[-1]))
+            for pg in pages:
+                try:
+                    figures[pg.url_path]["switch_ms"].append(round(switch_to(tab, pg.title), 1))
+                except Exception as error:  # noqa: BLE001
+                    figures[pg.url_path]["errors"].append(
+                        f"switch: {type(error).__name__}: {str(error).splitlines()[0][:300]}")
+            for pg in pages:
+                log(f"x{scale}: rep {rep + 1}/{reps}: {pg.url_path}")
+                f = figures[pg.url_path]
+                try:
+                    done, started = render(tab, page_url(base, pg))
+                    f["render_ms"].append(round(done, 1))
+                    f["script_start_ms"].append(round(started, 1))
+                    f["year_change_ms"].append(round(change_selectbox(tab, "Status as of", next(years)), 1))
+                    f["sector_change_ms"].append(round(change_selectbox(tab, "Sector", next(sectors)), 1))
+                except Exception as error:  # noqa: BLE001 - report and go on with the other pages
+                    f["errors"].append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
+                f["errors"].extend(e for e in page_errors(tab) if e not in f["errors"])
+        memory_one = proc_memory(pid) if pid else {}
+        memory_sessions: dict[str, Any] = {}
+        if sessions:
+            log(f"x{scale}: opening {sessions} sessions...")
+            contexts = []
+            for i in range(sessions):
+                ctx = browser.new_context(viewport=VIEWPORT)
+                ctx.add_init_script(INIT_SCRIPT)
+                other = ctx.new_page()
+                for pg in pages[i % len(pages):] + pages[:i % len(pages)]:  # each ends on another page
+                    render(other, page_url(base, pg))
+                contexts.append(ctx)
+            memory_sessions = proc_memory(pid) if pid else {}
+            memory_sessions["sessions"] = sessions
+            for ctx in contexts:
+                ctx.close()
+        browser.close()
+    result_pages = []
+    for path, f in figures.items():
+        result_pages.append({
+            "url_path": path, **f,
+            "render": summary(f["render_ms"]), "script_start": summary(f["script_start_ms"]),
+            "switch": summary(f["switch_ms"]),
+            "year_change": summary(f["year_change_ms"]),
+            "sector_change": summary(f["sector_change_ms"]),
+        })
+    return {
+        "scale": scale, "url": url, "reps": reps, "server_start_ms": round(server_start_ms, 1),
+        "server_pid": pid, "first_load_ms": round(first_load, 1), "pages": result_pages,
+        "memory": {"after_start": memory_start, "one_session": memory_one, "sessions": memory_sessions},
+    }
+
+
+def _mb(n: int | None) -> str:
+    return "–" if not n else f"{n / 1e6:,.0f} MB"
+
+
+def format_result(r: dict[str, Any]) -> str:
+    """The table of one scale, for the terminal."""
+    cell = lambda s: "–" if s["median_ms"] is None else f"{s['median_ms']:,.0f} / {s['p90_ms']:,.0f}"  # noqa: E731
+    header = ["page", "open link ms", "(run starts at)", "sidebar switch ms", "year change ms", "sector change ms",
+              "errors"]
+    rows = [[p["url_path"], cell(p["render"]), cell(p["script_start"]), cell(p["switch"]), cell(p["year_change"]),
+             cell(p["sector_change"]),
+             str(len(p["errors"])) if p["errors"] else ""] for p in r["pages"]]
+    widths = [max(len(x[i]) for x in [header, *rows]) for i in range(len(header))]
+    line = lambda x: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(x, widths)))  # noqa: E731
+    m = r["memory"]
+    out = [
+        "",
+        f"== browser, {r['scale']}x demo size: {r['reps']} repetitions (median / 90th percentile); "
+        f"first load after server start {r['first_load_ms']:,.0f} ms",
+        line(header), line(["-" * w for w in widths]), *[line(x) for x in rows],
+        f"server memory: after the first load {_mb(m['after_start'].get('rss_bytes'))}; after the timed runs "
+        f"{_mb(m['one_session'].get('rss_bytes'))}"
+        + (f"; with {m['sessions']['sessions']} sessions open {_mb(m['sessions'].get('rss_bytes'))}"
+           f" (peak {_mb(m['sessions'].get('peak_rss_bytes'))})" if m["sessions"] else ""),
+    ]
+    for p in r["pages"]:
+        for e in p["errors"]:
+            out.append(f"  {p['url_path']}: {e}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, action="append", metavar="N",
+                        help="times the demo size; repeat for several (default 1)")
+    parser.add_argument("--reps", type=int, default=5, metavar="K", help="repetitions of each measurement (default 5)")
+    parser.add_argument("--sessions", type=int, default=10, metavar="S",
+                        help="sessions open at once for the memory figure (default 10; 0: skip)")
+    parser.add_argument("--store-url", help="measure this store instead of the benchmark store (one scale)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
+    args = parser.parse_args(argv)
+    scales = args.scale or [1]
+    if args.store_url and len(scales) > 1:
+        parser.error("--store-url takes one --scale (the scale of that store)")
+    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
+    report: dict[str, Any] = {"generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                              "cpus": os.cpu_count(), "reps": args.reps, "scales": []}
+    for scale in scales:
+        url = args.store_url or ensure_store(scale, log=log)["url"]
+        result = measure(url, scale, max(1, args.reps), max(0, args.sessions), log=log)
+        report["scales"].append(result)
+        print(format_result(result), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+        print(f"figures written to {args.json}")
+    return 1 if any(p["errors"] for r in report["scales"] for p in r["pages"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

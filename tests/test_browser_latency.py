@@ -1,0 +1,43 @@
+"""``scripts/browser_latency.py`` drives the real app in Chromium and writes well-formed figures.
+
+Scale 1, two repetitions, two sessions for the memory figure; no timing is asserted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi.bench import discover_pages
+
+pytestmark = pytest.mark.browser
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_browser_latency_at_demo_size(demo_store_url, tmp_path):
+    out = tmp_path / "latency.json"
+    completed = subprocess.run(
+        [sys.executable, "scripts/browser_latency.py", "--scale", "1", "--reps", "2", "--sessions", "2",
+         "--store-url", demo_store_url, "--json", str(out)],
+        cwd=PROJECT_DIR, env={**os.environ}, capture_output=True, text=True, timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["reps"] == 2
+    (result,) = report["scales"]
+    assert result["scale"] == 1 and result["first_load_ms"] > 0
+    assert [p["url_path"] for p in result["pages"]] == [p.url_path for p in discover_pages()]
+    for page in result["pages"]:
+        assert page["errors"] == [], page
+        for measure in ("render", "switch", "year_change", "sector_change"):
+            values = page[f"{measure}_ms"]
+            assert len(values) == 2 and all(v > 0 for v in values), (page["url_path"], measure, values)
+            s = page[measure]
+            assert s["n"] == 2 and 0 < s["min_ms"] <= s["median_ms"] <= s["p90_ms"] <= s["max_ms"]
+    memory = result["memory"]
+    assert memory["one_session"]["rss_bytes"] > 0
+    assert memory["sessions"]["sessions"] == 2 and memory["sessions"]["rss_bytes"] > 0

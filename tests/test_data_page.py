@@ -1,0 +1,66 @@
+"""The data management page: upload with a preview, all-or-nothing import, problems shown in full."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from kpi.bootstrap import initialise
+from kpi.store.engine import make_engine
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+GOOD = b"indicator,year,value,sector,region,country,grade,gender,duty_station,flag,note\nD1.PROJ,2026,77.5,,,,,,,estimate,Q3\n"
+BAD = b"indicator,year,value,sector,region,country,grade,gender,duty_station,flag,note\nD1.PROJ,2026,140,,,,,,,,\n"
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    engine = make_engine(url)
+    initialise(engine, demo=True)
+    monkeypatch.setenv("RBM_DATABASE_URL", url)
+    yield engine
+    engine.dispose()
+
+
+def d1_proj_2026(engine) -> list[tuple]:
+    with engine.connect() as c:
+        return c.execute(text("SELECT o.value, o.flag, o.approval FROM observation o JOIN indicator i "
+                              "ON i.id = o.indicator_id WHERE i.code = 'D1.PROJ' AND o.year = 2026 "
+                              "AND o.disaggregation = ''")).all()
+
+
+def open_import(kind: str = "observations") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.selectbox(key="import-kind").set_value(kind).run()
+    return at
+
+
+def test_upload_previews_then_imports(fresh_store):
+    at = open_import()
+    at.text_input(key="import-user").input("alice").run()
+    at.file_uploader(key="import-file").set_value(("values.csv", GOOD, "text/csv")).run()
+    assert [e.value for e in at.exception] == []
+    assert [i.value for i in at.info] == ["Preview of values.csv (1 rows): would add 1, change 0, leave 0 unchanged."]
+    assert d1_proj_2026(fresh_store) == []  # a preview writes nothing
+    at.button(key="import-now").click().run()
+    assert [s.value for s in at.success][-1].startswith("values.csv: added 1, changed 0, left 0 unchanged (batch ")
+    assert d1_proj_2026(fresh_store) == [(77.5, "estimate", "provisional")]
+
+
+def test_a_bad_file_shows_every_problem_and_changes_nothing(fresh_store):
+    at = open_import()
+    at.file_uploader(key="import-file").set_value(("bad.csv", BAD, "text/csv")).run()
+    assert [e.value for e in at.exception] == []
+    assert [e.value for e in at.error] == ["bad.csv: 1 problem found: nothing was imported"]
+    problems = at.dataframe[0].value
+    assert problems.to_dict("records") == [{
+        "file": "bad.csv", "row": 2, "column": "value", "found": "140",
+        "expected": "a percentage between 0 and 100 (D1.PROJ is in %)",
+    }]
+    assert d1_proj_2026(fresh_store) == []
