@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figure
+from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, table_with_targets
 from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
@@ -16,7 +17,6 @@ from ui.urlstate import url_segmented, url_selectbox
 from ui.widgets import attribution_line, status_badge
 
 NO_BREAKDOWN = "none"
-PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 results = ui_data.results()
 filters = current_filters()

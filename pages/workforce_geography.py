@@ -50,8 +50,7 @@ frame = uw.guard(countries)
 uw.plot("wf-map", lambda: charts.nationality_map(frame, countries.threshold, year, projector=f.projector),
         f"staff_nationality_map_{year}", f)
 st.caption(f"Blue: staff of that nationality; grey: fewer than {countries.threshold}, or hidden to protect another "
-           f"cell; pale: no national on staff. The country outlines load from Plotly's map server (cdn.plot.ly): "
-           f"without it the map stays blank, and the table below gives the same figures. {UN_MAP_DISCLAIMER}")
+           f"cell; pale: no national on staff. The table below gives the same figures. {UN_MAP_DISCLAIMER}")
 
 left, right = st.columns(2)
 with left:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from kpi import dimensions as dims
 from kpi import workforce as wf
+from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.config import database_url
 from kpi.explorer import IndicatorView, indicator_view
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure
@@ -22,7 +23,6 @@ from ui.filters import current_filters, link_params
 from ui.urlstate import url_segmented, url_selectbox
 
 ALL = "All"
-PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 PRIVACY_NOTE = (
     "To protect individuals, no count under 5 people is shown (under 10 where nationality is involved or a "
     "filter makes three dimensions cross), and further cells are hidden so that a hidden one cannot be "

@@ -9,6 +9,7 @@ from kpi.charts.theme import (
     PROJECTION_COLOUR,
     SERIES_COLOURS,
     TARGET_COLOUR,
+    WORLD_GEO,
     base_layout,
 )
 from kpi.dimensions import UNITS
@@ -88,8 +89,7 @@ def country_map(frame: pl.DataFrame, sheet: dict, year: int, *, projector: bool 
         hovertemplate="%{location}: %{z:,.1f} (%{customdata})<extra></extra>",
         colorbar={"title": {"text": UNITS.get(sheet["unit"], "") or ""}},
     ))
-    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
-                    showcountries=True, countrycolor="#FFFFFF", bgcolor="#FFFFFF")
+    fig.update_geos(**WORLD_GEO)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0})
     return fig
 

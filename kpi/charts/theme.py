@@ -59,3 +59,21 @@ def base_layout(*, projector: bool = False, height: int | None = None) -> go.Lay
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"size": size}},
     )
+
+
+#: Plotly config for every chart: no logo, PNG export at twice the size, and map outlines served by
+#: the app itself (static/topojson/world_110m.json) rather than fetched from a CDN.
+PLOTLY_CONFIG: dict = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "topojsonURL": "app/static/topojson/",
+}
+
+#: The one world map layout: Natural Earth projection centred on Greenwich, land without Antarctica.
+WORLD_GEO: dict = {
+    "showframe": False, "showcoastlines": False, "projection_type": "natural earth",
+    "projection_rotation": {"lon": 0, "lat": 0}, "center": {"lon": 0, "lat": 10},
+    "lonaxis_range": [-180, 180], "lataxis_range": [-58, 85],
+    "showcountries": True, "countrycolor": "#FFFFFF", "bgcolor": "#FFFFFF",
+    "showland": True, "landcolor": "#F1F1F1",
+}

@@ -22,6 +22,7 @@ from kpi.charts.theme import (
     GENDER_COLOURS,
     HEADLINE_COLOUR,
     SERIES_COLOURS,
+    WORLD_GEO,
     STATUS_STYLES,
     TARGET_COLOUR,
     base_layout,
@@ -425,9 +426,7 @@ def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector
             hovertemplate="%{text}: %{customdata} staff<extra></extra>",
             colorbar={"title": {"text": f"Staff {year}"}, "len": 0.75}, **common,
         ))
-    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth", showcountries=True,
-                    countrycolor="#FFFFFF", bgcolor="#FFFFFF", showland=True, landcolor="#FAFAFA",
-                    lataxis_range=[-58, 85])
+    fig.update_geos(**WORLD_GEO)
     fig.add_annotation(text=UN_MAP_DISCLAIMER, xref="paper", yref="paper", x=0, y=-0.02, showarrow=False,
                        xanchor="left", yanchor="top", font={"size": 11, "color": "#4A5560"})
     fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 40})
