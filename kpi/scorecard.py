@@ -27,6 +27,18 @@ def node_roots(nodes: pl.DataFrame) -> pl.DataFrame:
 
     roots = nodes.select("node_id").with_columns(
         pl.col("node_id").map_elements(root, return_dtype=pl.Int64).alias("root_id"))
+    order = dict(zip(nodes["node_id"].to_list(), nodes["sort_order"].to_list(), strict=True))
+
+    def path_key(node_id: int) -> str:
+        # The sort orders from the root down: children come right after their parent.
+        path, seen = [], set()
+        while node_id is not None and node_id not in seen:
+            seen.add(node_id)
+            path.append(f"{order.get(node_id, 0):05d}")
+            node_id = parent.get(node_id)
+        return ".".join(reversed(path))
+
+    roots = roots.with_columns(pl.col("node_id").map_elements(path_key, return_dtype=pl.String).alias("tree_order"))
     names = nodes.select(pl.col("node_id").alias("root_id"), pl.col("node_code").alias("root_code"),
                          pl.col("node_name").alias("root_name"), pl.col("kind").alias("root_kind"),
                          pl.col("sort_order").alias("root_order"))
@@ -59,7 +71,7 @@ def cycle_indicators(data: ResultsData, cycle: str) -> pl.DataFrame:
     return (
         data.indicators.join(nodes.select("node_id", "node_code", "node_name", "kind"), on="node_id", how="inner")
         .join(roots, on="node_id", how="left")
-        .sort("root_order", "sort_order")
+        .sort("root_order", "tree_order", "sort_order")
     )
 
 

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figure
-from kpi.charts.theme import PLOTLY_CONFIG
+from kpi.charts.theme import GENDER_COLOURS, PLOTLY_CONFIG, SECTOR_COLOURS
 from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, table_with_targets
 from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
@@ -17,6 +17,7 @@ from ui.urlstate import url_segmented, url_selectbox
 from ui.widgets import attribution_line, status_badge
 
 NO_BREAKDOWN = "none"
+DIMENSION_COLOURS = {"sector": SECTOR_COLOURS, "gender": GENDER_COLOURS}
 
 results = ui_data.results()
 filters = current_filters()
@@ -62,7 +63,7 @@ with tabs["Chart"]:
         st.info(f"No values reported for {code} between {filters.years[0]} and {filters.years[1]}.")
     else:
         fig = indicator_figure(sheet, headline, view.targets, view.projection, baseline, series,
-                               projector=filters.projector)
+                               projector=filters.projector, colours=DIMENSION_COLOURS.get(by))
         st.plotly_chart(fig, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
             **PLOTLY_CONFIG["toImageButtonOptions"], "filename": code}}, key="indicator-chart")
         st.caption("Open circles: estimates; open diamonds: provisional; ×: break in series. "

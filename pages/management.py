@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.charts.management import budget_bars, oversight_bars, risk_heatmap
+from kpi.charts.theme import STATUS_STYLES
 from kpi.formatting import format_chf
 from kpi.management import (
     HIGH_RISK_SCORE,
@@ -18,6 +19,7 @@ from kpi.management import (
     risk_matrix,
     risk_register,
 )
+from kpi.status import STATUSES
 from kpi.store.frames import load_management
 from ui import cache, data as ui_data
 from ui.filters import current_filters
@@ -59,6 +61,8 @@ with budget_tab:
         st.plotly_chart(budget_bars(table, projector=filters.projector), key="budget-bars",
                         config={"displaylogo": False})
         st.dataframe(table, hide_index=True, column_config={
+            "node_code": "Output", "node_name": "Name", "owner": "Owner", "indicators": "Indicators",
+            **{s: f"{STATUS_STYLES[s].icon} {STATUS_STYLES[s].label}" for s in STATUSES},
             "planned_chf": st.column_config.NumberColumn("Planned (CHF)", format="localized"),
             "actual_chf": st.column_config.NumberColumn("Actual (CHF)", format="localized"),
             "execution_pct": st.column_config.NumberColumn("Execution %", format="%.1f"),

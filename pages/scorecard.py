@@ -44,10 +44,9 @@ st.markdown(f"**{overall.get('total', 0)} indicators** · " + status_counts_mark
 TABLE_COLUMNS = {
     "Status": st.column_config.TextColumn("Status", width="small"),
     "Indicator": st.column_config.TextColumn("Indicator", width="large"),
-    "Latest": st.column_config.TextColumn("Latest"),
-    "Target": st.column_config.TextColumn("Target"),
+    "Latest": st.column_config.TextColumn("Latest", width="medium"),
+    "Target": st.column_config.TextColumn("Target", width="medium"),
     "Trend": st.column_config.LineChartColumn("Trend", width="small"),
-    "Why this status": st.column_config.TextColumn("Why this status", width="large"),
 }
 DISPLAY = list(TABLE_COLUMNS)
 table_rows = cache.scorecard(filters.cycle, filters.year, filters.validated_only, filters.sector, filters.years)
@@ -76,6 +75,8 @@ for root in roots.iter_rows(named=True):
                 rows.select(DISPLAY), hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
                 selection_mode="single-row", key=f"table-{root['root_code']}-{node['node_code']}",
             )
+            # The reasons in full under the table (a table cell would cut a sentence short).
+            st.markdown("\n".join(f"- **{c}** {why}" for c, why in rows.select("code", "Why this status").iter_rows()))
             if event.selection.rows:
                 code = rows["code"][event.selection.rows[0]]
                 st.switch_page("pages/explorer.py", query_params=link_params(indicator=code))

@@ -60,7 +60,8 @@ def test_scorecard_tables_show_kpi_statuses(kpi_statuses):
     shown = pl.concat([pl.from_pandas(df.value) for df in at.dataframe]) if at.dataframe else pl.DataFrame()
     assert shown["Indicator"].to_list() == (statuses["code"] + " · " + statuses["name"]).to_list()
     assert shown["Status"].to_list() == [status_text(s) for s in statuses["status"].to_list()]
-    assert shown["Why this status"].to_list() == statuses["explanation"].to_list()
+    reasons = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert "\n".join(reasons).split("\n") == [f"- **{c}** {e}" for c, e in statuses.select("code", "explanation").iter_rows()]
 
 
 def test_scorecard_drills_into_a_goal_and_back(kpi_statuses):

@@ -26,19 +26,23 @@ def _axis_title(sheet: dict) -> str:
 
 def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame, projection: pl.DataFrame,
                      baseline: tuple[int, float] | None, series: pl.DataFrame | None = None, *,
-                     projector: bool = False, height: int | None = None) -> go.Figure:
+                     projector: bool = False, height: int | None = None,
+                     colours: dict[str, str] | None = None) -> go.Figure:
     """Actual values over the years with baseline, yearly targets, projection and flagged points.
 
-    ``series`` (columns label, year, value) adds up to six disaggregated lines; the headline stays
-    the darkest, thickest line so it is always distinct.
+    ``series`` (columns group, label, year, value) adds up to six disaggregated lines, coloured by
+    ``colours`` (group -> colour) where the dimension has fixed colours; the headline stays the
+    darkest, thickest line so it is always distinct.
     """
     fig = go.Figure(layout=base_layout(projector=projector, height=height or (560 if projector else 420)))
     width = 5 if projector else 3
     if series is not None and not series.is_empty():
-        for i, (label, part) in enumerate(series.partition_by("label", as_dict=True, maintain_order=True).items()):
+        for i, (key, part) in enumerate(series.partition_by("group", as_dict=True, maintain_order=True).items()):
+            # A dimension with its own fixed colours (Sectors, genders) keeps them on every chart.
+            colour = (colours or {}).get(key[0], SERIES_COLOURS[i % len(SERIES_COLOURS)])
             fig.add_trace(go.Scatter(
-                x=part["year"].to_list(), y=part["value"].to_list(), name=str(label[0]), mode="lines+markers",
-                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": width - 1},
+                x=part["year"].to_list(), y=part["value"].to_list(), name=str(part["label"][0]), mode="lines+markers",
+                line={"color": colour, "width": width - 1},
                 hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
             ))
     # A value not yet validated by a data steward is marked provisional even without a flag.

@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from kpi.charts.status import short_label
 from kpi.charts.theme import SERIES_COLOURS, base_layout
 
 RISK_SCALE = [[0, "#FFFFFF"], [0.01, "#FCE3C8"], [0.5, "#E69F00"], [1, "#B33A00"]]
@@ -27,7 +28,8 @@ def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
 
 def budget_bars(frame: pl.DataFrame, *, projector: bool = False) -> go.Figure:
     """Planned against actual CHF million for each output, horizontal bars."""
-    labels = (frame["node_code"] + " " + frame["node_name"].str.replace("Illustrative output: ", "")).to_list()
+    labels = [short_label(code, name.replace("Illustrative output: ", ""), 44)
+              for code, name in frame.select("node_code", "node_name").iter_rows()]
     fig = go.Figure(layout=base_layout(projector=projector, height=140 + 48 * frame.height))
     fig.add_trace(go.Bar(y=labels, x=(frame["planned_chf"] / 1e6).to_list(), orientation="h", name="Planned",
                          marker_color="#A9C7E8", hovertemplate="%{y}: planned CHF %{x:,.1f} million<extra></extra>"))
