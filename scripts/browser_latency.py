@@ -17,8 +17,10 @@ For each scale N (default 1) it takes the benchmark store of ``python -m kpi ben
   (then of the Sector selectbox) to the end of the rerun it causes, idle as above; each change picks
   a value not picked before on that server where possible, so the server's caches do not answer;
 * **memory**: the server's resident memory (``/proc/PID/status`` VmRSS, VmHWM) after the timed
-  runs with one session, then with S sessions (browser contexts) open at once, each having visited
-  every page.
+  runs with one session, then with S more sessions (browser contexts) open at once, each on one page
+  (round robin over the pages);
+* **CPU**: for each measurement, the CPU time the server and Chromium spent during it (from
+  ``/proc``), to tell the server's share of a wait from the browser's.
 
 K repetitions of every measurement; it prints medians and 90th percentiles and writes every
 figure as JSON with ``--json``. The first load after the server starts (the frames are read then)
@@ -130,16 +132,6 @@ def page_errors(page) -> list[str]:
     return [" ".join(t.split())[:300] for t in shown]
 
 
-def switch_to(page, title: str) -> float:
-    """Click the sidebar's link to the page ``title``; milliseconds from the click to the end of its run."""
-    link = page.locator("[data-testid='stSidebarNav'] a").filter(
-        has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")).first
-    mark = page.evaluate("window.__rbm.events.length")
-    link.click(timeout=30_000)
-    page.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
-    return float(page.evaluate("window.__rbm.done - window.__rbm.pointer"))
-
-
 def change_selectbox(page, label: str, option: str) -> float:
     """Pick ``option`` in the sidebar selectbox ``label``; milliseconds from the click to the end of the rerun."""
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
@@ -153,6 +145,71 @@ def change_selectbox(page, label: str, option: str) -> float:
     choice.click()
     page.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
     return float(page.evaluate("window.__rbm.done - window.__rbm.pointer"))
+
+
+MEASURES = ("render", "switch", "year_change", "sector_change")
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(ppid, []).append(int(proc.name))
+    return tree
+
+
+def browser_pids(server: int | None) -> list[int]:
+    """This process's descendants but the server: the Playwright driver and Chromium's processes."""
+    tree, found, todo = _children(), [], [os.getpid()]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            if child != server:
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by the server and by the browser during a measurement."""
+
+    def __init__(self, server: int | None):
+        self.server = server
+
+    def __enter__(self):
+        self.browsers = browser_pids(self.server)
+        self.start = (_cpu_seconds(self.server) if self.server else 0.0,
+                      sum(_cpu_seconds(p) for p in self.browsers))
+        return self
+
+    def __exit__(self, *exc):
+        browsers = set(self.browsers) | set(browser_pids(self.server))
+        self.server_ms = ((_cpu_seconds(self.server) if self.server else 0.0) - self.start[0]) * 1000
+        # A renderer that exited meanwhile loses its CPU time: the browser figure is a lower bound.
+        self.browser_ms = max(0.0, (sum(_cpu_seconds(p) for p in browsers) - self.start[1]) * 1000)
+        return False
+
+
+def nav_link(page, title: str):
+    """The sidebar navigation's link to the page ``title`` (expanding a collapsed list first)."""
+    link = page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']").filter(
+        has=page.locator(f"span[label={json.dumps(title)}]")).first
+    if not link.is_visible():
+        more = page.locator("[data-testid='stSidebarNavViewButton']")
+        if more.count() and more.first.is_visible():
+            more.first.click()
+    return link
 
 
 def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[str, Any]:
@@ -174,56 +231,69 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
         first_load, _ = render(tab, page_url(base, default), FIRST_LOAD_TIMEOUT_MS)
         memory_start = proc_memory(pid) if pid else {}
         years, sectors = iter(YEARS * (reps * len(pages) // len(YEARS) + 1)), iter(SECTORS * reps * len(pages))
-        figures = {pg.url_path: {"page": pg.file, "title": pg.title, "render_ms": [], "script_start_ms": [],
-                                 "switch_ms": [], "year_change_ms": [], "sector_change_ms": [], "errors": []}
+        figures = {pg.url_path: {"page": pg.file, "title": pg.title, "script_start_ms": [], "errors": [],
+                                 **{f"{m}_ms": [] for m in MEASURES},
+                                 **{f"{m}_server_cpu_ms": [] for m in MEASURES},
+                                 **{f"{m}_browser_cpu_ms": [] for m in MEASURES}}
                    for pg in pages}
+
+        def record(pg, measure_name: str, action) -> None:
+            f = figures[pg.url_path]
+            try:
+                with CpuMeter(pid) as cpu:
+                    value = action()
+            except Exception as error:  # noqa: BLE001 - report and go on with the other measurements
+                f["errors"].append(f"{measure_name}: {type(error).__name__}: {str(error).splitlines()[0][:300]}")
+                return
+            f[f"{measure_name}_ms"].append(round(value, 1))
+            f[f"{measure_name}_server_cpu_ms"].append(round(cpu.server_ms, 1))
+            f[f"{measure_name}_browser_cpu_ms"].append(round(cpu.browser_ms, 1))
+
+        def open_link(pg) -> float:
+            done, run_started = render(tab, page_url(base, pg))
+            figures[pg.url_path]["script_start_ms"].append(round(run_started, 1))
+            return done
+
+        def switch(pg) -> float:
+            link = nav_link(tab, pg.title)
+            mark = tab.evaluate("window.__rbm.events.length")
+            link.click(timeout=30_000)
+            tab.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
+            return float(tab.evaluate("window.__rbm.done - window.__rbm.pointer"))
+
         for rep in range(reps):
-            # In-app navigation: the sidebar link to each page in turn (same session, no reload).
+            log(f"x{scale}: rep {rep + 1}/{reps}: sidebar switches")
             render(tab, page_url(base, pages[-1]))
-            for pg in pages:
-                try:
-                    figures[pg.url_path]["switch_ms"].append(round(switch_to(tab, pg.title), 1))
-                except Exception as error:  # noqa: BLE001
-                    figures[pg.url_path]["errors"].append(
-                        f"switch: {type(error).__name__}: {str(error).splitlines()[0][:300]}")
+            for pg in pages:  # in-app navigation: the sidebar link to each page in turn, same session
+                record(pg, "switch", lambda pg=pg: switch(pg))
             for pg in pages:
                 log(f"x{scale}: rep {rep + 1}/{reps}: {pg.url_path}")
+                record(pg, "render", lambda pg=pg: open_link(pg))
+                record(pg, "year_change", lambda: change_selectbox(tab, "Status as of", next(years)))
+                record(pg, "sector_change", lambda: change_selectbox(tab, "Sector", next(sectors)))
                 f = figures[pg.url_path]
-                try:
-                    done, started = render(tab, page_url(base, pg))
-                    f["render_ms"].append(round(done, 1))
-                    f["script_start_ms"].append(round(started, 1))
-                    f["year_change_ms"].append(round(change_selectbox(tab, "Status as of", next(years)), 1))
-                    f["sector_change_ms"].append(round(change_selectbox(tab, "Sector", next(sectors)), 1))
-                except Exception as error:  # noqa: BLE001 - report and go on with the other pages
-                    f["errors"].append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
                 f["errors"].extend(e for e in page_errors(tab) if e not in f["errors"])
         memory_one = proc_memory(pid) if pid else {}
         memory_sessions: dict[str, Any] = {}
         if sessions:
-            log(f"x{scale}: opening {sessions} sessions...")
+            log(f"x{scale}: opening {sessions} sessions (one page each, round robin)...")
             contexts = []
             for i in range(sessions):
                 ctx = browser.new_context(viewport=VIEWPORT)
                 ctx.add_init_script(INIT_SCRIPT)
-                other = ctx.new_page()
-                for pg in pages[i % len(pages):] + pages[:i % len(pages)]:  # each ends on another page
-                    render(other, page_url(base, pg))
+                render(ctx.new_page(), page_url(base, pages[i % len(pages)]))
                 contexts.append(ctx)
-            memory_sessions = proc_memory(pid) if pid else {}
-            memory_sessions["sessions"] = sessions
+            memory_sessions = {**(proc_memory(pid) if pid else {}), "sessions": sessions}
             for ctx in contexts:
                 ctx.close()
         browser.close()
     result_pages = []
     for path, f in figures.items():
-        result_pages.append({
-            "url_path": path, **f,
-            "render": summary(f["render_ms"]), "script_start": summary(f["script_start_ms"]),
-            "switch": summary(f["switch_ms"]),
-            "year_change": summary(f["year_change_ms"]),
-            "sector_change": summary(f["sector_change_ms"]),
-        })
+        summaries = {m: summary(f[f"{m}_ms"]) for m in MEASURES}
+        for m in MEASURES:
+            summaries[m]["server_cpu_median_ms"] = summary(f[f"{m}_server_cpu_ms"])["median_ms"]
+            summaries[m]["browser_cpu_median_ms"] = summary(f[f"{m}_browser_cpu_ms"])["median_ms"]
+        result_pages.append({"url_path": path, **f, **summaries, "script_start": summary(f["script_start_ms"])})
     return {
         "scale": scale, "url": url, "reps": reps, "server_start_ms": round(server_start_ms, 1),
         "server_pid": pid, "first_load_ms": round(first_load, 1), "pages": result_pages,
@@ -238,22 +308,24 @@ def _mb(n: int | None) -> str:
 def format_result(r: dict[str, Any]) -> str:
     """The table of one scale, for the terminal."""
     cell = lambda s: "–" if s["median_ms"] is None else f"{s['median_ms']:,.0f} / {s['p90_ms']:,.0f}"  # noqa: E731
-    header = ["page", "open link ms", "(run starts at)", "sidebar switch ms", "year change ms", "sector change ms",
-              "errors"]
-    rows = [[p["url_path"], cell(p["render"]), cell(p["script_start"]), cell(p["switch"]), cell(p["year_change"]),
-             cell(p["sector_change"]),
-             str(len(p["errors"])) if p["errors"] else ""] for p in r["pages"]]
+    cpu = lambda s: "–" if s["median_ms"] is None else (  # noqa: E731
+        f"{s['server_cpu_median_ms'] or 0:,.0f} + {s['browser_cpu_median_ms'] or 0:,.0f}")
+    header = ["page", "open link ms", "(run starts)", "cpu srv+browser", "sidebar switch ms", "cpu srv+browser",
+              "year change ms", "sector change ms", "cpu srv+browser", "errors"]
+    rows = [[p["url_path"], cell(p["render"]), f"{p['script_start']['median_ms'] or 0:,.0f}", cpu(p["render"]),
+             cell(p["switch"]), cpu(p["switch"]), cell(p["year_change"]), cell(p["sector_change"]),
+             cpu(p["sector_change"]), str(len(p["errors"])) if p["errors"] else ""] for p in r["pages"]]
     widths = [max(len(x[i]) for x in [header, *rows]) for i in range(len(header))]
     line = lambda x: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(x, widths)))  # noqa: E731
     m = r["memory"]
     out = [
         "",
-        f"== browser, {r['scale']}x demo size: {r['reps']} repetitions (median / 90th percentile); "
-        f"first load after server start {r['first_load_ms']:,.0f} ms",
+        f"== browser, {r['scale']}x demo size: {r['reps']} repetitions, median / 90th percentile in ms (cpu: median "
+        f"CPU ms of the server + of Chromium during it); first load after server start {r['first_load_ms']:,.0f} ms",
         line(header), line(["-" * w for w in widths]), *[line(x) for x in rows],
         f"server memory: after the first load {_mb(m['after_start'].get('rss_bytes'))}; after the timed runs "
         f"{_mb(m['one_session'].get('rss_bytes'))}"
-        + (f"; with {m['sessions']['sessions']} sessions open {_mb(m['sessions'].get('rss_bytes'))}"
+        + (f"; with {m['sessions']['sessions']} more sessions open {_mb(m['sessions'].get('rss_bytes'))}"
            f" (peak {_mb(m['sessions'].get('peak_rss_bytes'))})" if m["sessions"] else ""),
     ]
     for p in r["pages"]:
