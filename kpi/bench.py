@@ -137,12 +137,17 @@ def ensure_store(scale: int, *, seed: int = DEMO_SEED, directory: Path | None = 
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         started = time.perf_counter()
         engine = make_engine(f"sqlite:///{partial}")
-        report = initialise(engine, demo=True, scale=scale, seed=seed)
-        _checkpoint(engine)
-        took = time.perf_counter() - started
-        engine.dispose()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        try:
+            report = initialise(engine, demo=True, scale=scale, seed=seed)
+            _checkpoint(engine)
+            took = time.perf_counter() - started
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            engine.dispose()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{partial}{suffix}").unlink(missing_ok=True)
         os.replace(partial, path)
         info = {"scale": scale, "seed": seed, "schema_revision": report.revision, "build_seconds": round(took, 3),
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "demo_rows": report.demo_rows,
@@ -641,7 +646,10 @@ def run_command(args: argparse.Namespace) -> int:
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731 - progress on stderr, table on stdout
     for scale in scales:
         store = ensure_store(scale, seed=args.seed, directory=directory, rebuild=args.rebuild, log=log)
+        load_before = os.getloadavg()
         figures = run_worker(store["url"], scale, args.runs)
+        figures["load_average"] = {"before": [round(x, 2) for x in load_before],
+                                   "after": [round(x, 2) for x in os.getloadavg()]}
         figures["store"] = {k: store[k] for k in ("path", "size_bytes", "staff_snapshot_rows", "observation_rows",
                                                    "build_seconds", "reused", "refresh_seconds", "built_at")}
         report["scales"].append(figures)
@@ -692,7 +700,9 @@ def format_scale(figures: dict[str, Any]) -> str:
         f"staff frame: {figures['staff_frame']['rows']:,} rows from {figures['staff_frame']['source']}"
         + (f" ({figures['staff_frame']['read_ms']:,.0f} ms)" if figures['staff_frame']['read_ms'] else ""),
         f"first run of the app in a new process: {figures['process_first_run_ms']:,.0f} ms; "
-        f"peak memory {_mb(figures['memory']['peak_rss_bytes'])}",
+        f"peak memory {_mb(figures['memory']['peak_rss_bytes'])}; load average before/after "
+        f"{figures.get('load_average', {}).get('before', ['?'])[0]}/{figures.get('load_average', {}).get('after', ['?'])[0]}"
+        f" on {os.cpu_count()} CPUs",
         "",
     ]
     header = ["page", "cold ms", "warm ms", "warm p90", "(script", "+ gc)", "filter ms", "floor ms", "warm/floor",

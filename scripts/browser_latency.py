@@ -321,7 +321,9 @@ def format_result(r: dict[str, Any]) -> str:
     out = [
         "",
         f"== browser, {r['scale']}x demo size: {r['reps']} repetitions, median / 90th percentile in ms (cpu: median "
-        f"CPU ms of the server + of Chromium during it); first load after server start {r['first_load_ms']:,.0f} ms",
+        f"CPU ms of the server + of Chromium during it); first load after server start {r['first_load_ms']:,.0f} ms; "
+        f"load average before/after {r['load_average']['before'][0]}/{r['load_average']['after'][0]} "
+        f"on {os.cpu_count()} CPUs",
         line(header), line(["-" * w for w in widths]), *[line(x) for x in rows],
         f"server memory: after the first load {_mb(m['after_start'].get('rss_bytes'))}; after the timed runs "
         f"{_mb(m['one_session'].get('rss_bytes'))}"
@@ -352,7 +354,10 @@ def main(argv: list[str] | None = None) -> int:
                               "cpus": os.cpu_count(), "reps": args.reps, "scales": []}
     for scale in scales:
         url = args.store_url or ensure_store(scale, log=log)["url"]
+        load_before = os.getloadavg()
         result = measure(url, scale, max(1, args.reps), max(0, args.sessions), log=log)
+        result["load_average"] = {"before": [round(x, 2) for x in load_before],
+                                  "after": [round(x, 2) for x in os.getloadavg()]}
         report["scales"].append(result)
         print(format_result(result), flush=True)
     if args.json:

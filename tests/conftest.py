@@ -85,3 +85,25 @@ def _navigation_app_not_pages_folder():
     PagesManager.__init__ = init
     yield
     PagesManager.__init__ = original
+
+
+@pytest.fixture(scope="session")
+def server(demo_store_url):
+    """The running app (``python -m ui.serve``) on the demo store, shared by the browser tests."""
+    from tests.browser_support import streamlit_server
+
+    with streamlit_server(demo_store_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, shared by the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -5,29 +5,14 @@ import re
 
 import polars as pl
 import pytest
-from playwright.sync_api import sync_playwright
 
 from kpi.presentation import build_sequence
 from kpi.scorecard import indicator_status
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, streamlit_server, wait_idle
+from tests.browser_support import SCREENSHOT_DIR, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(demo_store_url):
-    with streamlit_server(demo_store_url) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -3,30 +3,15 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from playwright.sync_api import sync_playwright
 
 from kpi import workforce as wf
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_workforce
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, streamlit_server, wait_idle
+from tests.browser_support import SCREENSHOT_DIR, wait_idle
 
 pytestmark = pytest.mark.browser
 YEAR = 2025
 S = wf.Selection
-
-
-@pytest.fixture(scope="module")
-def server(demo_store_url):
-    with streamlit_server(demo_store_url) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
