@@ -4,20 +4,25 @@ For each scale N the benchmark builds (or reuses) a SQLite store at N times the 
 ``.bench/`` (keyed by N, the demo seed and the schema revision: the 100x store takes minutes to
 build), then, in a fresh Python process per scale:
 
-* times the frame loaders a page needs (``kpi.store.frames.load_results`` and any other ``load_*``
-  loader of the store, such as the workforce one);
-* runs every page of ``app.py``'s navigation (read from ``app.py``, not listed here) with
+* times the frame loaders the pages use (``kpi.store.frames.load_results`` and every other
+  ``load_*(engine)`` loader, such as the workforce one);
+* runs every page of ``app.py``'s navigation (read from ``app.py``'s source, not listed here) with
   ``streamlit.testing.v1.AppTest``: the *cold* run is the page's first run with the Streamlit caches
   cleared (so it includes loading the frames; modules are already imported, as in a server that has
-  served one session), the *warm* run is the median of K reruns after a warm-up;
+  served one session), the *warm* run is the median of K reruns after a warm-up, then K reruns after
+  a change of the sidebar's year filter (a year not seen before) and K after a change of its Sector;
+* times every run as the server does it: ``app.py`` and the page, then the full garbage collection
+  Streamlit's server runs after each script run (``runner.postScriptGC``, on by default; AppTest
+  skips it), reported apart;
 * times the *floor*: the same aggregation done directly on the frames (the status computation for
-  the results pages, a group-by of the staff frame for the workforce pages), and the ratio
-  page/floor, which says how much of a rerun is the page's own overhead (widgets, figures, tables);
+  the results pages, one indicator's view for the explorer, a group-by of the staff frame for the
+  workforce pages), and the ratio page/floor: how much of a rerun is the page's own overhead;
 * reads the peak memory of that process (``ru_maxrss``).
 
-It prints a table per scale and writes the same figures as JSON with ``--json FILE``. The budgets
-(``/work/shared/DESIGN.md``, "Performance budgets") are a warm rerun under 150 ms at demo size and
-under 500 ms at 100x; the table marks the pages over budget. Timings are never asserted by tests.
+It prints a table per scale and writes the same figures as JSON with ``--json FILE``;
+``--profile DIR`` also writes pyinstrument profiles of each page's cold run and warm reruns. The
+budgets (DESIGN.md, "Performance budgets") are a warm rerun under 150 ms at demo size and under
+500 ms at 100x; the table marks the pages over budget. Timings are never asserted by tests.
 
 Streamlit is imported inside functions only: ``python -m kpi init`` and the other commands do not
 pay for it.
@@ -56,6 +61,8 @@ BUDGET_DEMO_MS = 150.0
 BUDGET_LARGE_MS = 500.0
 #: Modules whose ``load_*(engine)`` functions are the frame loaders of the pages.
 LOADER_MODULES = ("kpi.store.frames", "kpi.store.workforce", "kpi.workforce")
+#: The sidebar's global filters the benchmark changes: field of ``ui.filters.Filters`` -> widget label.
+FILTER_LABELS = {"year": "Status as of", "sector": "Sector"}
 #: Words in a page's file or URL path that make it a workforce page (its floor is the staff group-by).
 WORKFORCE_WORDS = ("workforce", "staff", "gender", "grade", "geograph", "people", "hr")
 
@@ -437,7 +444,11 @@ def _post_script_gc() -> float:
 
     from streamlit import config
 
-    if not config.get_option("runner.postScriptGC"):
+    # `streamlit run` also reads the option from the environment (click's STREAMLIT_ prefix); AppTest
+    # reads config.toml only, so the variable is honoured here by hand.
+    env = os.environ.get("STREAMLIT_RUNNER_POST_SCRIPT_GC")
+    enabled = env.strip().lower() in ("1", "true", "yes") if env else config.get_option("runner.postScriptGC")
+    if not enabled:
         return 0.0
     started = time.perf_counter()
     gc.collect(2)
@@ -455,7 +466,7 @@ def _timed_run_parts(at) -> tuple[float, float]:
     return time.perf_counter() - started, _post_script_gc()
 
 
-def measure_page(page: PageSpec, runs: int) -> dict[str, Any]:
+def measure_page(page: PageSpec, runs: int, profile_dir: Path | None = None, scale: int = 1) -> dict[str, Any]:
     """Cold first run, warm reruns and filter-change reruns of one page under AppTest.
 
     Every run is timed as the server does it: ``app.py`` and the page, then the post-script
@@ -465,7 +476,7 @@ def measure_page(page: PageSpec, runs: int) -> dict[str, Any]:
     try:
         at = _app_test()
         at.run()  # registers the navigation (st.switch_page needs it)
-        year_box = next((b for b in at.selectbox if b.key == "year"), None)
+        boxes = {b.label: b for b in at.sidebar.selectbox if b.label in FILTER_LABELS.values()}
         _clear_caches()
         if not page.default:
             at.switch_page(page.file)
@@ -478,28 +489,93 @@ def measure_page(page: PageSpec, runs: int) -> dict[str, Any]:
                       warm_p90_ms=round(percentile(warm, 90), 2),
                       script_ms=round(statistics.median(_ms(script) for script, _ in parts), 2),
                       gc_ms=round(statistics.median(_ms(gc) for _, gc in parts), 2))
-        # A filter change: each run a year not seen yet, so nothing cached for it can answer.
-        changed, applied = [], True
-        if year_box is not None:
-            for i in range(max(1, runs)):
-                year = YEAR - 1 - i
-                changed.append(_ms(_change_widget(at, year_box, year)))
-                applied = applied and _filters_year(at) == year
-        result.update(filter_ms=round(statistics.median(changed), 2) if changed else None,
-                      filter_runs_ms=changed, filter_applied=bool(changed) and applied)
+        # Filter changes: the year, each run a year not seen yet (nothing cached can answer), then the
+        # Sector, each run another Sector (new ones first), as a user would in the sidebar.
+        from kpi.dimensions import SECTOR_CODES
+
+        changes = {"filter": ("year", [YEAR - 1 - i for i in range(max(1, runs))]),
+                   "sector": ("sector", [SECTOR_CODES[i % len(SECTOR_CODES)] for i in range(max(1, runs))])}
+        for name, (field, values) in changes.items():
+            box = boxes.get(FILTER_LABELS[field])
+            changed, applied = [], box is not None
+            for value in values if box is not None else []:
+                changed.append(_ms(_change_widget(at, box, value)))
+                applied = applied and _filter_value(at, field) == value
+            result.update({f"{name}_ms": round(statistics.median(changed), 2) if changed else None,
+                           f"{name}_runs_ms": changed, f"{name}_applied": applied})
         result["errors"] = sorted(set(result["errors"] + _errors(at)))
+        if profile_dir is not None:
+            result["profiles"] = profile_page(page, runs, profile_dir, scale)
     except Exception as error:  # noqa: BLE001 - a broken page is reported, not fatal to the benchmark
         result["errors"].append(f"{type(error).__name__}: {error}")
     return result
 
 
-def _change_widget(at, widget, value) -> float:
-    """Set a sidebar widget to ``value`` and rerun (seconds, with the post-script collection).
+#: The profiler of the script runs being profiled (started and stopped in the script's thread).
+_PROFILER: list = []
 
-    ``widget`` is the element as an earlier run drew it; the current tree's element of the same key is
-    used when the tree has one, else its widget state is added to the tree's (private AppTest API).
+
+def _profile_script_runs() -> None:
+    """Wrap Streamlit's script runs so that :data:`_PROFILER`, when set, records them (in their thread)."""
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    if getattr(ScriptRunner, "_rbm_bench_profiled", False):
+        return
+    original = ScriptRunner._run_script
+
+    def run_script(self, *args, **kwargs):
+        if not _PROFILER:
+            return original(self, *args, **kwargs)
+        profiler = _PROFILER[0]
+        profiler.start()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            profiler.stop()
+
+    ScriptRunner._run_script = run_script
+    ScriptRunner._rbm_bench_profiled = True
+
+
+def profile_page(page: PageSpec, runs: int, directory: Path, scale: int) -> dict[str, str]:
+    """Profiles (pyinstrument, text) of the page's cold run and of ``runs`` warm reruns (the scripts;
+    the post-script garbage collection is measured apart)."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError as error:  # not a requirement of the project: pip install pyinstrument
+        raise RuntimeError("--profile needs pyinstrument (pip install pyinstrument)") from error
+    _profile_script_runs()
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    at = _app_test()
+    at.run()
+    _clear_caches()
+    if not page.default:
+        at.switch_page(page.file)
+    for kind, repeat in (("cold", 1), ("warm", max(1, runs))):
+        if kind == "warm":
+            at.run()  # warm-up
+        profiler = Profiler(interval=0.001)
+        _PROFILER.append(profiler)
+        try:
+            for _ in range(repeat):
+                at.run()
+        finally:
+            _PROFILER.clear()
+        path = directory / f"x{scale}-{page.url_path}-{kind}.txt"
+        path.write_text(f"{page.file} at {scale}x, {kind} run{'s' if repeat > 1 else ''} ({repeat})\n"
+                        + profiler.output_text(unicode=True, color=False, show_all=False))
+        written[kind] = str(path)
+    return written
+
+
+def _change_widget(at, widget, value) -> float:
+    """Set a sidebar selectbox to ``value`` and rerun (seconds, with the post-script collection).
+
+    ``widget`` is the element as an earlier run drew it; the current tree's sidebar selectbox of the
+    same label is used when the tree has one, else its widget state is added to the tree's (private AppTest API).
     """
-    current = next((w for w in at.selectbox if w.key == widget.key), None)
+    current = next((w for w in at.sidebar.selectbox if w.label == widget.label), None)
     if current is not None:
         current.set_value(value)
         return _timed_run(at)
@@ -513,9 +589,10 @@ def _change_widget(at, widget, value) -> float:
     return time.perf_counter() - started + _post_script_gc()
 
 
-def _filters_year(at) -> int | None:
+def _filter_value(at, key: str):
+    """The value of global filter ``key`` the app computed in the last run (None if unknown)."""
     try:
-        return at.session_state["filters"].year
+        return getattr(at.session_state["filters"], key)
     except (KeyError, AttributeError):
         return None
 
@@ -531,7 +608,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def measure_scale(url: str, scale: int, runs: int, log: Callable[[str], None] = print) -> dict[str, Any]:
+def measure_scale(url: str, scale: int, runs: int, log: Callable[[str], None] = print,
+                  profile_dir: Path | None = None) -> dict[str, Any]:
     """Every measurement of one store, in this process (run it in a fresh one: ``--worker``)."""
     os.environ[DATABASE_URL_ENV] = url
     from streamlit.logger import set_log_level
@@ -562,7 +640,7 @@ def measure_scale(url: str, scale: int, runs: int, log: Callable[[str], None] = 
     measured = []
     for page in pages:
         log(f"x{scale}: {page.url_path}...")
-        figures = measure_page(page, runs)
+        figures = measure_page(page, runs, profile_dir, scale)
         kind = floor_kind(page)
         floor_ms = floor_figures[kind]["ms"]
         figures.update(floor=kind, floor_ms=floor_ms, budget_ms=budget_ms(scale))
@@ -590,13 +668,15 @@ def _worker(argv: list[str]) -> int:
     parser.add_argument("--scale", type=int, required=True)
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--profile")
     args = parser.parse_args(argv)
-    figures = measure_scale(args.url, args.scale, args.runs, log=lambda s: print(s, file=sys.stderr, flush=True))
+    figures = measure_scale(args.url, args.scale, args.runs, log=lambda s: print(s, file=sys.stderr, flush=True),
+                            profile_dir=Path(args.profile) if args.profile else None)
     Path(args.out).write_text(json.dumps(figures, indent=2))
     return 0
 
 
-def run_worker(url: str, scale: int, runs: int) -> dict[str, Any]:
+def run_worker(url: str, scale: int, runs: int, profile_dir: Path | None = None) -> dict[str, Any]:
     """:func:`measure_scale` in a fresh Python process (clean memory figures, cold caches)."""
     with tempfile.TemporaryDirectory(prefix="rbm-bench-") as tmp:
         out = Path(tmp) / "figures.json"
@@ -604,7 +684,7 @@ def run_worker(url: str, scale: int, runs: int) -> dict[str, Any]:
                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         completed = subprocess.run(
             [sys.executable, "-m", "kpi.bench", "--worker", "--url", url, "--scale", str(scale),
-             "--runs", str(runs), "--out", str(out)],
+             "--runs", str(runs), "--out", str(out), *(["--profile", str(profile_dir)] if profile_dir else [])],
             cwd=PROJECT_DIR, env=env, stdout=sys.stderr, stderr=sys.stderr)
         if completed.returncode != 0 or not out.exists():
             raise RuntimeError(f"the benchmark of scale {scale} failed (exit code {completed.returncode})")
@@ -623,6 +703,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
     parser.add_argument("--seed", type=int, default=DEMO_SEED, help=f"demo data seed (default {DEMO_SEED})")
     parser.add_argument("--rebuild", action="store_true", help="build the stores again even if cached")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="also write pyinstrument profiles of each page's cold run and warm reruns to DIR "
+                             "(needs pyinstrument, not a requirement of the project)")
     parser.add_argument("--cache-dir", metavar="DIR",
                         help=f"where the stores are kept (default: {CACHE_DIR_ENV} or .bench/ in the project)")
     return parser
@@ -647,7 +730,7 @@ def run_command(args: argparse.Namespace) -> int:
     for scale in scales:
         store = ensure_store(scale, seed=args.seed, directory=directory, rebuild=args.rebuild, log=log)
         load_before = os.getloadavg()
-        figures = run_worker(store["url"], scale, args.runs)
+        figures = run_worker(store["url"], scale, args.runs, Path(args.profile).resolve() if args.profile else None)
         figures["load_average"] = {"before": [round(x, 2) for x in load_before],
                                    "after": [round(x, 2) for x in os.getloadavg()]}
         figures["store"] = {k: store[k] for k in ("path", "size_bytes", "staff_snapshot_rows", "observation_rows",
@@ -705,23 +788,23 @@ def format_scale(figures: dict[str, Any]) -> str:
         f" on {os.cpu_count()} CPUs",
         "",
     ]
-    header = ["page", "cold ms", "warm ms", "warm p90", "(script", "+ gc)", "filter ms", "floor ms", "warm/floor",
-              "budget"]
+    header = ["page", "cold ms", "warm ms", "warm p90", "(script", "+ gc)", "year chg", "sector chg", "floor ms",
+              "warm/floor", "budget"]
     rows = []
     for p in figures["pages"]:
         if p.get("warm_ms") is None:
-            rows.append([p["url_path"], "ERROR", "", "", "", "", "", "", "", "; ".join(p["errors"])[:60]])
+            rows.append([p["url_path"], "ERROR", "", "", "", "", "", "", "", "", "; ".join(p["errors"])[:60]])
             continue
         verdict = ("ok" if p["within_budget"] else "OVER") + f" <{p['budget_ms']:.0f}"
         if p["errors"]:
             verdict += " (page errors)"
         rows.append([p["url_path"], _num(p["cold_ms"]), _num(p["warm_ms"]), _num(p["warm_p90_ms"]),
-                     _num(p["script_ms"]), _num(p["gc_ms"]), _num(p["filter_ms"]), f"{_num(p['floor_ms'], 2)} {p['floor']}", f"{p['warm_over_floor']:,.1f}x",
-                     verdict])
+                     _num(p["script_ms"]), _num(p["gc_ms"]), _num(p["filter_ms"]), _num(p.get("sector_ms")),
+                     f"{_num(p['floor_ms'], 2)} {p['floor']}", f"{p['warm_over_floor']:,.1f}x", verdict])
     lines.extend(_table(header, rows))
     lines.append("warm = median of the reruns, each the script (app.py and the page) + the full garbage "
-                 "collection the server runs after it (runner.postScriptGC); filter = a rerun after a change of "
-                 "the year filter")
+                 "collection the server runs after it (runner.postScriptGC); year chg / sector chg = median rerun "
+                 "after a change of the sidebar's year / Sector filter (new values first)")
     lines.append("floors: " + "; ".join(f"{k} = {v['what']}" for k, v in figures["floors"].items()))
     return "\n".join(lines)
 

@@ -3,7 +3,7 @@
     python -m kpi init [--demo/--no-demo] [--scale N]
     python -m kpi import KIND FILE [--dry-run] [--user NAME]
     python -m kpi export KIND --out FILE
-    python -m kpi bench [--scale N] [--json FILE]
+    python -m kpi bench [--scale N ...] [--runs K] [--json FILE] [--profile DIR]
 
 The store is chosen by ``RBM_DATABASE_URL`` (default: ``data/rbm.sqlite``).
 """

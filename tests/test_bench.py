@@ -42,6 +42,7 @@ def test_bench_at_demo_size_writes_figures_for_every_page(tmp_path):
             assert isinstance(page[key], (int, float)) and page[key] > 0, (page["url_path"], key, page[key])
         assert len(page["warm_runs_ms"]) == 2 and all(t > 0 for t in page["warm_runs_ms"])
         assert page["filter_ms"] > 0 and page["filter_applied"] is True, page
+        assert page["sector_ms"] > 0 and page["sector_applied"] is True, page
         assert isinstance(page["within_budget"], bool)
     # The same figures are on the terminal.
     for path in expected:
