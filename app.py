@@ -6,6 +6,7 @@ import streamlit as st
 from ui import data as ui_data
 from ui.filters import global_filters
 from ui.projector import apply_projector_style
+from ui.runtime import freeze_after_first_run
 
 st.set_page_config(page_title="ITU results dashboard", page_icon=":material/insights:", layout="wide")
 
@@ -41,3 +42,5 @@ st.session_state["filters"] = filters
 if filters.projector:
     apply_projector_style()
 navigation.run()
+# The page's modules are now imported: keep the collector after each rerun off them (ui.runtime).
+freeze_after_first_run(navigation.url_path)

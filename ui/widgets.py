@@ -50,5 +50,7 @@ def status_text(status: str | None) -> str:
 def attribution_line(sheet: dict) -> str:
     """The source line under an indicator: the attribution for real data, a synthetic label otherwise."""
     if sheet.get("is_synthetic"):
+        if "synthetic" in sheet["source"].lower():  # the demo's own source line says it already
+            return "Source: **synthetic demo data** (generated, not ITU's)"
         return f"Source: {sheet['source']} · **synthetic demo data**"
     return f"Source: {sheet['source']} · {sheet['attribution']}"

@@ -20,8 +20,9 @@ UN_MAP_DISCLAIMER = ("The boundaries and names shown and the designations used o
 
 
 def _axis_title(sheet: dict) -> str:
-    suffix = UNITS.get(sheet["unit"], "")
-    return f"{sheet['name']}" if not suffix else f"{suffix}"
+    # The unit, never the indicator's name: the title above the chart names it, and a long name
+    # written along the axis is clipped (seen on the projector).
+    return UNITS.get(sheet["unit"]) or "Number"
 
 
 def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame, projection: pl.DataFrame,

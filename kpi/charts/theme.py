@@ -43,21 +43,29 @@ HEADLINE_COLOUR = "#1B1F24"
 TARGET_COLOUR = "#B86E00"
 PROJECTION_COLOUR = "#5F6B7A"
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+#: Chart type size in px: on a screen, and on a projector (legible from the back of a room).
+FONT_SIZE = 14
+PROJECTOR_FONT_SIZE = 22
 
 
 def base_layout(*, projector: bool = False, height: int | None = None) -> go.Layout:
     """The shared layout: readable type, light grid, no clutter; larger everything in projector mode."""
-    size = 22 if projector else 14
+    size = PROJECTOR_FONT_SIZE if projector else FONT_SIZE
+    # Streamlit's chart theme sets the sizes of tick labels, axis titles and the legend itself
+    # (smaller than the layout's font), so each is set here too, or the projector's large type
+    # would reach only the chart's annotations.
+    font = {"size": size}
+    axis_text = {"tickfont": font, "title": {"font": font}}
     return go.Layout(
         font={"family": FONT_FAMILY, "size": size, "color": "#1B1F24"},
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         height=height,
-        xaxis={"showgrid": False, "linecolor": "#8A939E", "ticks": "outside"},
-        yaxis={"gridcolor": "#E3E7EC", "zerolinecolor": "#8A939E"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        hoverlabel={"font": {"size": size}},
+        xaxis={"showgrid": False, "linecolor": "#8A939E", "ticks": "outside", **axis_text},
+        yaxis={"gridcolor": "#E3E7EC", "zerolinecolor": "#8A939E", **axis_text},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "font": font},
+        hoverlabel={"font": font},
     )
 
 
