@@ -59,7 +59,7 @@ def _slide_from_url() -> int:
 
 # The controls come first so that they stay on screen above a long slide.
 number = int(st.session_state.get("slide", _slide_from_url()))
-prev_col, pos_col, next_col, auto_col, exit_col = st.columns([1.2, 3, 1.2, 2, 1.6], vertical_alignment="center")
+prev_col, pos_col, next_col, auto_col, exit_col = st.columns([1.1, 2.4, 1.1, 2.6, 1.3], vertical_alignment="center")
 prev_col.button("Back", on_click=step, args=(-1,), disabled=number <= 1, icon=":material/arrow_back:", key="prev")
 pos_col.select_slider(f"Slide (of {len(slides)})", options=list(range(1, len(slides) + 1)), key="slide",
                       bind="query-params", label_visibility="collapsed")
