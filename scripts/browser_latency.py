@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -140,35 +141,49 @@ STARTED_AFTER = """
 START_GRACE_MS = 10_000
 
 
-def change_selectbox(page, label: str, option: str, attempts: int = 3) -> float:
-    """Pick ``option`` in the sidebar selectbox ``label``; milliseconds from the click to the end of the rerun.
+def timed_click(page, click, attempts: int = 3) -> float:
+    """Run ``click()`` until it starts a run of the app (at most ``attempts`` times); milliseconds from the
+    pointer-down of the click that started it to the end of that run, idle as in :data:`DONE_AFTER`.
 
-    If no run starts after the click (the list re-rendered under the pointer, say), the selection is made
-    again, at most ``attempts`` times; the time is measured from the click that started the run.
+    ``click`` is called with the attempt number (0, 1...), so that a retry may do something else (pick
+    another value: the one tried may already be selected). A click that starts no run within
+    :data:`START_GRACE_MS` is retried after Escape (a list re-rendered under the pointer, say).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    for attempt in range(attempts):
+        mark = page.evaluate("window.__rbm.events.length")
+        click(attempt)
+        try:
+            page.wait_for_function(STARTED_AFTER, arg=mark, polling=5, timeout=START_GRACE_MS)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        page.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
+        return float(page.evaluate("window.__rbm.done - window.__rbm.pointer"))
+    raise RuntimeError(f"{attempts} clicks started no run")
+
+
+def change_selectbox(page, label: str, options: list[str]) -> float:
+    """Pick ``options[0]`` in the sidebar selectbox ``label`` (``options[1]`` if that starts no run, and so
+    on); milliseconds from the click to the end of the rerun."""
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
         has=page.locator(f"input[aria-label={json.dumps(label)}]"))
     field = box.locator("input[role='combobox']").first
-    for attempt in range(1, attempts + 1):
+
+    def pick(attempt: int) -> None:
+        option = options[attempt % len(options)]
         field.click(timeout=30_000)
         field.fill(option)  # narrows the (virtualised) list to the option; typing does not rerun the app
         choice = page.locator("[role='option']").filter(
             has_text=re.compile(rf"^\s*{re.escape(option)}(\s|$|·)")).first
         choice.wait_for(state="visible", timeout=30_000)
-        mark = page.evaluate("window.__rbm.events.length")
         choice.click(timeout=30_000)
-        try:
-            page.wait_for_function(STARTED_AFTER, arg=mark, polling=5, timeout=START_GRACE_MS)
-        except PlaywrightTimeout:
-            if attempt == attempts:
-                raise RuntimeError(f"choosing {option!r} in {label!r} started no run ({attempts} attempts)") from None
-            page.keyboard.press("Escape")
-            continue
-        page.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
-        return float(page.evaluate("window.__rbm.done - window.__rbm.pointer"))
-    raise AssertionError("unreachable")
+
+    try:
+        return timed_click(page, pick, attempts=len(options))
+    except RuntimeError as error:
+        raise RuntimeError(f"choosing any of {options} in {label!r}: {error}") from None
 
 
 MEASURES = ("render", "switch", "year_change", "sector_change")
@@ -254,7 +269,7 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
         log(f"x{scale}: first load of {default.url_path} (the server reads the frames)...")
         first_load, _ = render(tab, page_url(base, default), FIRST_LOAD_TIMEOUT_MS)
         memory_start = proc_memory(pid) if pid else {}
-        years, sectors = iter(YEARS * (reps * len(pages) // len(YEARS) + 1)), iter(SECTORS * reps * len(pages))
+        years, sectors = itertools.cycle(YEARS), itertools.cycle(SECTORS)
         figures = {pg.url_path: {"page": pg.file, "title": pg.title, "script_start_ms": [], "errors": [],
                                  **{f"{m}_ms": [] for m in MEASURES},
                                  **{f"{m}_server_cpu_ms": [] for m in MEASURES},
@@ -280,10 +295,7 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
 
         def switch(pg) -> float:
             link = nav_link(tab, pg.title)
-            mark = tab.evaluate("window.__rbm.events.length")
-            link.click(timeout=30_000)
-            tab.wait_for_function(DONE_AFTER, arg=mark, polling=5, timeout=TIMEOUT_MS)
-            return float(tab.evaluate("window.__rbm.done - window.__rbm.pointer"))
+            return timed_click(tab, lambda attempt: link.click(timeout=30_000))
 
         for rep in range(reps):
             log(f"x{scale}: rep {rep + 1}/{reps}: sidebar switches")
@@ -293,8 +305,8 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
             for pg in pages:
                 log(f"x{scale}: rep {rep + 1}/{reps}: {pg.url_path}")
                 record(pg, "render", lambda pg=pg: open_link(pg))
-                record(pg, "year_change", lambda: change_selectbox(tab, "Status as of", next(years)))
-                record(pg, "sector_change", lambda: change_selectbox(tab, "Sector", next(sectors)))
+                record(pg, "year_change", lambda: change_selectbox(tab, "Status as of", [next(years), next(years)]))
+                record(pg, "sector_change", lambda: change_selectbox(tab, "Sector", [next(sectors), next(sectors)]))
                 f = figures[pg.url_path]
                 f["errors"].extend(e for e in page_errors(tab) if e not in f["errors"])
         memory_one = proc_memory(pid) if pid else {}

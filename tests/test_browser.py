@@ -48,7 +48,9 @@ def h1(page) -> str:
 def test_each_page_opens_with_its_title(server, page):
     # The overview is the default page: its link is the app's root ("/overview" is not a page).
     expected = {"overview": ("", "Strategic Plan 2024-2027"), "scorecard": ("scorecard", "Scorecard"),
-                "explorer": ("explorer", "Individuals using the Internet (%)"), "present": ("present", "Scorecard")}
+                "explorer": ("explorer", "Individuals using the Internet (%)"), "present": ("present", "Scorecard"),
+                "management": ("management", "Management: budget, risks and oversight"),
+                "data": ("data", "Data management")}
     for name, (path, title) in expected.items():
         page.goto(f"{server}/{path}")
         wait_idle(page)
