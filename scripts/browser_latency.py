@@ -172,7 +172,7 @@ def change_selectbox(page, label: str, options: list[str]) -> float:
     field = box.locator("input[role='combobox']").first
 
     def pick(attempt: int) -> None:
-        option = options[attempt % len(options)]
+        option = options[attempt]
         field.click(timeout=30_000)
         field.fill(option)  # narrows the (virtualised) list to the option; typing does not rerun the app
         choice = page.locator("[role='option']").filter(

@@ -4,7 +4,7 @@ Streamlit runs a full garbage collection after every script run (``runner.postSc
 default), and a full collection visits every container object the process tracks. Almost all of them
 are long-lived: the modules that Streamlit, Plotly and Polars import, Plotly's property validators,
 the pages' own modules. Measured with ``python -m kpi bench`` at demo size, that collection took
-90-125 ms after each rerun, more than the script itself (40-80 ms).
+90-140 ms after each rerun, more than the script itself (40-100 ms).
 
 :func:`freeze_after_first_run` moves what is alive after a page's first run in this process into the
 collector's permanent generation (:func:`gc.freeze`), so that the collection after each later run

@@ -27,9 +27,7 @@ def read_frame(connection: Connection, sql: str, schema: dict[str, pl.DataType])
             chunks.append(pl.DataFrame(rows, schema=schema, orient="row"))
     finally:
         cursor.close()
-    if not chunks:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(chunks, rechunk=True) if len(chunks) > 1 else chunks[0]
+    return pl.concat(chunks, rechunk=True) if chunks else pl.DataFrame(schema=schema)
 
 
 def data_version(engine: Engine) -> int:
