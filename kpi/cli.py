@@ -1,11 +1,16 @@
 """The command line (a stable contract: tests and operators use it).
 
     python -m kpi init [--demo/--no-demo] [--scale N]
-    python -m kpi import KIND FILE [--dry-run] [--user NAME]
-    python -m kpi export KIND --out FILE
+    python -m kpi import KIND FILE [--dry-run] --user NAME
+    python -m kpi export KIND --out FILE [--user NAME]
+    python -m kpi users grant IDENTITY ROLE [--sector S] --user NAME
+    python -m kpi users revoke IDENTITY ROLE [--sector S] --user NAME
+    python -m kpi users list
     python -m kpi bench [--scale N ...] [--runs K] [--json FILE] [--profile DIR]
 
-The store is chosen by ``RBM_DATABASE_URL`` (default: ``data/rbm.sqlite``).
+The store is chosen by ``RBM_DATABASE_URL`` (default: ``data/rbm.sqlite``). The command line is the
+operator's channel: it acts with every role (kpi.access.operator), and every write names its operator
+(``--user``), recorded with the operating-system account as a command-line change.
 """
 from __future__ import annotations
 
@@ -33,8 +38,60 @@ def _parser() -> argparse.ArgumentParser:
                       help="multiply the demo staff and records by N (benchmarks; default 1)")
     init.add_argument("--seed", type=int, default=DEMO_SEED, help=f"demo data seed (default {DEMO_SEED})")
     _add_transfer_parsers(sub)
+    _add_users_parser(sub)
     _add_bench_parser(sub)
     return parser
+
+
+def _add_users_parser(sub) -> None:
+    from kpi.access import GRANTABLE_ROLES
+    from kpi.dimensions import SECTOR_CODES
+
+    roles = ", ".join(GRANTABLE_ROLES)
+    users = sub.add_parser("users", help="grant, revoke and list roles",
+                           description="Roles are granted to a verified identity: the e-mail address (or the "
+                                       f"subject) the identity provider vouches for. Roles: {roles}. The first "
+                                       "administrator is granted here.")
+    verbs = users.add_subparsers(dest="verb", required=True, metavar="VERB")
+    for verb, text in (("grant", "grant ROLE to IDENTITY"), ("revoke", "revoke ROLE from IDENTITY")):
+        cmd = verbs.add_parser(verb, help=text, description=text.capitalize() + ".")
+        cmd.add_argument("identity", metavar="IDENTITY", help="e-mail address (or the provider's subject)")
+        cmd.add_argument("role", metavar="ROLE", choices=GRANTABLE_ROLES, help=f"one of {roles}")
+        cmd.add_argument("--sector", choices=SECTOR_CODES, default=None,
+                         help="limit a data steward to one Sector's indicators")
+        cmd.add_argument("--user", required=True, help="who makes the change (recorded with the OS account)")
+    verbs.add_parser("list", help="the roles in force", description="List the roles in force.")
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from kpi import access
+
+    engine = _open_store()
+    if engine is None:
+        return 2
+    try:
+        if args.verb == "list":
+            grants = access.list_grants(engine)
+            for row in grants.iter_rows(named=True):
+                sector = f" ({row['sector']})" if row["sector"] else ""
+                print(f"{row['identity']}\t{row['role']}{sector}\tgranted by {row['granted_by']} "
+                      f"on {row['granted_at']:%Y-%m-%d %H:%M}")
+            print(f"{grants.height} role(s) in force")
+            return 0
+        actor = access.operator(args.user)
+        if args.verb == "grant":
+            done = access.grant(engine, actor, args.identity, args.role, args.sector)
+            print(f"granted {args.role} to {access.normalise_identity(args.identity)}" if done
+                  else f"{access.normalise_identity(args.identity)} already has {args.role}")
+        else:
+            n = access.revoke(engine, actor, args.identity, args.role, args.sector)
+            print(f"revoked {n} {args.role} grant(s) of {access.normalise_identity(args.identity)}")
+        return 0
+    except (ValueError, access.AccessDenied) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
 
 
 def _add_bench_parser(sub) -> None:
@@ -55,7 +112,6 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def _add_transfer_parsers(sub) -> None:
     from kpi.transfer import KINDS
-    from kpi.transfer.importing import default_user
 
     kinds = ", ".join(KINDS)
     imp = sub.add_parser(
@@ -66,14 +122,15 @@ def _add_transfer_parsers(sub) -> None:
     imp.add_argument("kind", metavar="KIND", choices=list(KINDS), help=f"what the file holds: {kinds}")
     imp.add_argument("file", metavar="FILE", help="the .csv or .xlsx file")
     imp.add_argument("--dry-run", action="store_true", help="check and count what would change; write nothing")
-    imp.add_argument("--user", default=default_user(), help="who imports (recorded in the change log; "
-                                                            "default: the login name)")
+    imp.add_argument("--user", required=True, help="who imports (recorded in the change log with the "
+                                                    "operating-system account)")
     exp = sub.add_parser(
         "export", help=f"export every record of KIND ({kinds}) as CSV or XLSX",
         description="Export every record of a kind in the columns of its import template (the file imports "
                     f"back unchanged). Kinds: {kinds}.")
     exp.add_argument("kind", metavar="KIND", choices=list(KINDS), help=f"what to export: {kinds}")
     exp.add_argument("--out", metavar="FILE", required=True, help="the file to write, ending in .csv or .xlsx")
+    exp.add_argument("--user", default=None, help="who exports (default: the operating-system account)")
 
 
 def _open_store():
@@ -93,6 +150,7 @@ def _open_store():
 def _cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from kpi.access import AccessDenied, operator
     from kpi.transfer import run_import
 
     path = Path(args.file)
@@ -104,7 +162,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        result = run_import(engine, args.kind, path, user=args.user, dry_run=args.dry_run)
+        result = run_import(engine, args.kind, path, actor=operator(args.user), dry_run=args.dry_run)
+    except AccessDenied as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     took = time.perf_counter() - started
@@ -121,6 +182,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from kpi.access import operator
     from kpi.transfer import run_export
 
     out = Path(args.out)
@@ -131,7 +193,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if engine is None:
         return 2
     try:
-        rows = run_export(engine, args.kind, out)
+        rows = run_export(engine, args.kind, out, actor=operator(args.user or _os_account()))
     finally:
         engine.dispose()
     print(f"exported {rows:,} {args.kind} rows to {out}")
@@ -158,10 +220,17 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _os_account() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export, "bench": _cmd_bench}
+    handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export, "users": _cmd_users,
+                "bench": _cmd_bench}
     return handlers[args.command](args)
 
 

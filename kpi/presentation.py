@@ -8,6 +8,8 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from kpi import access
+from kpi.access import Actor
 from kpi.store import models as m
 
 #: The default sequence shows at most this many indicators needing attention.
@@ -44,15 +46,24 @@ def build_sequence(statuses: pl.DataFrame, indicator_codes: list[str] | None = N
     return slides
 
 
+#: Longest name of a sequence (it is part of the link).
+SEQUENCE_NAME_MAX = m.Presentation.__table__.c.name.type.length
+
+
 def save_sequence(engine: Engine, name: str, *, title: str, cycle: str, year: int, indicator_codes: list[str],
-                  user: str) -> None:
-    """Save (or replace) a named sequence."""
+                  actor: Actor) -> None:
+    """Save (or replace) a named sequence: administrators only (an AccessDenied otherwise)."""
+    access.require_role(actor, access.ADMINISTRATOR, "saving a Council sequence")
     if not name.strip():
         raise ValueError("A sequence needs a name.")
+    if len(name.strip()) > SEQUENCE_NAME_MAX:
+        raise ValueError(f"A sequence name has at most {SEQUENCE_NAME_MAX} characters.")
+    if not indicator_codes:
+        raise ValueError("A sequence needs at least one indicator.")
     with Session(engine) as session, session.begin():
         row = session.get(m.Presentation, name.strip())
         values = {"title": title, "cycle_code": cycle, "year": year, "indicator_codes": ",".join(indicator_codes),
-                  "created_by": user, "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
+                  "created_by": actor.audit_name, "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
         if row is None:
             session.add(m.Presentation(name=name.strip(), **values))
         else:

@@ -12,6 +12,7 @@ import time
 from sqlalchemy import text
 
 from kpi.transfer import run_import
+from tests.access_support import writer
 from tests.test_imports import USER, messages, observations_csv, store, stores  # noqa: F401 (fixtures)
 
 ROWS = 20_000
@@ -61,7 +62,7 @@ def test_readers_see_the_store_before_or_after_an_import_never_half(store, tmp_p
         t.start()
     started.wait()
     began = time.monotonic()
-    result = run_import(store, "observations", path, user=USER)
+    result = run_import(store, "observations", path, actor=writer(USER))
     ended = time.monotonic()
     done.set()
     for t in threads:

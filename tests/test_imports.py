@@ -10,6 +10,7 @@ the shared test database cannot interfere.
 from __future__ import annotations
 
 import csv
+import getpass
 import hashlib
 import io
 import itertools
@@ -35,6 +36,7 @@ from kpi.store.engine import make_engine
 from kpi.store.frames import data_version
 from kpi.transfer import run_import, value_history
 from kpi.transfer.approval import reopen_period, validate_period
+from tests.access_support import writer
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("RBM_TEST_POSTGRES_URL")
@@ -436,7 +438,7 @@ def test_bad_file_is_refused_with_every_problem_and_changes_nothing(shared_store
     path = tmp_path / name
     path.write_bytes(content)
     for dry_run in (True, False):
-        result = run_import(shared_store, kind, path, user=USER, dry_run=dry_run)
+        result = run_import(shared_store, kind, path, actor=writer(USER), dry_run=dry_run)
         assert messages(result) == expected
         assert (result.added, result.changed, result.unchanged, result.batch_id) == (0, 0, 0, None)
         assert result.summary().endswith("nothing was imported")
@@ -457,7 +459,7 @@ def test_accepted_variants_of_a_file(shared_store, tmp_path, name, content):
     before = fingerprint(shared_store)
     path = tmp_path / name
     path.write_bytes(content)
-    result = run_import(shared_store, "observations", path, user=USER, dry_run=True)
+    result = run_import(shared_store, "observations", path, actor=writer(USER), dry_run=True)
     assert messages(result) == []
     assert (result.added, result.changed, result.unchanged, result.summary()) == (
         1, 0, 0, "would add 1, change 0, leave 0 unchanged")
@@ -469,11 +471,11 @@ def test_import_writes_all_rows_and_a_second_import_changes_nothing(store, tmp_p
     path.write_bytes(_obs("D1.PROJ,2024,50,,,,,,,estimate,first", "D1.PROJ,2024,40,ITU-D,,,,,,,",
                           "D1.PROJ,2024,45,,AFR,,,,,,", "D1.AFFORD,2023,12,,,,P4,F,,,"))
     version = data_version(store)
-    dry = run_import(store, "observations", path, user=USER, dry_run=True)
+    dry = run_import(store, "observations", path, actor=writer(USER), dry_run=True)
     assert (dry.added, dry.changed, dry.unchanged, dry.batch_id) == (4, 0, 0, None)
     assert data_version(store) == version
 
-    first = run_import(store, "observations", path, user=USER)
+    first = run_import(store, "observations", path, actor=writer(USER))
     assert (first.added, first.changed, first.unchanged, first.summary()) == (
         4, 0, 0, "added 4, changed 0, left 0 unchanged")
     assert data_version(store) == version + 1
@@ -508,7 +510,7 @@ def test_import_writes_all_rows_and_a_second_import_changes_nothing(store, tmp_p
     ]
 
     logged = count(store, m.ChangeLog)
-    again = run_import(store, "observations", path, user=USER)
+    again = run_import(store, "observations", path, actor=writer(USER))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 4)
     assert again.batch_id is not None and again.batch_id != first.batch_id  # the batch is still recorded
     assert count(store, m.ChangeLog) == logged
@@ -520,8 +522,8 @@ def test_changed_values_are_logged_and_make_a_history(store, tmp_path):
     first.write_bytes(_obs("D1.PROJ,2024,50,,,,,,,,", "D1.PROJ,2025,55,,,,,,,,"))
     second.write_bytes(b"indicator,year,value,note\nD1.PROJ,2024,52.5,revised\nD1.PROJ,2025,55,\n"
                        b"D1.PROJ,2026,60,new\n")
-    a = run_import(store, "observations", first, user="alice")
-    b = run_import(store, "observations", second, user="bob")
+    a = run_import(store, "observations", first, actor=writer("alice"))
+    b = run_import(store, "observations", second, actor=writer("bob"))
     assert (b.added, b.changed, b.unchanged) == (1, 1, 1)
     history = value_history(store, "D1.PROJ", 2024)
     assert history.select("user", "field", "old_value", "new_value", "batch_id", "file_name").rows() == [
@@ -536,10 +538,10 @@ def test_changed_values_are_logged_and_make_a_history(store, tmp_path):
 def test_a_validated_year_refuses_changes_until_reopened(store, tmp_path):
     path = tmp_path / "values.csv"
     path.write_bytes(_obs("D1.PROJ,2024,50,,,,,,,,", "D1.PROJ,2024,45,,AFR,,,,,,", "D2.PROG,2024,30,,,,,,,,"))
-    run_import(store, "observations", path, user="alice")
+    run_import(store, "observations", path, actor=writer("alice"))
 
-    assert validate_period(store, 2024, user="steward", indicator_code="D1.PROJ") == 2
-    assert validate_period(store, 2024, user="steward", indicator_code="D1.PROJ") == 0  # already validated
+    assert validate_period(store, 2024, actor=writer("steward"), indicator_code="D1.PROJ") == 2
+    assert validate_period(store, 2024, actor=writer("steward"), indicator_code="D1.PROJ") == 0  # already validated
     with Session(store) as s:
         approvals = dict(s.execute(select(m.Observation.disaggregation + ":" + m.Indicator.code,
                                           m.Observation.approval).join(m.Indicator)
@@ -548,13 +550,13 @@ def test_a_validated_year_refuses_changes_until_reopened(store, tmp_path):
     assert approvals == {":D1.PROJ": "validated", "region=AFR:D1.PROJ": "validated", ":D2.PROG": "provisional"}
 
     # rows equal to the validated values pass; new or changed ones are refused, one problem per row
-    unchanged = run_import(store, "observations", path, user="alice", dry_run=True)
+    unchanged = run_import(store, "observations", path, actor=writer("alice"), dry_run=True)
     assert (messages(unchanged), unchanged.unchanged) == ([], 3)
     changed = tmp_path / "changed.csv"
     changed.write_bytes(_obs("D1.PROJ,2024,51,,,,,,,,", "D1.PROJ,2024,45,,AFR,,,,,,", "D1.PROJ,2024,20,,ASP,,,,,,",
                              "D2.PROG,2024,31,,,,,,,,"))
     before = fingerprint(store)
-    refused = run_import(store, "observations", changed, user="alice")
+    refused = run_import(store, "observations", changed, actor=writer("alice"))
     day = f"{validated_on(store):%Y-%m-%d}"
     assert messages(refused) == [
         f'changed.csv, row 2, column "value": found "51", expected the validated value "50" (2024 was validated '
@@ -565,11 +567,11 @@ def test_a_validated_year_refuses_changes_until_reopened(store, tmp_path):
     assert fingerprint(store) == before
 
     with pytest.raises(ValueError, match="a reason is required"):
-        reopen_period(store, 2024, user="steward", reason=" ")
+        reopen_period(store, 2024, actor=writer("steward"), reason=" ")
     with pytest.raises(ValueError, match="2023 is not validated"):
-        reopen_period(store, 2023, user="steward", reason="typo")
-    assert reopen_period(store, 2024, user="steward", reason="late revision", indicator_code="D1.PROJ") == 1
-    accepted = run_import(store, "observations", changed, user="alice")
+        reopen_period(store, 2023, actor=writer("steward"), reason="typo")
+    assert reopen_period(store, 2024, actor=writer("steward"), reason="late revision", indicator_code="D1.PROJ") == 1
+    accepted = run_import(store, "observations", changed, actor=writer("alice"))
     assert (messages(accepted), accepted.added, accepted.changed, accepted.unchanged) == ([], 1, 2, 1)
     history = value_history(store, "D1.PROJ", 2024)
     assert history.select("user", "field", "old_value", "new_value").rows() == [
@@ -600,14 +602,14 @@ def validated_on(engine: Engine):
 def test_a_year_validated_for_all_indicators_locks_every_indicator(store, tmp_path):
     path = tmp_path / "values.csv"
     path.write_bytes(_obs("D2.PROG,2023,30,,,,,,,,"))
-    run_import(store, "observations", path, user=USER)
-    validate_period(store, 2023, user="steward")
+    run_import(store, "observations", path, actor=writer(USER))
+    validate_period(store, 2023, actor=writer("steward"))
     path.write_bytes(_obs("D2.PROG,2023,31,,,,,,,,", "D3.REG,2023,4,,,,,,,,", "D3.REG,2022,4,,,,,,,,"))
-    assert [p.row for p in run_import(store, "observations", path, user=USER).problems] == [2, 3]
+    assert [p.row for p in run_import(store, "observations", path, actor=writer(USER)).problems] == [2, 3]
     with pytest.raises(ValueError, match="validated for all indicators"):
-        reopen_period(store, 2023, user="steward", reason="x", indicator_code="D2.PROG")
-    assert reopen_period(store, 2023, user="steward", reason="x") == 1
-    assert run_import(store, "observations", path, user=USER).summary() == "added 2, changed 1, left 0 unchanged"
+        reopen_period(store, 2023, actor=writer("steward"), reason="x", indicator_code="D2.PROG")
+    assert reopen_period(store, 2023, actor=writer("steward"), reason="x") == 1
+    assert run_import(store, "observations", path, actor=writer(USER)).summary() == "added 2, changed 1, left 0 unchanged"
 
 
 def test_records_of_computed_indicators_recompute_them(store, tmp_path):
@@ -616,7 +618,7 @@ def test_records_of_computed_indicators_recompute_them(store, tmp_path):
     women = (m.Indicator.code == "E1.WOMEN_P", m.Observation.indicator_id == m.Indicator.id)
     assert count(store, m.Observation, *women) == 0
     version = data_version(store)
-    result = run_import(store, "staff", path, user=USER)
+    result = run_import(store, "staff", path, actor=writer(USER))
     assert (result.added, messages(result)) == (400, [])
     assert count(store, m.Observation, *women) > 0
     assert data_version(store) == version + 1
@@ -626,7 +628,7 @@ def test_nodes_may_name_a_parent_that_comes_later_in_the_file(store, tmp_path):
     path = tmp_path / "nodes.csv"
     path.write_bytes(b"cycle,code,kind,parent,owner,name\n2024-2027,X.O1.1,output,X.O1,ITU-D,child\n"
                      b"2024-2027,X.O1,output,D1,ITU-D,parent\n")
-    result = run_import(store, "nodes", path, user=USER)
+    result = run_import(store, "nodes", path, actor=writer(USER))
     assert (messages(result), result.added) == ([], 2)
     with Session(store) as s:
         node = s.scalar(select(m.FrameworkNode).where(m.FrameworkNode.code == "X.O1.1"))
@@ -638,7 +640,7 @@ def test_templates_import_cleanly(store):
     from kpi.transfer import KINDS
 
     for kind in KINDS:
-        result = run_import(store, kind, PROJECT_DIR / "data" / "templates" / f"{kind}.csv", user=USER)
+        result = run_import(store, kind, PROJECT_DIR / "data" / "templates" / f"{kind}.csv", actor=writer(USER))
         assert (kind, messages(result), result.added) == (kind, [], 2)
 
 
@@ -662,7 +664,7 @@ def test_import_speed_at_100000_rows(store, tmp_path, capsys, kind):
     path.write_bytes(observations_csv(rows) if kind == "observations" else staff_csv(rows))
     before = count(store, m.ChangeLog)
     started = time.perf_counter()
-    result = run_import(store, kind, path, user=USER)
+    result = run_import(store, kind, path, actor=writer(USER))
     took = time.perf_counter() - started
     assert (messages(result), result.added, result.changed) == ([], rows, 0)
     assert count(store, m.ChangeLog) - before == rows * (1 if kind == "observations" else 7)
@@ -690,7 +692,9 @@ def test_cli_import_and_export(store, tmp_path):
     good.write_bytes(_obs("D1.PROJ,2024,50,,,,,,,,", "D1.PROJ,2025,55,,,,,,,,"))
     store.dispose()
 
-    dry = run_cli(url, "import", "observations", str(good), "--dry-run")
+    nameless = run_cli(url, "import", "observations", str(good), "--dry-run")
+    assert nameless.returncode == 2 and "the following arguments are required: --user" in nameless.stderr
+    dry = run_cli(url, "import", "observations", str(good), "--dry-run", "--user", "carol")
     assert (dry.returncode, dry.stderr) == (0, "")
     assert "values.csv (observations, 2 rows): would add 2, change 0, leave 0 unchanged" in dry.stdout
 
@@ -698,12 +702,13 @@ def test_cli_import_and_export(store, tmp_path):
     assert (done.returncode, done.stderr) == (0, "")
     assert "values.csv (observations, 2 rows): added 2, changed 0, left 0 unchanged; batch" in done.stdout
     with Session(store) as s:
-        assert s.scalar(select(m.ImportBatch.user).order_by(m.ImportBatch.id.desc()).limit(1)) == "carol"
+        assert s.scalar(select(m.ImportBatch.user).order_by(m.ImportBatch.id.desc()).limit(1)) == (
+            f"carol (command line, OS account {getpass.getuser()})")
     store.dispose()
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(_obs("D1.PROJ,2024,abc,,,,,,,,", "D1.PROJ,3024,50,,,,,,,,"))
-    refused = run_cli(url, "import", "observations", str(bad))
+    refused = run_cli(url, "import", "observations", str(bad), "--user", "carol")
     assert refused.returncode == 1
     assert refused.stdout == ""
     assert refused.stderr.splitlines() == [
@@ -735,7 +740,7 @@ def test_cli_usage_errors(store, tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as shown:
         main(["--help"])
     assert shown.value.code == 0 and "import" in capsys.readouterr().out
-    assert main(["import", "observations", str(tmp_path / "missing.csv")]) == 2
+    assert main(["import", "observations", str(tmp_path / "missing.csv"), "--user", "x"]) == 2
     assert capsys.readouterr().err.strip() == f"error: no such file: {tmp_path / 'missing.csv'}"
     with pytest.raises(SystemExit) as shown:
         main(["export", "observations"])
@@ -743,7 +748,8 @@ def test_cli_usage_errors(store, tmp_path, monkeypatch, capsys):
     assert main(["export", "observations", "--out", str(tmp_path / "x.json")]) == 2
     assert "must end in .csv or .xlsx" in capsys.readouterr().err
     monkeypatch.setenv("RBM_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
-    assert main(["import", "observations", str(PROJECT_DIR / "data" / "templates" / "observations.csv")]) == 2
+    assert main(["import", "observations", str(PROJECT_DIR / "data" / "templates" / "observations.csv"),
+                 "--user", "x"]) == 2
     assert "run `python -m kpi init` first" in capsys.readouterr().err
 
 
@@ -752,18 +758,18 @@ def test_bulk_writes_keep_every_character(store, tmp_path):
     note = 'tab\there, line\nbreak, back\\slash \\N, "quoted", Genève, 東京'
     lines = observations_csv(2500).decode().splitlines()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(csv.reader(lines[:2]))
+    rows = csv.writer(out, lineterminator="\n")
+    rows.writerows(csv.reader(lines[:2]))
     first = next(csv.reader(lines[2:3]))
     first[-1] = note
-    writer.writerow(first)
-    writer.writerows(csv.reader(lines[3:]))
+    rows.writerow(first)
+    rows.writerows(csv.reader(lines[3:]))
     path = tmp_path / "values.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    result = run_import(store, "observations", path, user="Zoë")
+    result = run_import(store, "observations", path, actor=writer("Zoë"))
     assert (messages(result), result.added) == ([], 2500)
     with Session(store) as s:
         assert s.scalar(select(func.count()).where(m.Observation.note == note)) == 1
         assert s.scalar(select(func.count()).where(m.ChangeLog.new_value == note, m.ChangeLog.user == "Zoë")) == 1
-    again = run_import(store, "observations", path, user="Zoë")
+    again = run_import(store, "observations", path, actor=writer("Zoë"))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2500)

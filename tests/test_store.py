@@ -15,7 +15,7 @@ EXPECTED_TABLES = {
     "admin_region", "alembic_version", "budget_line", "change_log", "commitment", "country", "duty_station",
     "engagement", "framework_node", "grade", "import_batch", "indicator", "indicator_target", "itu_d_region",
     "membership", "meta", "observation", "oversight_recommendation", "plan_cycle", "presentation", "procurement_saving",
-    "recruitment", "resolution", "resolution_action", "risk", "sector", "staff_snapshot", "training_completion",
+    "recruitment", "resolution", "resolution_action", "risk", "role_grant", "sector", "staff_snapshot", "training_completion",
     "unit", "validated_period",
 }
 
@@ -24,7 +24,7 @@ def test_migrations_create_every_table_from_empty(empty_engine):
     assert migrate.current_revision(empty_engine) is None
     migrate.upgrade(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == EXPECTED_TABLES
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0002"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0003"
 
 
 def test_migrated_schema_matches_the_models(empty_engine):

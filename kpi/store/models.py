@@ -192,9 +192,9 @@ class ValidatedPeriod(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"), nullable=True)  # None = all
-    validated_by: Mapped[str] = mapped_column(String(80))
+    validated_by: Mapped[str] = mapped_column(String(255))
     validated_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    reopened_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    reopened_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
     reopened_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -377,7 +377,7 @@ class ImportBatch(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     changed: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    user: Mapped[str] = mapped_column(String(80))
+    user: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -391,7 +391,7 @@ class ChangeLog(Base):
     field: Mapped[str] = mapped_column(String(60))
     old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
-    user: Mapped[str] = mapped_column(String(80))
+    user: Mapped[str] = mapped_column(String(255))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -412,5 +412,20 @@ class Presentation(Base):
     cycle_code: Mapped[str] = mapped_column(ForeignKey("plan_cycle.code"))
     year: Mapped[int] = mapped_column(Integer)
     indicator_codes: Mapped[str] = mapped_column(Text)  # comma-separated, in slide order
-    created_by: Mapped[str] = mapped_column(String(80))
+    created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RoleGrant(Base):
+    """A role granted to a verified identity (kpi.access); revoked grants are kept as history."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (Index("ix_role_grant_identity", "identity"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identity: Mapped[str] = mapped_column(String(255))  # e-mail (lower case) or the provider's subject
+    role: Mapped[str] = mapped_column(String(32))  # kpi.access.GRANTABLE_ROLES
+    sector: Mapped[str | None] = mapped_column(String(16), nullable=True)  # a data steward's Sector; None = all
+    granted_by: Mapped[str] = mapped_column(String(255))
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -12,6 +12,8 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from kpi import access
+from kpi.access import Actor
 from kpi.store import models as m
 from kpi.transfer.importing import (
     CHANGE_LOG_COLUMNS,
@@ -58,6 +60,18 @@ def _indicator(session: Session, code: str | None) -> m.Indicator | None:
     return indicator
 
 
+def _require_steward(engine: Engine, actor: Actor, action: str, indicator_code: str | None) -> None:
+    """Refuse (kpi.access) before any write unless a data steward whose Sectors cover the indicator."""
+    owner = None
+    if indicator_code is not None:
+        with engine.connect() as connection:
+            owner = connection.scalar(select(m.Indicator.owner).where(m.Indicator.code == indicator_code))
+        if owner is None:
+            access.require_role(actor, access.DATA_STEWARD, action)
+            raise ValueError(f"unknown indicator {indicator_code!r}")
+    access.require_approval(actor, action, owner)
+
+
 def _log(user: str, when, key: str, table: str, changes: list[tuple[str, object, object]]) -> list[tuple]:
     return [
         (None, table, key, name, None if old is None else format_value(old), None if new is None else format_value(new),
@@ -76,13 +90,16 @@ def _write_log(session: Session, logs: list[tuple]) -> None:
     insert_rows(session.connection(), m.ChangeLog.__table__, list(CHANGE_LOG_COLUMNS), logs)
 
 
-def validate_period(engine: Engine, year: int, *, user: str, indicator_code: str | None = None) -> int:
+def validate_period(engine: Engine, year: int, *, actor: Actor, indicator_code: str | None = None) -> int:
     """Validate the observations of ``year`` (of one indicator, or all) and lock the period.
 
     Returns how many observations became validated. Validating a period that is already
-    validated (and not reopened) records nothing new.
+    validated (and not reopened) records nothing new. Only a data steward (of the indicator's
+    Sector, or of all Sectors for all indicators) may: an AccessDenied otherwise.
     """
     _check_year(year)
+    _require_steward(engine, actor, f"validating {year}", indicator_code)
+    user = actor.audit_name
     check_user(user)
     with Session(engine) as session, session.begin():
         serialise_writers(session)
@@ -117,14 +134,17 @@ def validate_period(engine: Engine, year: int, *, user: str, indicator_code: str
         return len(pending)
 
 
-def reopen_period(engine: Engine, year: int, *, user: str, reason: str, indicator_code: str | None = None) -> int:
+def reopen_period(engine: Engine, year: int, *, actor: Actor, reason: str, indicator_code: str | None = None) -> int:
     """Reopen the validated period ``year`` so that imports may change it again.
 
     Without ``indicator_code`` every validated period of the year is reopened; with it, that
     indicator's (a year validated for all indicators must be reopened as a whole). ``reason``
     is required. Returns how many periods were reopened; a ValueError if none was validated.
+    Only a data steward may (as for :func:`validate_period`).
     """
     _check_year(year)
+    _require_steward(engine, actor, f"reopening {year}", indicator_code)
+    user = actor.audit_name
     check_user(user)
     if not reason or not reason.strip():
         raise ValueError("a reason is required to reopen a validated period")

@@ -15,6 +15,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, select
 
+from kpi import access
+from kpi.access import Actor
 from kpi.transfer.kinds import get_kind
 from kpi.transfer.schema import BOOL, DATE, INT, NUMBER, YEAR, Kind
 from kpi.transfer.values import format_value
@@ -54,9 +56,18 @@ def export_records(engine: Engine, kind: str | Kind) -> list[dict]:
     return records
 
 
-def export_frame(engine: Engine, kind: str | Kind) -> pl.DataFrame:
-    """The export of ``kind`` as a frame: one column per template column, typed for Excel."""
+def require_export(actor: Actor, spec: Kind) -> None:
+    """Refuse (kpi.access.AccessDenied) unless ``actor`` may export ``spec``'s records."""
+    access.require_export(actor, spec.name, spec.about_individuals)
+
+
+def export_frame(engine: Engine, kind: str | Kind, *, actor: Actor) -> pl.DataFrame:
+    """The export of ``kind`` as a frame: one column per template column, typed for Excel.
+
+    Records about individuals go to HR analysts only, the rest to staff (:mod:`kpi.access`).
+    """
     spec = get_kind(kind) if isinstance(kind, str) else kind
+    require_export(actor, spec)
     records = export_records(engine, spec)
     columns = {}
     for col in spec.columns:
@@ -107,9 +118,10 @@ def _write_xlsx(spec: Kind, frame: pl.DataFrame, out: Path) -> None:
         book.close()
 
 
-def run_export(engine: Engine, kind: str, out_path: str | Path) -> int:
+def run_export(engine: Engine, kind: str, out_path: str | Path, *, actor: Actor) -> int:
     """Write every record of ``kind`` to ``out_path`` (.csv or .xlsx); returns the number of rows."""
     spec = get_kind(kind)
+    require_export(actor, spec)
     out = Path(out_path)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -119,6 +131,6 @@ def run_export(engine: Engine, kind: str, out_path: str | Path) -> int:
         records = export_records(engine, spec)
         _write_csv(spec, records, out)
         return len(records)
-    frame = export_frame(engine, spec)
+    frame = export_frame(engine, spec, actor=actor)
     _write_xlsx(spec, frame, out)
     return frame.height

@@ -22,13 +22,14 @@ import datetime as dt
 import gc
 import hashlib
 import itertools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, select, text
 from sqlalchemy.orm import Session
 
+from kpi import access
+from kpi.access import Actor
 from kpi.store import models as m
 from kpi.transfer.kinds import get_kind
 from kpi.transfer.problems import Problem
@@ -111,11 +112,6 @@ class _Plan:
 def now_utc() -> dt.datetime:
     """The current time in UTC, naive (as the store's DateTime columns keep it)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def default_user() -> str:
-    """The operating-system user, for the command line's ``--user`` default."""
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
 
 def check_user(user: str) -> None:
@@ -435,7 +431,7 @@ def _write(session: Session, kind: Kind, plan: _Plan, lk: Lookups, batch_id: int
                 _change_log(kind, plan, batch_id, user, when))
 
 
-def run_import(engine: Engine, kind: str, path: str | Path, *, user: str, dry_run: bool = False,
+def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry_run: bool = False,
                content: bytes | None = None) -> ImportResult:
     """Import the file at ``path`` as records of ``kind``: all of it, or nothing if any problem.
 
@@ -443,8 +439,14 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, user: str, dry_ru
     names the file (its extension says CSV or XLSX). With ``dry_run`` everything is checked and
     counted but nothing is written. Returns the counts and every problem found; the store is
     left exactly as it was unless the result has no problem and ``dry_run`` is false.
+
+    ``actor`` must hold the role that writes ``kind`` (:func:`kpi.access.require_import`, an
+    AccessDenied otherwise, before the file is read); a Sector-limited data steward's rows for
+    another Sector's indicators are problems like any other. The audit records ``actor.audit_name``.
     """
     spec = get_kind(kind)
+    access.require_import(actor, spec.name, spec.about_individuals)
+    user = actor.audit_name
     check_user(user)
     path = Path(path)
     data = path.read_bytes() if content is None else content
@@ -457,21 +459,37 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, user: str, dry_ru
     collecting = gc.isenabled()
     gc.disable()  # a bulk load makes many objects that live to the end: collections would only slow it
     try:
-        _import(engine, spec, table, problems, data, path.name, user, dry_run, result)
+        _import(engine, spec, table, problems, data, path.name, actor, dry_run, result)
     finally:
         if collecting:
             gc.enable()
     return result
 
 
+def _outside_sector(session: Session, actor: Actor, spec: Kind, plan: _Plan) -> None:
+    """A problem for each row of a Sector-limited steward's file that names another Sector's indicator."""
+    if actor.steward_sectors is None or "indicator" not in plan.index:
+        return
+    owners = dict(session.execute(select(m.Indicator.code, m.Indicator.owner)).all())
+    allowed = ", ".join(sorted(actor.steward_sectors))
+    for row in plan.rows:
+        owner = owners.get(row.record.get("indicator"))
+        if owner is not None and not access.steward_may_write(actor, owner):
+            plan.problem(row, "indicator", f"an indicator of {allowed} (your data steward role covers {allowed} "
+                                           f"only; this one belongs to {owner})")
+
+
 def _import(engine: Engine, spec: Kind, table: RawTable, problems: list[Problem], data: bytes, file_name: str,
-            user: str, dry_run: bool, result: ImportResult) -> None:
+            actor: Actor, dry_run: bool, result: ImportResult) -> None:
+    user = actor.audit_name
     with Session(engine) as session:
         transaction = session.begin()
         try:
             serialise_writers(session)
             lookups = Lookups.load(session)
             plan = _plan(session, spec, table, lookups, problems)
+            _outside_sector(session, actor, spec, plan)
+            _sort_problems(plan)
             if plan.problems:
                 result.problems = plan.problems
                 transaction.rollback()

@@ -420,6 +420,7 @@ STAFF = Kind(
     query=lambda: _plain_query(m.StaffSnapshot, _STAFF_COLUMNS),
     check=_staff_check,
     feeds_enablers=True,
+    about_individuals=True,
 )
 
 
@@ -450,6 +451,7 @@ RECRUITMENTS = Kind(
                                                "closed_on", "selected_on")),
     check=_recruitments_check,
     feeds_enablers=True,
+    about_individuals=True,
 )
 
 
@@ -467,6 +469,7 @@ TRAINING = Kind(
     key=("year", "staff_key", "course"),
     query=lambda: _plain_query(m.TrainingCompletion, ("year", "staff_key", "course", "completed")),
     feeds_enablers=True,
+    about_individuals=True,
 )
 
 

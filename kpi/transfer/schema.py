@@ -305,6 +305,8 @@ class Kind:
     after_write: Callable[[Session, list[dict]], None] | None = None
     #: Whether computed indicators (kpi.enablers) are recomputed after an import of this kind.
     feeds_enablers: bool = False
+    #: Whether its records are about individuals (only HR analysts import and export them: kpi.access).
+    about_individuals: bool = False
     #: How a message names the key ("indicator, year and disaggregation").
     key_label: str = ""
     #: The columns whose values make up the key (default: the key's columns). They are never
