@@ -1,43 +1,68 @@
-"""Entry point: ``streamlit run app.py``. Navigation, global filters, shared chrome."""
+"""Entry point: ``streamlit run app.py``. Sign-in, navigation by role, global filters, shared chrome."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
+from kpi import access
+from ui import auth
 from ui import data as ui_data
 from ui.filters import global_filters
 from ui.projector import apply_projector_style
 from ui.runtime import freeze_after_first_run
 
-st.set_page_config(page_title="ITU results dashboard", page_icon=":material/insights:", layout="wide")
+#: Served by Streamlit itself (a material-icon favicon would be fetched from a font CDN).
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 
-PAGES = {
-    "Results": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-        st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
-        st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
-        st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),
-        st.Page("pages/management.py", title="Budget, risks, oversight", icon=":material/account_balance:",
-                url_path="management"),
-    ],
-    "Workforce": [
-        st.Page("pages/workforce_composition.py", title="Composition", icon=":material/groups:",
-                url_path="workforce"),
-        st.Page("pages/workforce_gender.py", title="Gender balance", icon=":material/balance:",
-                url_path="workforce-gender"),
-        st.Page("pages/workforce_geography.py", title="Geographical distribution", icon=":material/public:",
-                url_path="workforce-geography"),
-        st.Page("pages/workforce_field.py", title="Field presence", icon=":material/location_on:",
-                url_path="workforce-field"),
-        st.Page("pages/workforce_hr.py", title="Recruitment and training", icon=":material/person_add:",
-                url_path="workforce-hr"),
-    ],
-}
+st.set_page_config(page_title="ITU results dashboard", page_icon=FAVICON, layout="wide")
 
-PAGES["Data"] = [st.Page("pages/data.py", title="Data management", icon=":material/database:", url_path="data")]
+RESULTS = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
+    st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
+    st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),
+    st.Page("pages/management.py", title="Budget, risks, oversight", icon=":material/account_balance:",
+            url_path="management"),
+]
+WORKFORCE = [
+    st.Page("pages/workforce_composition.py", title="Composition", icon=":material/groups:", url_path="workforce"),
+    st.Page("pages/workforce_gender.py", title="Gender balance", icon=":material/balance:",
+            url_path="workforce-gender"),
+    st.Page("pages/workforce_geography.py", title="Geographical distribution", icon=":material/public:",
+            url_path="workforce-geography"),
+    st.Page("pages/workforce_field.py", title="Field presence", icon=":material/location_on:",
+            url_path="workforce-field"),
+    st.Page("pages/workforce_hr.py", title="Recruitment and training", icon=":material/person_add:",
+            url_path="workforce-hr"),
+]
+DATA_PAGE = st.Page("pages/data.py", title="Data management", icon=":material/database:", url_path="data")
+ADMIN_PAGE = st.Page("pages/admin.py", title="Roles and sign-ins", icon=":material/admin_panel_settings:",
+                     url_path="admin")
+#: Roles that open the data management page (what each may do there is checked in kpi.access).
+DATA_ROLES = (access.DATA_STEWARD, access.HR_ANALYST, access.ADMINISTRATOR)
 
-navigation = st.navigation(PAGES)
+
+def pages_for(actor: access.Actor) -> dict[str, list]:
+    """The navigation this actor sees: pages a role cannot use are not offered (kpi.access enforces)."""
+    pages = {"Results": RESULTS, "Workforce": WORKFORCE}
+    admin = [p for p, allowed in ((DATA_PAGE, any(actor.has(r) for r in DATA_ROLES)),
+                                  (ADMIN_PAGE, actor.has(access.ADMINISTRATOR))) if allowed]
+    if admin:
+        pages["Data"] = admin
+    return pages
+
+
+actor = auth.resolve_actor()
+if auth.public_access() == "none" and not actor.is_staff:
+    st.navigation([st.Page(lambda: auth.sign_in_screen(actor), title="Sign in", url_path="sign-in")],
+                  position="hidden").run()
+    st.stop()
+
+navigation = st.navigation(pages_for(actor))
+auth.account_box(actor)
 results = ui_data.results()
-filters = global_filters(results)
+filters = global_filters(results, actor)
 st.session_state["filters"] = filters
 if filters.projector:
     apply_projector_style()

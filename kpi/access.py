@@ -156,37 +156,68 @@ def refuse(actor: Actor, action: str, why: str) -> AccessDenied:
     return AccessDenied(why)
 
 
+def _role_refusal(actor: Actor, role: str, action: str) -> str | None:
+    if actor.has(role):
+        return None
+    return f"{action} needs the {ROLE_LABELS[role].lower()} role; {_who(actor)} has {actor.role_label.lower()} access"
+
+
+def _staff_refusal(actor: Actor, action: str) -> str | None:
+    return None if actor.is_staff else f"{action} is for signed-in staff; {_who(actor)} has public access"
+
+
+def import_refusal(actor: Actor, kind: str, about_individuals: bool) -> str | None:
+    """Why ``actor`` may not import ``kind`` (HR analysts: individuals; stewards: the rest), or None."""
+    action = f"importing {kind}"
+    if about_individuals:
+        return _role_refusal(actor, HR_ANALYST, action)
+    why = _role_refusal(actor, DATA_STEWARD, action)
+    if why is None and actor.steward_sectors is not None and kind not in SECTOR_STEWARD_KINDS:
+        why = (f"{action} needs a data steward for all Sectors; {_who(actor)}'s role covers {_sectors(actor)} only "
+               "(observations and targets of its indicators)")
+    return why
+
+
+def export_refusal(actor: Actor, kind: str, about_individuals: bool) -> str | None:
+    """Why ``actor`` may not export ``kind`` (records about individuals: HR analysts only), or None."""
+    if about_individuals:
+        return _role_refusal(actor, HR_ANALYST, f"exporting {kind}")
+    return _staff_refusal(actor, f"exporting {kind}")
+
+
+def may_import(actor: Actor, kind: str, about_individuals: bool) -> bool:
+    """Whether :func:`require_import` would let ``actor`` through (no log line: for offering choices)."""
+    return import_refusal(actor, kind, about_individuals) is None
+
+
+def may_export(actor: Actor, kind: str, about_individuals: bool) -> bool:
+    """Whether :func:`require_export` would let ``actor`` through."""
+    return export_refusal(actor, kind, about_individuals) is None
+
+
+def _require(actor: Actor, action: str, why: str | None) -> None:
+    if why is not None:
+        raise refuse(actor, action, why)
+
+
 def require_role(actor: Actor, role: str, action: str) -> None:
     """Refuse ``action`` unless the actor holds ``role``."""
-    if not actor.has(role):
-        raise refuse(actor, action, f"{action} needs the {ROLE_LABELS[role].lower()} role; "
-                                    f"{_who(actor)} has {actor.role_label.lower()} access")
+    _require(actor, action, _role_refusal(actor, role, action))
 
 
 def require_staff(actor: Actor, action: str) -> None:
     """Refuse ``action`` unless the actor is signed in with a role."""
-    if not actor.is_staff:
-        raise refuse(actor, action, f"{action} is for signed-in staff; {_who(actor)} has public access")
+    _require(actor, action, _staff_refusal(actor, action))
 
 
 def require_import(actor: Actor, kind: str, about_individuals: bool) -> None:
-    """Refuse importing ``kind`` unless the role writes it (HR analysts: individuals; stewards: the rest)."""
-    action = f"importing {kind}"
-    if about_individuals:
-        require_role(actor, HR_ANALYST, action)
-        return
-    require_role(actor, DATA_STEWARD, action)
-    if actor.steward_sectors is not None and kind not in SECTOR_STEWARD_KINDS:
-        raise refuse(actor, action, f"{action} needs a data steward for all Sectors; {_who(actor)}'s role covers "
-                                    f"{_sectors(actor)} only (observations and targets of its indicators)")
+    """Refuse importing ``kind`` unless the actor's role writes it (:func:`import_refusal`)."""
+    _require(actor, f"importing {kind}", import_refusal(actor, kind, about_individuals))
 
 
 def require_export(actor: Actor, kind: str, about_individuals: bool) -> None:
-    """Refuse exporting ``kind`` unless allowed (records about individuals: HR analysts only)."""
-    if about_individuals:
-        require_role(actor, HR_ANALYST, f"exporting {kind}")
-    else:
-        require_staff(actor, f"exporting {kind}")
+    """Refuse exporting ``kind`` unless allowed (:func:`export_refusal`)."""
+    _require(actor, f"exporting {kind}", export_refusal(actor, kind, about_individuals))
 
 
 def require_approval(actor: Actor, action: str, indicator_owner: str | None) -> None:

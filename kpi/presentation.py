@@ -85,3 +85,14 @@ def sequence_names(engine: Engine) -> list[str]:
     """Names of the saved sequences, sorted."""
     with Session(engine) as session:
         return list(session.scalars(select(m.Presentation.name).order_by(m.Presentation.name)))
+
+
+def delete_sequence(engine: Engine, name: str, *, actor: Actor) -> bool:
+    """Delete a named sequence: administrators only. False if there was none of that name."""
+    access.require_role(actor, access.ADMINISTRATOR, "deleting a Council sequence")
+    with Session(engine) as session, session.begin():
+        row = session.get(m.Presentation, name)
+        if row is None:
+            return False
+        session.delete(row)
+        return True

@@ -1,13 +1,19 @@
-"""Data management: import files (with a preview), validate or reopen periods, export, audit trail."""
+"""Data management: import files (with a preview), validate or reopen periods, export, audit trail.
+
+What each role may do is decided in kpi.access; this page offers only that, and shows the refusal
+the domain gives if anything else is tried.
+"""
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
-from sqlalchemy import text
 
+from kpi import access
+from kpi.access import AccessDenied
 from kpi.config import DATA_DIR
-from kpi.transfer import KINDS, export_frame, reopen_period, run_import, validate_period, value_history
+from kpi.transfer import KINDS, export_frame, import_batches, reopen_period, run_import, validate_period, value_history
 from ui import data as ui_data
+from ui.auth import current_actor
 from ui.downloads import download_buttons
 from ui.filters import current_filters
 
@@ -22,80 +28,125 @@ def problems_frame(problems) -> pl.DataFrame:
     )
 
 
-engine = ui_data.engine()
-filters = current_filters()
-st.title("Data management")
-st.caption("Imports are all or nothing: a file with any problem changes nothing. Every change keeps its old "
-           "and new value, who and when.")
+def kinds_allowed(may) -> list[str]:
+    """The kinds for which ``may(actor, kind, about_individuals)`` (kpi.access) lets this actor through."""
+    return [name for name, spec in KINDS.items() if may(actor, name, spec.about_individuals)]
 
-import_tab, approval_tab, export_tab, history_tab = st.tabs(["Import", "Approval", "Export", "Audit trail"])
 
-with import_tab:
-    kind = st.selectbox("What to import", list(KINDS), key="import-kind")
+def import_section() -> None:
+    kinds = kinds_allowed(access.may_import)
+    if not kinds:
+        st.info("Your role imports nothing.", icon=":material/lock:")
+        return
+    kind = st.selectbox("What to import", kinds, key="import-kind")
     template = TEMPLATES_DIR / f"{kind}.csv"
     if template.exists():
         st.download_button(f"Download the {kind} template", template.read_bytes(), file_name=template.name,
                            mime="text/csv", icon=":material/description:", on_click="ignore")
-    user = st.text_input("Your name (recorded with every change)", key="import-user")
+    st.caption(f"Recorded as {actor.audit_name} (your verified sign-in).")
     upload = st.file_uploader("CSV (comma or semicolon, UTF-8) or XLSX", type=["csv", "xlsx"], key="import-file")
-    if upload is not None:
-        name, content = upload.name, upload.getvalue()
-        preview = run_import(engine, kind, name, user=user or "unknown", dry_run=True, content=content)
-        if preview.problems:
-            st.error(f"{upload.name}: {preview.summary()}", icon=":material/error:")
-            st.dataframe(problems_frame(preview.problems), hide_index=True)
+    if upload is None:
+        return
+    name, content = upload.name, upload.getvalue()
+    try:
+        preview = run_import(engine, kind, name, actor=actor, dry_run=True, content=content)
+    except AccessDenied as error:
+        st.error(str(error), icon=":material/lock:")
+        return
+    if preview.problems:
+        st.error(f"{upload.name}: {preview.summary()}", icon=":material/error:")
+        st.dataframe(problems_frame(preview.problems), hide_index=True)
+        return
+    st.info(f"Preview of {upload.name} ({preview.rows:,} rows): {preview.summary()}.", icon=":material/preview:")
+    if st.button("Import now", type="primary", icon=":material/upload:", key="import-now"):
+        try:
+            result = run_import(engine, kind, name, actor=actor, content=content)
+        except AccessDenied as error:
+            st.error(str(error), icon=":material/lock:")
+            return
+        if result.problems:
+            st.error(result.summary())
+            st.dataframe(problems_frame(result.problems), hide_index=True)
         else:
-            st.info(f"Preview of {upload.name} ({preview.rows:,} rows): {preview.summary()}.", icon=":material/preview:")
-            if st.button("Import now", type="primary", disabled=not user, icon=":material/upload:", key="import-now",
-                         help="Enter your name first." if not user else None):
-                result = run_import(engine, kind, name, user=user, content=content)
-                if result.problems:
-                    st.error(result.summary())
-                    st.dataframe(problems_frame(result.problems), hide_index=True)
-                else:
-                    st.success(f"{upload.name}: {result.summary()} (batch {result.batch_id}).")
+            st.success(f"{upload.name}: {result.summary()} (batch {result.batch_id}).")
 
-with approval_tab:
+
+def approval_section(codes: list[str]) -> None:
+    if not actor.has(access.DATA_STEWARD):
+        st.info("Validating and reopening years is for data stewards.", icon=":material/lock:")
+        return
     st.markdown("Values are **provisional** until a data steward validates them for a year. A validated year "
                 "is locked against imports until it is reopened (and the reopening is logged).")
-    codes = ["*", *ui_data.results().indicators["code"].to_list()]
+    sectors = actor.steward_sectors
+    if sectors is not None:  # a Sector's steward validates that Sector's indicators, one at a time
+        owners = dict(zip(indicators["code"].to_list(), indicators["owner"].to_list(), strict=True))
+        codes = [c for c in codes if owners.get(c) in sectors]
+        st.caption(f"Your role covers the indicators of {', '.join(sorted(sectors))}.")
+    else:
+        codes = ["*", *codes]
     col_year, col_ind = st.columns(2)
     year = col_year.number_input("Year", 1990, 2100, filters.year, key="approval-year")
     code = col_ind.selectbox("Indicator", codes, format_func=lambda c: "All indicators" if c == "*" else c,
                              key="approval-indicator")
-    steward = st.text_input("Data steward", key="approval-user")
     reason = st.text_input("Reason (to reopen)", key="approval-reason")
     left, right = st.columns(2)
-    if left.button("Validate the year", disabled=not steward, icon=":material/task_alt:"):
-        n = validate_period(engine, int(year), user=steward, indicator_code=None if code == "*" else code)
-        st.success(f"{n} values validated for {year}.")
-    if right.button("Reopen the year", disabled=not (steward and reason), icon=":material/lock_open:"):
-        try:
-            n = reopen_period(engine, int(year), user=steward, reason=reason,
-                              indicator_code=None if code == "*" else code)
+    indicator = None if code == "*" else code
+    try:
+        if left.button("Validate the year", icon=":material/task_alt:"):
+            n = validate_period(engine, int(year), actor=actor, indicator_code=indicator)
+            st.success(f"{n} values validated for {year}.")
+        if right.button("Reopen the year", disabled=not reason.strip(), icon=":material/lock_open:"):
+            n = reopen_period(engine, int(year), actor=actor, reason=reason, indicator_code=indicator)
             st.success(f"{n} validated period(s) reopened for {year}.")
-        except ValueError as error:
-            st.error(str(error))
+    except AccessDenied as error:
+        st.error(str(error), icon=":material/lock:")
+    except ValueError as error:
+        st.error(str(error))
 
-with export_tab:
-    export_kind = st.selectbox("What to export", list(KINDS), key="export-kind")
-    frame = export_frame(engine, export_kind)
+
+def export_section() -> None:
+    kinds = kinds_allowed(access.may_export)
+    export_kind = st.selectbox("What to export", kinds, key="export-kind")
+    try:
+        frame = export_frame(engine, export_kind, actor=actor)
+    except AccessDenied as error:
+        st.error(str(error), icon=":material/lock:")
+        return
     st.caption(f"{frame.height:,} rows, in the columns of the import template (export then import is a round trip).")
     download_buttons(frame, export_kind, export_kind, key="export")
 
-with history_tab:
-    with engine.connect() as connection:
-        batches = pl.DataFrame(
-            connection.execute(text("SELECT id, kind, file_name, rows, added, changed, unchanged, \"user\", "
-                                    "CAST(created_at AS VARCHAR(32)) FROM import_batch ORDER BY id DESC")).fetchall(),
-            schema=["batch", "kind", "file", "rows", "added", "changed", "unchanged", "user", "when"], orient="row")
+
+def history_section(codes: list[str]) -> None:
     st.markdown("**Import batches**")
-    st.dataframe(batches, hide_index=True)
+    st.dataframe(import_batches(engine), hide_index=True)
     st.markdown("**A value's history**")
-    h_code = st.selectbox("Indicator", codes[1:], key="history-indicator")
+    h_code = st.selectbox("Indicator", codes, key="history-indicator")
     h_year = st.number_input("Year", 1990, 2100, filters.year, key="history-year")
     history = value_history(engine, h_code, int(h_year))
     if history.is_empty():
         st.caption("No recorded change for this value (values loaded with the demo or reference data have no history).")
     else:
         st.dataframe(history, hide_index=True)
+
+
+engine = ui_data.engine()
+filters = current_filters()
+actor = current_actor()
+st.title("Data management")
+if not any(actor.has(r) for r in (access.DATA_STEWARD, access.HR_ANALYST, access.ADMINISTRATOR)):
+    st.error("Data management is for data stewards, HR analysts and administrators. Sign in with such a role.",
+             icon=":material/lock:")
+    st.stop()
+st.caption("Imports are all or nothing: a file with any problem changes nothing. Every change keeps its old "
+           "and new value, who and when.")
+indicators = ui_data.results().indicators
+indicator_codes = indicators["code"].to_list()
+import_tab, approval_tab, export_tab, history_tab = st.tabs(["Import", "Approval", "Export", "Audit trail"])
+with import_tab:
+    import_section()
+with approval_tab:
+    approval_section(indicator_codes)
+with export_tab:
+    export_section()
+with history_tab:
+    history_section(indicator_codes)

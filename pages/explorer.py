@@ -11,6 +11,7 @@ from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
 from kpi.transfer import value_history
 from ui import data as ui_data
+from ui.auth import current_actor
 from ui.downloads import download_buttons
 from ui.filters import current_filters
 from ui.urlstate import url_segmented, url_selectbox
@@ -56,6 +57,21 @@ baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None 
     view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
 baseline = (sheet["baseline_year"], baseline_value) if baseline_value is not None else None
 
+
+
+def value_history_expander() -> None:
+    """Who changed a value of this indicator, from what, when."""
+    with st.expander("History of a value (who changed it, from what, when)"):
+        years_with_values = view.headline["year"].to_list()[::-1]
+        if years_with_values:
+            history_year = st.selectbox("Year", years_with_values, key="history-year")
+            history = value_history(ui_data.engine(), code, int(history_year))
+            if history.is_empty():
+                st.caption("No change recorded: this value came with the reference or demo data.")
+            else:
+                st.dataframe(history, hide_index=True)
+
+
 tab_names = ["Chart", "Table"] + (["Map"] if "country" in view.dimensions else []) + ["Reference sheet"]
 tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
 with tabs["Chart"]:
@@ -74,15 +90,8 @@ with tabs["Table"]:
     st.dataframe(table, hide_index=True)
     download_buttons(table, f"{code}_{by or NO_BREAKDOWN}_{filters.years[0]}-{filters.years[1]}", sheet["name"],
                      key="table")
-    with st.expander("History of a value (who changed it, from what, when)"):
-        years_with_values = view.headline["year"].to_list()[::-1]
-        if years_with_values:
-            history_year = st.selectbox("Year", years_with_values, key="history-year")
-            history = value_history(ui_data.engine(), code, int(history_year))
-            if history.is_empty():
-                st.caption("No change recorded: this value came with the reference or demo data.")
-            else:
-                st.dataframe(history, hide_index=True)
+    if current_actor().is_staff:  # who changed a value names staff: internal (kpi.access)
+        value_history_expander()
 if "Map" in tabs:
     with tabs["Map"]:
         map_year = min(filters.year, filters.years[1])

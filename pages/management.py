@@ -22,6 +22,7 @@ from kpi.management import (
 from kpi.status import STATUSES
 from kpi.store.frames import load_management
 from ui import cache, data as ui_data
+from ui.auth import current_actor
 from ui.filters import current_filters
 from ui.widgets import data_stamp, synthetic_notice
 
@@ -41,10 +42,15 @@ st.title("Management: budget, risks and oversight")
 st.caption(f"{year} · {data_stamp(results.meta)}")
 synthetic_notice()
 
-budget_tab, risk_tab, oversight_tab, resolution_tab, commitment_tab = st.tabs(
-    ["Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments"])
+# Risks, oversight and retreat commitments are internal management records: staff only (kpi.access).
+INTERNAL_TABS = ("Risks", "Oversight", "Retreat commitments")
+tab_names = [n for n in ("Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments")
+             if current_actor().is_staff or n not in INTERNAL_TABS]
+tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
+if not current_actor().is_staff:
+    st.caption("Risks, oversight recommendations and retreat commitments are shown to signed-in staff.")
 
-with budget_tab:
+with tabs["Budget and results"]:
     statuses = cache.statuses(filters.cycle, year, filters.validated_only)
     nodes = results.nodes.filter(pl.col("cycle_code") == filters.cycle)
     table = budget_by_output(data.budget, statuses, nodes, year)
@@ -69,7 +75,9 @@ with budget_tab:
         })
         st.caption("Each output's budget beside the statuses of its indicators (results-based budgeting).")
 
-with risk_tab:
+
+def risks_tab() -> None:
+    """The residual risk matrix and the register of the year."""
     register = risk_register(data.risks, year)
     if register.is_empty():
         st.info(f"No risk assessment recorded for {year}.")
@@ -82,7 +90,9 @@ with risk_tab:
         right.dataframe(register.select("code", "title", "category", "owner", "inherent_score", "residual_score",
                                         "mitigation"), hide_index=True)
 
-with oversight_tab:
+
+def oversight_tab() -> None:
+    """Recommendations by year and status, and the accepted ones long outstanding."""
     summary = oversight_summary(data.recommendations)
     st.plotly_chart(oversight_bars(summary, projector=filters.projector), key="oversight-bars",
                     config={"displaylogo": False})
@@ -90,7 +100,7 @@ with oversight_tab:
     st.markdown(f"**{overdue.height} accepted recommendations** issued before {year - 1} are still open.")
     st.dataframe(overdue, hide_index=True)
 
-with resolution_tab:
+with tabs["Resolutions"]:
     progress = resolution_progress(data.actions, year)
     if progress.is_empty():
         st.info(f"No actions on resolutions reported for {year}.")
@@ -102,8 +112,16 @@ with resolution_tab:
                      column_config={"progress_pct": st.column_config.ProgressColumn(
                          "Progress", min_value=0, max_value=100, format="%.0f %%")})
 
-with commitment_tab:
+
+def commitments_tab() -> None:
+    """Retreat commitments still open, and all of them."""
     st.markdown("**Still open** from earlier senior management retreats:")
     st.dataframe(open_commitments(data.commitments), hide_index=True)
     with st.expander("All commitments"):
         st.dataframe(data.commitments, hide_index=True)
+
+
+for tab_name, draw in (("Risks", risks_tab), ("Oversight", oversight_tab), ("Retreat commitments", commitments_tab)):
+    if tab_name in tabs:
+        with tabs[tab_name]:
+            draw()

@@ -10,7 +10,9 @@ from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.presentation import build_sequence, load_sequence, save_sequence, sequence_names
 from kpi.scorecard import status_counts
+from kpi import access
 from ui import cache, data as ui_data
+from ui.auth import current_actor
 from ui.filters import current_filters
 from ui.projector import exit_projector
 from ui.urlstate import url_selectbox
@@ -123,7 +125,7 @@ def auto_advance() -> None:
 
 auto_advance()
 
-if not filters.projector:
+if not filters.projector and current_actor().has(access.ADMINISTRATOR):  # kpi.presentation checks it again
     with st.expander("Prepare a named sequence for a Council session"):
         with st.form("save-sequence"):
             name = st.text_input("Name (used in the link)", placeholder="council-2026")
@@ -132,8 +134,8 @@ if not filters.projector:
                                    format_func=lambda c: f"{c} · {statuses.filter(pl.col('code') == c)['name'][0]}")
             if st.form_submit_button("Save sequence", icon=":material/save:"):
                 try:
-                    save_sequence(ui_data.engine(), name, title=title or name, cycle=filters.cycle, year=filters.year,
-                                  indicator_codes=codes, user="secretariat")
+                    save_sequence(ui_data.engine(), name, title=title or name, cycle=filters.cycle,
+                                  year=filters.year, indicator_codes=codes, actor=current_actor())
                     st.success(f"Saved. Link: ?show={name.strip()}&projector=true")
-                except ValueError as error:
+                except (ValueError, access.AccessDenied) as error:
                     st.error(str(error))

@@ -48,7 +48,7 @@ def test_upgrade_from_first_revision_keeps_data(empty_engine):
     with Session(empty_engine) as s, s.begin():
         s.add(m.PlanCycle(code="2024-2027", name="Plan", start_year=2024, end_year=2027))
     migrate.upgrade(empty_engine)
-    assert migrate.current_revision(empty_engine) == "0002"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0003"
     with Session(empty_engine) as s:
         assert s.scalars(select(m.PlanCycle.code)).all() == ["2024-2027"]
         assert s.scalars(select(m.Presentation)).all() == []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from kpi import dimensions as dims
+from kpi.access import PUBLIC_ACTOR, Actor
 from kpi.store.frames import ResultsData
 from ui.urlstate import url_selectbox
 
@@ -35,8 +36,13 @@ class Filters:
     validated_only: bool
 
 
-def global_filters(data: ResultsData) -> Filters:
-    """Draw the global filters in the sidebar and return their values."""
+def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR) -> Filters:
+    """Draw the global filters in the sidebar and return their values.
+
+    Provisional figures are for staff (kpi.access): for anyone else the toggle is not drawn and
+    ``validated_only`` is true whatever the link says, so every cached computation keyed by it
+    holds validated values only.
+    """
     sidebar = st.sidebar
     cycles = data.cycles["cycle_code"].to_list()
     names = dict(zip(cycles, data.cycles["cycle_name"].to_list(), strict=True))
@@ -56,8 +62,9 @@ def global_filters(data: ResultsData) -> Filters:
                            format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c])
     projector = sidebar.toggle("Projector mode", key="projector", bind="query-params",
                                help="Large type, high contrast, no sidebar: for a Council session.")
-    provisional = sidebar.toggle("Include provisional data", value=True, key="provisional", bind="query-params",
-                                 help="Off: validated data only (the default in projector mode).")
+    provisional = actor.sees_provisional and sidebar.toggle(
+        "Include provisional data", value=True, key="provisional", bind="query-params",
+        help="Off: validated data only (the default in projector mode).")
     return Filters(
         cycle=cycle, year=int(year), years=(int(years[0]), int(years[1])),
         sector=None if sector == ALL else sector, region=None if region == ALL else region,

@@ -5,22 +5,54 @@ until the first run of ``app.py`` calls ``st.navigation``. On a fresh server, a 
 as ``/explorer?indicator=G1.INET`` would then run the page file on its own, without the global
 filters of ``app.py``. This launcher declares the app a ``st.navigation`` app before the server
 starts, so that every link works from the first request.
+
+When no identity provider is configured (no ``[auth]`` in ``.streamlit/secrets.toml``), it also
+starts the demonstration sign-in (:mod:`ui.demo_provider`) for as long as the server runs, unless
+``RBM_DEMO_SIGN_IN=0``.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from ui import demo_provider
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
+DEFAULT_PORT = 8501
+
+
+def server_port(argv: list[str]) -> int:
+    """The port Streamlit will listen on, from ``--server.port`` or the environment."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--server.port="):
+            return int(arg.split("=", 1)[1])
+        if arg == "--server.port" and i + 1 < len(argv):
+            return int(argv[i + 1])
+    return int(os.environ.get("STREAMLIT_SERVER_PORT") or DEFAULT_PORT)
 
 
 def main(argv: list[str]) -> int:
     """Run ``streamlit run app.py`` in this process with ``argv`` as extra options."""
     PagesManager.uses_pages_directory = False
-    return cli.main(args=["run", str(APP), *argv], prog_name="streamlit", standalone_mode=False) or 0
+    provider = None
+    options = list(argv)
+    if demo_provider.wanted():
+        provider = demo_provider.start(server_port(argv))
+        granted = demo_provider.grant_demo_roles()
+        # The default secrets files first (other secrets still load), the demonstration's last.
+        for path in (*demo_provider.streamlit_secrets_files(), provider.secrets_file):
+            options += ["--secrets.files", str(path)]
+        print(f"Demonstration sign-in: identity provider on {provider.url} "
+              f"({granted} demo role(s) newly granted); not for real use.", flush=True)
+    try:
+        return cli.main(args=["run", str(APP), *options], prog_name="streamlit", standalone_mode=False) or 0
+    finally:
+        if provider is not None:
+            provider.stop()
 
 
 if __name__ == "__main__":

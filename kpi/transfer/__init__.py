@@ -26,6 +26,7 @@ _EXPORTS = {
     "ImportResult": "importing", "run_import": "importing",
     "run_export": "exporting", "export_frame": "exporting",
     "validate_period": "approval", "reopen_period": "approval", "value_history": "approval",
+    "import_batches": "approval",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -191,3 +191,19 @@ def value_history(engine: Engine, indicator_code: str, year: int, disaggregation
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     return pl.DataFrame(rows, schema=HISTORY_SCHEMA, orient="row")
+
+
+BATCH_SCHEMA: dict[str, pl.DataType] = {
+    "batch": pl.Int64(), "kind": pl.String(), "file": pl.String(), "rows": pl.Int64(), "added": pl.Int64(),
+    "changed": pl.Int64(), "unchanged": pl.Int64(), "user": pl.String(), "when": pl.Datetime("us"),
+}
+
+
+def import_batches(engine: Engine) -> pl.DataFrame:
+    """Every import batch, newest first: batch, kind, file, rows, added, changed, unchanged, user, when."""
+    b = m.ImportBatch
+    query = select(b.id, b.kind, b.file_name, b.rows, b.added, b.changed, b.unchanged, b.user, b.created_at
+                   ).order_by(b.id.desc())
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pl.DataFrame(rows, schema=BATCH_SCHEMA, orient="row")
