@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
+from ui.demo_provider import grant_demo_roles
 
 POSTGRES_ENV = "RBM_TEST_POSTGRES_URL"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ def demo_store_url(tmp_path_factory) -> str:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     initialise(engine, demo=True)
+    grant_demo_roles(url)
     engine.dispose()
     return url
 

@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
+from tests.access_support import sign_in
+from ui.demo_provider import grant_demo_roles
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 GOOD = b"indicator,year,value,sector,region,country,grade,gender,duty_station,flag,note\nD1.PROJ,2026,77.5,,,,,,,estimate,Q3\n"
@@ -20,6 +22,7 @@ def fresh_store(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     engine = make_engine(url)
     initialise(engine, demo=True)
+    grant_demo_roles(url)
     monkeypatch.setenv("RBM_DATABASE_URL", url)
     yield engine
     engine.dispose()
@@ -32,8 +35,8 @@ def d1_proj_2026(engine) -> list[tuple]:
                               "AND o.disaggregation = ''")).all()
 
 
-def open_import(kind: str = "observations") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+def open_import(kind: str = "observations", user: str = "steward@demo.invalid") -> AppTest:
+    at = sign_in(AppTest.from_file(APP, default_timeout=120), user)
     at.run()
     at.switch_page("pages/data.py")
     at.run()
@@ -43,7 +46,6 @@ def open_import(kind: str = "observations") -> AppTest:
 
 def test_upload_previews_then_imports(fresh_store):
     at = open_import()
-    at.text_input(key="import-user").input("alice").run()
     at.file_uploader(key="import-file").set_value(("values.csv", GOOD, "text/csv")).run()
     assert [e.value for e in at.exception] == []
     assert [i.value for i in at.info] == ["Preview of values.csv (1 rows): would add 1, change 0, leave 0 unchanged."]
@@ -51,6 +53,9 @@ def test_upload_previews_then_imports(fresh_store):
     at.button(key="import-now").click().run()
     assert [s.value for s in at.success][-1].startswith("values.csv: added 1, changed 0, left 0 unchanged (batch ")
     assert d1_proj_2026(fresh_store) == [(77.5, "estimate", "provisional")]
+    with fresh_store.connect() as c:  # the verified identity, not a typed name
+        assert c.execute(text("SELECT \"user\" FROM import_batch ORDER BY id DESC LIMIT 1")).scalar() == (
+            "steward@demo.invalid")
 
 
 def test_a_bad_file_shows_every_problem_and_changes_nothing(fresh_store):

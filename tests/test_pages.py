@@ -12,6 +12,7 @@ from kpi.presentation import build_sequence
 from kpi.scorecard import indicator_status, status_counts
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
+from tests.access_support import sign_in
 from ui.widgets import status_counts_markdown, status_text
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -27,8 +28,9 @@ def kpi_statuses(demo_env):
     return data, indicator_status(data, CYCLE, YEAR, validated_only=False)
 
 
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+def open_page(page: str, user: str | None = "staff@demo.invalid") -> AppTest:
+    """``page`` as ``user`` sees it (staff by default: provisional values included; None: public)."""
+    at = sign_in(AppTest.from_file(APP, default_timeout=120), user)
     at.run()
     if page != "pages/overview.py":
         at.switch_page(page)

@@ -12,6 +12,7 @@ from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results, load_workforce
+from tests.access_support import sign_in
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 YEAR = 2025
@@ -31,8 +32,8 @@ def records(demo_store_url):
     return staff, wf.prepare_recruitment(frames["recruitment"], frames["duty_stations"]), frames["countries"], results
 
 
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
+def open_page(page: str, user: str | None = "staff@demo.invalid") -> AppTest:
+    at = sign_in(AppTest.from_file(APP, default_timeout=180), user)
     at.run()
     at.switch_page(page)
     at.run()

@@ -129,9 +129,8 @@ def account_box(actor: Actor) -> None:
 
 def demo_note() -> str:
     """What the demonstration's sign-in screen says about its accounts."""
-    roles = "; ".join(f"{email}: {access.ROLE_LABELS[role] if role else 'no role'}{f' ({s})' if s else ''}"
-                      for email, role, s in DEMO_ACCOUNTS)
-    return f"Demonstration sign-in (a local test provider, not for real use). Accounts: {roles}."
+    return (f"Demonstration sign-in: a local test provider, not for real use. Pick one of its {len(DEMO_ACCOUNTS)} "
+            "accounts, one per role (administrator, data steward, HR analyst, staff, no role).")
 
 
 def sign_in_screen(actor: Actor) -> None:
