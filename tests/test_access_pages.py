@@ -1,0 +1,174 @@
+"""The pages by role under AppTest, with the UI bypassed: links and session state set by hand.
+
+AppTest's ``user`` stands in for the identity provider's verified claims (the real redirect flow is
+in tests/test_browser_access.py); the roles come from the demo store's grants (ui.demo_provider).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import access, security_log
+from kpi.scorecard import indicator_status, status_counts
+from kpi.store.engine import make_engine
+from kpi.store.frames import load_results
+from tests.access_support import sign_in, signed_in
+from ui.widgets import status_counts_markdown
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE_DIR = Path(APP).parent / "pages"
+PUBLIC_PAGES = ["overview", "scorecard", "explorer", "present", "management", "workforce_composition",
+                "workforce_gender", "workforce_geography", "workforce_field", "workforce_hr"]
+
+
+@pytest.fixture(autouse=True)
+def quiet_security_log(tmp_path, monkeypatch):
+    monkeypatch.setenv(security_log.SECURITY_LOG_ENV, str(tmp_path / "security.log"))
+    return tmp_path / "security.log"
+
+
+def run_as(user: str | None, page: str | None = None, **claims) -> AppTest:
+    at = sign_in(AppTest.from_file(APP, default_timeout=120), user, **claims)
+    at.run()
+    if page:
+        at.switch_page(str(PAGE_DIR / f"{page}.py"))
+        at.run()
+    assert [e.value for e in at.exception] == []
+    return at
+
+
+def registered_pages(at: AppTest) -> list[str]:
+    """The page files the navigation registered in this run (what AppTest.switch_page can reach)."""
+    return [Path(str(info["script_path"])).stem for info in at._registered_pages.values() if info.get("script_path")]
+
+
+@pytest.mark.parametrize(("user", "pages"), [
+    (None, PUBLIC_PAGES),
+    ("visitor@demo.invalid", PUBLIC_PAGES),
+    ("staff@demo.invalid", PUBLIC_PAGES),
+    ("steward@demo.invalid", [*PUBLIC_PAGES, "data"]),
+    ("hr@demo.invalid", [*PUBLIC_PAGES, "data"]),
+    ("admin@demo.invalid", [*PUBLIC_PAGES, "data", "admin"]),
+])
+def test_each_role_is_offered_its_pages(demo_env, user, pages):
+    assert registered_pages(run_as(user)) == pages
+
+
+def test_a_public_visitor_sees_validated_values_whatever_the_link_says(demo_env):
+    engine = make_engine(demo_env)
+    data = load_results(engine)
+    engine.dispose()
+    validated = status_counts(indicator_status(data, "2024-2027", 2025, validated_only=True), ["root_code"])
+    provisional = status_counts(indicator_status(data, "2024-2027", 2025, validated_only=False), ["root_code"])
+    assert validated.to_dicts() != provisional.to_dicts()  # otherwise this test could not fail
+    for user in (None, "visitor@demo.invalid"):
+        at = sign_in(AppTest.from_file(APP, default_timeout=120), user)
+        at.query_params["provisional"] = "true"
+        at.run()
+        assert at.session_state["filters"].validated_only is True
+        assert [t.label for t in at.sidebar.toggle] == ["Projector mode"]
+        shown = [m.value for m in at.markdown if m.value.startswith("**") and "indicators**" in m.value]
+        assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in validated.to_dicts()]
+    staff = run_as("staff@demo.invalid")
+    assert staff.session_state["filters"].validated_only is False
+    assert [t.label for t in staff.sidebar.toggle] == ["Projector mode", "Include provisional data"]
+
+
+def test_session_state_set_by_hand_grants_nothing(demo_env):
+    at = sign_in(AppTest.from_file(APP, default_timeout=120), None)
+    at.session_state["_actor"] = signed_in("admin@demo.invalid", *access.GRANTABLE_ROLES)
+    at.session_state["_signed_in_as"] = "admin@demo.invalid"
+    at.run()
+    assert at.session_state["_actor"] == access.PUBLIC_ACTOR
+    assert registered_pages(at) == PUBLIC_PAGES
+    at.session_state["_actor"] = signed_in("admin@demo.invalid", *access.GRANTABLE_ROLES)
+    at.switch_page(str(PAGE_DIR / "present.py"))
+    at.run()
+    assert [e.label for e in at.expander] == []  # no "Prepare a named sequence" for the public
+
+
+def test_an_unverified_email_is_not_the_identity(demo_env):
+    at = run_as("steward@demo.invalid", email_verified=False, sub="someone-else")
+    assert at.session_state["_actor"].identity == "someone-else"
+    assert registered_pages(at) == PUBLIC_PAGES
+
+
+def test_a_session_older_than_the_limit_is_signed_out(demo_env, monkeypatch, quiet_security_log):
+    monkeypatch.setenv("RBM_SESSION_HOURS", "1")
+    at = sign_in(AppTest.from_file(APP, default_timeout=120), "admin@demo.invalid")
+    at.user["iat"] = int(time.time()) - 2 * 3600
+    at.run()
+    at.run()  # the next interaction after st.logout
+    assert at.session_state["_actor"] == access.PUBLIC_ACTOR
+    assert "session_expired" in quiet_security_log.read_text()
+
+
+def test_public_access_none_shows_only_the_sign_in(demo_env, monkeypatch):
+    monkeypatch.setenv("RBM_PUBLIC_ACCESS", "none")
+    at = run_as(None)
+    assert [t.value for t in at.title] == ["ITU results dashboard"]
+    assert [i.value for i in at.info] == ["Sign in to see the dashboard."]
+    assert [b.label for b in at.button] == ["Sign in"]
+    visitor = run_as("visitor@demo.invalid")
+    assert [w.value for w in visitor.warning] == [
+        "visitor@demo.invalid has no role on this dashboard. Ask an administrator for access."]
+    assert registered_pages(run_as("staff@demo.invalid")) == PUBLIC_PAGES
+
+
+def test_internal_management_records_are_for_staff(demo_env):
+    public = run_as(None, "management")
+    assert [t.label for t in public.tabs] == ["Budget and results", "Resolutions"]
+    staff = run_as("staff@demo.invalid", "management")
+    assert [t.label for t in staff.tabs] == ["Budget and results", "Risks", "Oversight", "Resolutions",
+                                             "Retreat commitments"]
+    assert [e.label for e in run_as(None, "explorer").expander] == []
+    assert "History of a value (who changed it, from what, when)" in [
+        e.label for e in run_as("staff@demo.invalid", "explorer").expander]
+
+
+@pytest.mark.parametrize(("user", "imports", "exports"), [
+    ("steward@demo.invalid", ["nodes", "indicators", "targets", "observations", "recommendations", "engagements",
+                              "procurement", "budget", "risks"],
+     ["nodes", "indicators", "targets", "observations", "recommendations", "engagements", "procurement", "budget",
+      "risks"]),
+    ("itu-d.steward@demo.invalid", ["targets", "observations"],
+     ["nodes", "indicators", "targets", "observations", "recommendations", "engagements", "procurement", "budget",
+      "risks"]),
+    ("hr@demo.invalid", ["staff", "recruitments", "training"],
+     ["nodes", "indicators", "targets", "observations", "staff", "recruitments", "training", "recommendations",
+      "engagements", "procurement", "budget", "risks"]),
+])
+def test_the_data_page_offers_what_the_role_writes(demo_env, user, imports, exports):
+    at = run_as(user, "data")
+    assert at.selectbox(key="import-kind").options == imports
+    assert at.selectbox(key="export-kind").options == exports
+    assert "import-user" not in [t.key for t in at.text_input]  # the verified identity, no typed name
+    approval = [b.label for b in at.button]
+    assert ("Validate the year" in approval) is (user != "hr@demo.invalid")
+    if user == "itu-d.steward@demo.invalid":  # no "All indicators", only ITU-D's
+        options = at.selectbox(key="approval-indicator").options
+        assert "*" not in options and "D1.PROJ" in options and "R1.BACKLOG" not in options
+
+
+def test_the_admin_page_grants_and_revokes(demo_store_url, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "store.sqlite"
+    shutil.copyfile(demo_store_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("RBM_DATABASE_URL", url)
+    at = run_as("admin@demo.invalid", "admin")
+    assert [t.value for t in at.title] == ["Roles and sign-ins"]
+    at.text_input[0].input("New.Person@Example.org")
+    at.selectbox[0].set_value(access.STAFF)
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == ["Granted Staff to new.person@example.org."]
+    engine = make_engine(url)
+    grants = access.list_grants(engine)
+    engine.dispose()
+    assert grants.filter(pl.col("identity") == "new.person@example.org").select("role", "granted_by").rows() == [
+        ("staff", "admin@demo.invalid")]
