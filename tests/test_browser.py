@@ -49,8 +49,7 @@ def test_each_page_opens_with_its_title(server, page):
     # The overview is the default page: its link is the app's root ("/overview" is not a page).
     expected = {"overview": ("", "Strategic Plan 2024-2027"), "scorecard": ("scorecard", "Scorecard"),
                 "explorer": ("explorer", "Individuals using the Internet (%)"), "present": ("present", "Scorecard"),
-                "management": ("management", "Management: budget, risks and oversight"),
-                "data": ("data", "Data management")}
+                "management": ("management", "Management: budget, risks and oversight")}
     for name, (path, title) in expected.items():
         page.goto(f"{server}/{path}")
         wait_idle(page)

@@ -155,3 +155,22 @@ def sign_in_screen(actor: Actor) -> None:
 def _escape(text: str) -> str:
     """``text`` safe inside Markdown (an identity is chosen by its owner)."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>:~$" else c for c in text)
+
+
+#: An ``[auth]`` section for AppTest runs (tests and the benchmark): AppTest never contacts the provider.
+APPTEST_AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "apptest-cookie-secret",
+                "client_id": "apptest", "client_secret": "apptest",
+                "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def sign_in_apptest(at, identity: str | None, **claims):
+    """Make an AppTest run as ``identity`` signed in, with the claims a provider verifies (None: public).
+
+    The roles still come from the store's grants, as for a real sign-in.
+    """
+    at.secrets["auth"] = APPTEST_AUTH
+    if identity is None:
+        at.user = {"is_logged_in": False}
+    else:
+        at.user = {"is_logged_in": True, "email": identity, "sub": identity, "iat": int(time.time()), **claims}
+    return at

@@ -41,11 +41,19 @@ from kpi.config import DATABASE_URL_ENV
 # ---------------------------------------------------------------- the pages on the server (one process per scale)
 
 
+#: The benchmark signs in as the demo administrator: every page, data management and roles included, is open.
+BENCH_IDENTITY = "admin@demo.invalid"
+
+
 def _app_test():
     from streamlit.testing.v1 import AppTest
 
+    from ui.auth import sign_in_apptest
+    from ui.demo_provider import grant_demo_roles
+
     _run_app_py_on_every_rerun()
-    return AppTest.from_file(str(APP_PATH), default_timeout=900)
+    grant_demo_roles()  # idempotent: the bench store gets the demo accounts' roles once
+    return sign_in_apptest(AppTest.from_file(str(APP_PATH), default_timeout=900), BENCH_IDENTITY)
 
 
 def _run_app_py_on_every_rerun() -> None:

@@ -1,0 +1,211 @@
+"""Sign-in and roles in a real Chromium: each demo account through the real OpenID Connect redirect.
+
+The app is browsed at ``http://localhost:PORT`` (the demonstration's redirect_uri and auth cookie are
+for ``localhost``). Each role gets a fresh browser context; the tests check what the role is offered
+(account line, navigation, provisional toggle, internal tabs, import and export kinds), that a data
+steward's import is recorded under the verified sign-in, and that no page contacts another host.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from kpi.store import models as m
+from kpi.transfer import KINDS
+from tests.browser_support import SCREENSHOT_DIR, wait_idle
+
+pytestmark = pytest.mark.browser
+
+INDIVIDUAL_KINDS = [k for k, spec in KINDS.items() if spec.about_individuals]
+OTHER_KINDS = [k for k, spec in KINDS.items() if not spec.about_individuals]
+RESULTS_LINKS = [("Overview", "/"), ("Scorecard", "/scorecard"), ("Indicator explorer", "/explorer"),
+                 ("Council presentation", "/present"), ("Budget, risks, oversight", "/management"),
+                 ("Composition", "/workforce"), ("Gender balance", "/workforce-gender"),
+                 ("Geographical distribution", "/workforce-geography"), ("Field presence", "/workforce-field"),
+                 ("Recruitment and training", "/workforce-hr")]
+DATA_LINK, ADMIN_LINK = ("Data management", "/data"), ("Roles and sign-ins", "/admin")
+PUBLIC_TABS = ["Budget and results", "Resolutions"]
+STAFF_TABS = ["Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments"]
+#: (e-mail or None, screenshot name, role label, extra nav links, kinds to import, kinds to export or None)
+ROLES = [
+    (None, "not-signed-in", None, [], None, None),
+    ("visitor@demo.invalid", "visitor", "Public", [], None, None),
+    ("staff@demo.invalid", "staff", "Staff", [], None, None),
+    ("steward@demo.invalid", "data-steward", "Data steward", [DATA_LINK], OTHER_KINDS, OTHER_KINDS),
+    ("itu-d.steward@demo.invalid", "itu-d-steward", "Data steward (ITU-D)", [DATA_LINK],
+     ["targets", "observations"], OTHER_KINDS),
+    ("hr@demo.invalid", "hr-analyst", "HR analyst", [DATA_LINK], INDIVIDUAL_KINDS, list(KINDS)),
+    ("admin@demo.invalid", "administrator", "Administrator", [DATA_LINK, ADMIN_LINK], [], OTHER_KINDS),
+]
+TOUR = [path for _, path in RESULTS_LINKS]
+OBSERVATIONS_CSV = (b"indicator,year,value,sector,region,country,grade,gender,duty_station,flag,note\n"
+                    b"D1.PROJ,2026,77.5,,,,,,,estimate,browser test\n")
+
+
+@pytest.fixture
+def app(server) -> str:
+    """The app's base URL on ``localhost``, the host of the redirect_uri and of the auth cookie."""
+    return server.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    yield context.new_page()
+    context.close()
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+
+
+def sign_in(page, app: str, email: str) -> str:
+    """Sign in as ``email`` through the provider's page; return the provider's host."""
+    open_page(page, app + "/")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    provider = urlsplit(page.url).netloc
+    page.get_by_role("button", name=email, exact=True).click()
+    page.wait_for_url(app + "/**")
+    page.get_by_text("Signed in as").wait_for()
+    wait_idle(page)
+    return provider
+
+
+def account_line(page) -> str | None:
+    box = page.locator("[data-testid='stSidebarUserContent'] [data-testid='stMarkdownContainer']")
+    lines = box.filter(has_text="Signed in as").all_inner_texts()
+    return lines[0] if lines else None
+
+
+def nav_links(page, app: str) -> list[tuple[str, str]]:
+    links = page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']")
+    return [(a.locator("span[label]").get_attribute("label"), a.get_attribute("href").removeprefix(app))
+            for a in links.all()]
+
+
+def has_provisional_toggle(page) -> bool:
+    return page.get_by_label("Include provisional data").count() > 0
+
+
+def options(page, label: str) -> list[str]:
+    """The options a selectbox offers (its dropdown opened, read, closed)."""
+    page.get_by_role("combobox", name=label).click()
+    page.locator("[role=option]").first.wait_for()
+    found = page.locator("[role=option]").all_inner_texts()
+    page.keyboard.press("Escape")
+    page.locator("[role=option]").first.wait_for(state="detached")
+    return found
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def assert_refused(page, app: str, path: str, title: str) -> None:
+    """A page the role is not offered shows none of its content."""
+    open_page(page, app + path)
+    assert title not in page.locator("h1").all_inner_texts()
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    assert page.get_by_role("button", name="Import now").count() == 0
+    assert page.get_by_role("button", name="Grant").count() == 0
+
+
+@pytest.mark.parametrize("email, name, label, extra_links, imports, exports", ROLES, ids=[r[1] for r in ROLES])
+def test_each_role_sees_what_it_may_use(app, page, email, name, label, extra_links, imports, exports):
+    if email is None:
+        open_page(page, app + "/")
+        assert page.get_by_role("button", name="Sign in").count() == 1
+        assert account_line(page) is None
+    else:
+        sign_in(page, app, email)
+        assert account_line(page) == f"Signed in as {email}\n{label}"
+        assert page.get_by_role("button", name="Sign out").count() == 1
+    staff = label not in (None, "Public")
+    assert nav_links(page, app) == RESULTS_LINKS + extra_links
+    assert has_provisional_toggle(page) is staff
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"signed-in-{name}.png"))
+
+    open_page(page, app + "/management")
+    assert page.get_by_role("tab").all_inner_texts() == (STAFF_TABS if staff else PUBLIC_TABS)
+    # A link asking for provisional data gives a public visitor validated data, and no toggle.
+    open_page(page, app + "/present?provisional=true")
+    assert has_provisional_toggle(page) is staff
+    stamp = page.locator("[data-testid='stCaptionContainer']").filter(has_text="Sources:").inner_text()
+    assert (" · includes provisional data · " if staff else " · validated data only · ") in stamp
+    expander = page.get_by_text("Prepare a named sequence for a Council session")
+    assert expander.count() == (1 if label == "Administrator" else 0)
+
+    if DATA_LINK not in extra_links:
+        assert_refused(page, app, "/data", "Data management")
+        return
+    if ADMIN_LINK not in extra_links:
+        assert_refused(page, app, "/admin", "Roles and sign-ins")
+    open_page(page, app + "/data")
+    assert page.get_by_role("tab").all_inner_texts() == ["Import", "Approval", "Export", "Audit trail"]
+    if imports:
+        assert options(page, "What to import") == imports
+    else:
+        assert page.get_by_text("Your role imports nothing.").count() == 1
+    page.get_by_role("tab", name="Approval").click()
+    validate = page.get_by_role("button", name="Validate the year")
+    refusal = page.get_by_text("Validating and reopening years is for data stewards.")
+    steward = label.startswith("Data steward")
+    assert (validate.count(), refusal.count()) == ((1, 0) if steward else (0, 1))
+    page.get_by_role("tab", name="Export").click()
+    assert options(page, "What to export") == exports
+
+
+def test_a_steward_import_is_recorded_under_the_verified_sign_in(app, page, demo_store_url):
+    sign_in(page, app, "steward@demo.invalid")
+    open_page(page, app + "/data")
+    choose(page, "What to import", "observations")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "browser-observations.csv", "mimeType": "text/csv", "buffer": OBSERVATIONS_CSV}])
+    page.get_by_role("button", name="Import now").wait_for()
+    wait_idle(page)
+    page.get_by_role("button", name="Import now").click()
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    success.wait_for()
+    engine = create_engine(demo_store_url)
+    with engine.connect() as conn:
+        b = m.ImportBatch
+        batch = conn.execute(select(b.id, b.kind, b.file_name, b.rows, b.user).order_by(b.id.desc()).limit(1)).one()
+    engine.dispose()
+    assert tuple(batch[1:]) == ("observations", "browser-observations.csv", 1, "steward@demo.invalid")
+    message = success.inner_text()
+    assert message.startswith("browser-observations.csv: ") and message.endswith(f" (batch {batch[0]}).")
+
+
+def record_hosts(page) -> set[str]:
+    """Start recording the host of every request and web socket of ``page``; return the live set."""
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc or r.url.split(":", 1)[0]))
+    page.on("websocket", lambda ws: hosts.add(urlsplit(ws.url).netloc))
+    return hosts
+
+
+@pytest.mark.parametrize("email", [None, "admin@demo.invalid"], ids=["public", "administrator"])
+def test_no_page_contacts_another_host(app, page, email):
+    here = urlsplit(app).netloc
+    hosts = record_hosts(page)
+    tour = TOUR
+    if email is not None:
+        provider = sign_in(page, app, email)
+        assert provider.startswith("127.0.0.1:") and provider != here
+        assert hosts == {here, provider}
+        tour = TOUR + ["/data", "/admin"]
+    hosts.clear()
+    titles = []
+    for path in tour:
+        open_page(page, app + path)
+        titles.append(page.locator("h1").first.inner_text())
+    assert hosts == {here}
+    if email is not None:
+        assert titles[-2:] == ["Data management", "Roles and sign-ins"]
