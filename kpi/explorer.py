@@ -117,9 +117,15 @@ def table_with_targets(view: IndicatorView, year_range: tuple[int, int] | None =
     return table
 
 
-def country_values(data: ResultsData, indicator_id: int, year: int) -> pl.DataFrame:
-    """Values by country for a map: ``country``, ``name``, ``value`` of ``year`` (latest earlier year if missing)."""
-    obs = data.observations.filter(
+def country_values(data: ResultsData, indicator_id: int, year: int, *, validated_only: bool = False) -> pl.DataFrame:
+    """Values by country for a map: ``country``, ``name``, ``value`` of ``year`` (latest earlier year if missing).
+
+    Validated values only when ``validated_only``.
+    """
+    obs = data.observations
+    if validated_only:
+        obs = obs.filter(pl.col("approval") == "validated")
+    obs = obs.filter(
         (pl.col("indicator_id") == indicator_id) & pl.col("country").is_not_null() & (pl.col("year") <= year)
     ).drop_nulls("value")
     return (

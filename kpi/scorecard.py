@@ -116,14 +116,15 @@ def _target_text(row: dict) -> str:
 
 
 def scorecard_rows(statuses: pl.DataFrame, observations: pl.DataFrame, years: tuple[int, int],
-                   status_label) -> pl.DataFrame:
+                   status_label, *, validated_only: bool = False) -> pl.DataFrame:
     """The scorecard's display rows: status word, indicator, latest, target, trend values, reason.
 
     Keeps ``root_code``, ``node_code``, ``node_name``, ``kind`` and ``code`` for grouping and links.
-    ``status_label`` turns a status into its icon and word (the UI's one definition).
+    ``status_label`` turns a status into its icon and word (the UI's one definition). The trend
+    holds validated values only when ``validated_only`` (as the statuses must have been computed).
     """
     trends = (
-        observations.filter((pl.col("disaggregation") == "") & pl.col("year").is_between(*years))
+        headline_observations(observations, validated_only=validated_only).filter(pl.col("year").is_between(*years))
         .sort("year").group_by("indicator_id").agg(pl.col("value").drop_nulls().alias("Trend"))
     )
     rows = statuses.join(trends, on="indicator_id", how="left", maintain_order="left")

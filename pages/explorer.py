@@ -95,7 +95,7 @@ with tabs["Table"]:
 if "Map" in tabs:
     with tabs["Map"]:
         map_year = min(filters.year, filters.years[1])
-        values = country_values(results, sheet["indicator_id"], map_year)
+        values = country_values(results, sheet["indicator_id"], map_year, validated_only=filters.validated_only)
         st.plotly_chart(country_map(values, sheet, map_year, projector=filters.projector), config=PLOTLY_CONFIG,
                         key="indicator-map")
         st.caption(f"Latest value up to {map_year} by country. {UN_MAP_DISCLAIMER}")

@@ -172,3 +172,37 @@ def test_the_admin_page_grants_and_revokes(demo_store_url, tmp_path, monkeypatch
     engine.dispose()
     assert grants.filter(pl.col("identity") == "new.person@example.org").select("role", "granted_by").rows() == [
         ("staff", "admin@demo.invalid")]
+
+
+def test_provisional_values_reach_no_public_view(demo_env):
+    """Scorecard trends, the explorer's table and map hold validated values only for the public, even
+    when staff computed the same views first (the caches are keyed by what the role sees)."""
+    engine = make_engine(demo_env)
+    data = load_results(engine)
+    engine.dispose()
+    headline = data.observations.filter(pl.col("disaggregation") == "")
+    provisional = headline.filter(pl.col("approval") == "provisional")
+    indicator_id = provisional["indicator_id"][0]
+    code = data.indicators.filter(pl.col("indicator_id") == indicator_id)["code"][0]
+    validated = headline.filter((pl.col("indicator_id") == indicator_id) & (pl.col("approval") == "validated")
+                                & pl.col("year").is_between(2015, 2027)).sort("year")["value"].drop_nulls().to_list()
+
+    def trend(at: AppTest) -> list[float]:
+        shown = pl.concat([pl.from_pandas(df.value) for df in at.dataframe])
+        return list(shown.filter(pl.col("Indicator").str.starts_with(f"{code} · "))["Trend"][0])
+
+    staff_trend = trend(run_as("staff@demo.invalid", "scorecard"))
+    assert staff_trend != validated  # the staff view includes the provisional values: this test can fail
+    assert trend(run_as(None, "scorecard")) == validated
+
+    def approvals(user: str | None) -> set[str]:
+        at = sign_in(AppTest.from_file(APP, default_timeout=120), user)
+        at.query_params["indicator"] = code
+        at.query_params["provisional"] = "true"
+        at.run()
+        at.switch_page(str(PAGE_DIR / "explorer.py"))
+        at.run()
+        return set(pl.from_pandas(at.dataframe[0].value)["approval"].drop_nulls().to_list())
+
+    assert approvals("staff@demo.invalid") == {"validated", "provisional"}
+    assert approvals(None) == {"validated"}

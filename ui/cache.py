@@ -32,7 +32,7 @@ def _scorecard(url: str, version: int, cycle: str, year: int, validated_only: bo
     rows = _statuses(url, version, cycle, year, validated_only)
     if sector:
         rows = rows.filter(pl.col("owner") == sector)
-    return scorecard_rows(rows, ui_data.results().observations, years, status_text)
+    return scorecard_rows(rows, ui_data.results().observations, years, status_text, validated_only=validated_only)
 
 
 def scorecard(cycle: str, year: int, validated_only: bool, sector: str | None, years: tuple[int, int]) -> pl.DataFrame:
