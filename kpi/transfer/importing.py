@@ -14,7 +14,14 @@ row is written and the data version stays; the ``ImportBatch`` is still recorded
 
 Imports of one store are serialised (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-level
 advisory lock), so that what is validated is what is written; readers are never blocked (WAL on
-SQLite, MVCC on PostgreSQL) and see the store either before or after an import.
+SQLite, MVCC on PostgreSQL) and see the store either before or after an import. A writer that
+cannot get the lock within :data:`WRITER_WAIT_SECONDS` gets :class:`StoreBusy` ("an import is
+running, try again in a moment"), never a database error. A preview (``dry_run``) reads a snapshot
+without the lock, except for the records that computed indicators are made from: those are written
+and rolled back, so that the preview can say which validated computed value the file would change.
+
+Every file is checked within :class:`~kpi.transfer.limits.ImportLimits` (bytes, unpacked size, rows,
+cell length, at most ``max_problems`` problems, ``max_seconds`` of checking).
 """
 from __future__ import annotations
 
@@ -22,16 +29,19 @@ import datetime as dt
 import gc
 import hashlib
 import itertools
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kpi import access
 from kpi.access import Actor
 from kpi.store import models as m
 from kpi.transfer.kinds import get_kind
+from kpi.transfer.limits import DEFAULT_LIMITS, ImportLimits, shortened
 from kpi.transfer.problems import Problem
 from kpi.transfer.reading import RawTable, read_table
 from kpi.transfer.schema import Column, Kind, Lookups, make_parser
@@ -47,9 +57,19 @@ USER_MAX_LENGTH = m.ImportBatch.__table__.c.user.type.length
 COPY_CHUNK_ROWS = 10_000
 #: The advisory lock that serialises imports and period validation on PostgreSQL.
 ADVISORY_LOCK_KEY = 0x6B70_6974  # "kpit"
+#: How long a writer waits for another one to finish before it is told the store is busy.
+WRITER_WAIT_SECONDS = 5.0
+BUSY_MESSAGE = "an import is running, try again in a moment"
 CHANGE_LOG_COLUMNS = ("batch_id", "table_name", "record_key", "field", "old_value", "new_value", "user",
                       "changed_at")
 _temp_names = itertools.count(1)
+
+
+class StoreBusy(RuntimeError):
+    """Another write holds the store: nothing was done; try again in a moment."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_MESSAGE)
 
 
 @dataclass
@@ -65,6 +85,8 @@ class ImportResult:
     file: str = ""
     rows: int = 0
     dry_run: bool = False
+    #: Whether checking stopped at the limit of problems (or of time): there may be more.
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -74,7 +96,8 @@ class ImportResult:
         """One line: "would add 3, change 1, leave 10 unchanged", or the number of problems."""
         if self.problems:
             n = len(self.problems)
-            return f"{n} problem{'s' if n != 1 else ''} found: nothing was imported"
+            more = " (checking stopped there: there may be more)" if self.stopped else ""
+            return f"{n} problem{'s' if n != 1 else ''} found{more}: nothing was imported"
         if self.dry_run:
             return f"would add {self.added}, change {self.changed}, leave {self.unchanged} unchanged"
         return f"added {self.added}, changed {self.changed}, left {self.unchanged} unchanged"
@@ -97,6 +120,16 @@ class _Plan:
     changed: list[tuple[_Row, dict, list[tuple[str, object, object]]]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    limits: ImportLimits = DEFAULT_LIMITS
+    started: float = field(default_factory=time.monotonic)
+    stopped: bool = False
+
+    def add(self, problem: Problem) -> None:
+        """Keep ``problem`` unless the limit is reached (then checking stops: see :meth:`must_stop`)."""
+        if len(self.problems) < self.limits.max_problems:
+            self.problems.append(problem)
+        else:
+            self.stopped = True
 
     def problem(self, row: _Row | int | None, column: str | None, expected: str) -> None:
         """Record a problem, quoting the raw text of ``column`` in ``row`` when there is some."""
@@ -104,9 +137,20 @@ class _Plan:
         if isinstance(row, _Row):
             i = self.index.get(column) if column else None
             if i is not None and i < len(row.cells) and row.cells[i].strip():
-                value = row.cells[i]
+                value = shortened(row.cells[i], 200)
             row = row.row
-        self.problems.append(Problem(self.file, row, column, value, expected))
+        self.add(Problem(self.file, row, column, value, expected))
+
+    def must_stop(self) -> bool:
+        """Whether checking should stop: the problems or the time allowed are used up."""
+        if len(self.problems) >= self.limits.max_problems:
+            self.stopped = True
+        elif time.monotonic() - self.started > self.limits.max_seconds:
+            self.stopped = True
+            self.problems.append(Problem(self.file, None, None, None,
+                                         f"a file that can be checked within {self.limits.max_seconds:g} s "
+                                         "(this one takes longer): split it into several files"))
+        return self.stopped
 
 
 def now_utc() -> dt.datetime:
@@ -130,12 +174,30 @@ def record_key(kind: Kind, record: dict) -> str:
 
 
 def serialise_writers(session: Session) -> None:
-    """Make this transaction the store's only writer until it ends (readers go on)."""
+    """Make this transaction the store's only writer until it ends (readers go on).
+
+    Waits at most :data:`WRITER_WAIT_SECONDS` for another writer, then raises :class:`StoreBusy`.
+    """
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        from kpi.store.engine import SQLITE_BUSY_TIMEOUT_MS
+
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(WRITER_WAIT_SECONDS * 1000)}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            if _is_lock_timeout(error):
+                raise StoreBusy() from None
+            raise
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     elif connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        deadline = time.monotonic() + WRITER_WAIT_SECONDS
+        lock = text("SELECT pg_try_advisory_xact_lock(:key)")
+        while not connection.execute(lock, {"key": ADVISORY_LOCK_KEY}).scalar():
+            if time.monotonic() > deadline:
+                raise StoreBusy()
+            time.sleep(0.1)
 
 
 # ---------------------------------------------------------------- validation and comparison
@@ -151,9 +213,9 @@ def _header(kind: Kind, table: RawTable, plan: _Plan) -> None:
                 plan.problem(row, None, f"a name for column {i + 1}, which has values below it")
             continue
         if name in plan.index:
-            plan.problems.append(Problem(table.file, row, name, raw_name, "each column once (this one is repeated)"))
+            plan.add(Problem(table.file, row, name, raw_name, "each column once (this one is repeated)"))
         elif name not in known:
-            plan.problems.append(Problem(table.file, row, None, raw_name,
+            plan.add(Problem(table.file, row, None, raw_name,
                                          f"a column of {kind.name}: {', '.join(kind.column_names)}"))
         else:
             plan.index[name] = i
@@ -177,7 +239,9 @@ def _validate(kind: Kind, table: RawTable, lk: Lookups, plan: _Plan) -> None:
     complete = all(name in index for name in kind.identity if kind.column(name).required)
     check, derive, skip = kind.check, kind.derive, table.skip
     keep = plan.rows.append
-    for number, cells in table.rows:
+    for position, (number, cells) in enumerate(table.rows):
+        if position % 1024 == 0 and plan.must_stop():
+            return
         n = len(cells)
         if n > width and any(c.strip() for c in cells[width:]):
             plan.problem(number, None, f"at most {width} values, one per column of the header (found {n})")
@@ -193,7 +257,8 @@ def _validate(kind: Kind, table: RawTable, lk: Lookups, plan: _Plan) -> None:
             except Invalid as error:
                 ok = False
                 cell = cells[i]
-                plan.problems.append(Problem(plan.file, number, name, cell if cell.strip() else None, error.expected))
+                plan.add(Problem(plan.file, number, name, shortened(cell, 200) if cell.strip() else None,
+                                 error.expected))
         row = _Row(number, record, cells)
         if check is not None:
             for column, expected in check(record, lk):
@@ -268,9 +333,14 @@ def _sort_problems(plan: _Plan) -> None:
     plan.problems.sort(key=lambda p: (p.row or 0, index.get(p.column, -1) if p.column else -1))
 
 
-def _plan(session: Session, kind: Kind, table: RawTable, lk: Lookups, problems: list[Problem]) -> _Plan:
-    plan = _Plan(table.file, problems=list(problems))
+def _plan(session: Session, kind: Kind, table: RawTable, lk: Lookups, problems: list[Problem],
+          limits: ImportLimits = DEFAULT_LIMITS) -> _Plan:
+    plan = _Plan(table.file, problems=list(problems)[:limits.max_problems], limits=limits,
+                 stopped=len(problems) > limits.max_problems)
     _validate(kind, table, lk, plan)
+    if plan.stopped:  # the rows after the stop were not checked: comparing the rest would say little
+        _sort_problems(plan)
+        return plan
     _duplicates(kind, plan)
     if kind.check_file is not None:
         rows = {r.row: r for r in plan.rows}
@@ -432,7 +502,7 @@ def _write(session: Session, kind: Kind, plan: _Plan, lk: Lookups, batch_id: int
 
 
 def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry_run: bool = False,
-               content: bytes | None = None) -> ImportResult:
+               content: bytes | None = None, limits: ImportLimits = DEFAULT_LIMITS) -> ImportResult:
     """Import the file at ``path`` as records of ``kind``: all of it, or nothing if any problem.
 
     ``content`` gives the file's bytes when they are not on disk (an upload): ``path`` then only
@@ -443,6 +513,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry
     ``actor`` must hold the role that writes ``kind`` (:func:`kpi.access.require_import`, an
     AccessDenied otherwise, before the file is read); a Sector-limited data steward's rows for
     another Sector's indicators are problems like any other. The audit records ``actor.audit_name``.
+    The file is checked within ``limits``; a write that meets another raises :class:`StoreBusy`.
     """
     spec = get_kind(kind)
     access.require_import(actor, spec.name, spec.about_individuals)
@@ -451,7 +522,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry
     path = Path(path)
     data = path.read_bytes() if content is None else content
     result = ImportResult(kind=spec.name, file=path.name, dry_run=dry_run)
-    table, problems = read_table(data, path.name, spec.name)
+    table, problems = read_table(data, path.name, spec.name, limits)
     if table is None:
         result.problems = problems
         return result
@@ -459,7 +530,11 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry
     collecting = gc.isenabled()
     gc.disable()  # a bulk load makes many objects that live to the end: collections would only slow it
     try:
-        _import(engine, spec, table, problems, data, path.name, actor, dry_run, result)
+        _import(engine, spec, table, problems, data, path.name, actor, dry_run, result, limits)
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise StoreBusy() from None
+        raise
     finally:
         if collecting:
             gc.enable()
@@ -479,23 +554,65 @@ def _outside_sector(session: Session, actor: Actor, spec: Kind, plan: _Plan) -> 
                                            f"only; this one belongs to {owner})")
 
 
+def _is_lock_timeout(error: OperationalError) -> bool:
+    """Whether a database error means another writer holds the store (SQLite: "database is locked")."""
+    message = str(error.orig).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def _computed_in_locked_years(session: Session, lookups: Lookups) -> dict[tuple[int, int, str], float | None]:
+    """The stored values of computed indicators in validated (locked) years, by (indicator, year, disaggregation)."""
+    computed = {info.id for info in lookups.indicators.values() if info.computed_from}
+    if not computed or not lookups.locks:
+        return {}
+    rows = session.execute(select(m.Observation.indicator_id, m.Observation.year, m.Observation.disaggregation,
+                                  m.Observation.value)
+                           .where(m.Observation.indicator_id.in_(computed),
+                                  m.Observation.year.in_(list(lookups.locks)))).all()
+    return {(i, y, d): v for i, y, d, v in rows if lookups.lock_for(i, y) is not None}
+
+
+def _locked_changes(before: dict, after: dict, lookups: Lookups, plan: _Plan) -> None:
+    """A problem for each computed value of a validated year that the file would change (headline first)."""
+    codes = {info.id: info.code for info in lookups.indicators.values()}
+    for key in sorted(set(before) | set(after), key=lambda k: (k[2] != "", k[1], codes[k[0]], k[2])):
+        old, new = before.get(key), after.get(key)
+        if old == new or (old is not None and new is not None and abs(old - new) < 1e-9):
+            continue
+        indicator_id, year, disaggregation = key
+        lock = lookups.lock_for(indicator_id, year)
+        part = f" ({disaggregation})" if disaggregation else ""
+        plan.add(Problem(plan.file, None, None, None,
+                         f"no change to the validated values of {year}: this file changes {codes[indicator_id]}{part} "
+                         f"for {year} from {_shown(old)} to {_shown(new)} ({lock.describe()}); "
+                         f"a data steward must reopen {year} first"))
+
+
+def _shown(value: float | None) -> str:
+    return "no value" if value is None else format_value(value)
+
+
 def _import(engine: Engine, spec: Kind, table: RawTable, problems: list[Problem], data: bytes, file_name: str,
-            actor: Actor, dry_run: bool, result: ImportResult) -> None:
+            actor: Actor, dry_run: bool, result: ImportResult, limits: ImportLimits = DEFAULT_LIMITS) -> None:
     user = actor.audit_name
+    # A preview reads a snapshot without the writer lock, unless it must write (and roll back) records
+    # that computed indicators are made from, to see which validated computed values they would change.
+    writes = not dry_run or spec.feeds_enablers
     with Session(engine) as session:
         transaction = session.begin()
         try:
-            serialise_writers(session)
+            if writes:
+                serialise_writers(session)
             lookups = Lookups.load(session)
-            plan = _plan(session, spec, table, lookups, problems)
+            plan = _plan(session, spec, table, lookups, problems, limits)
             _outside_sector(session, actor, spec, plan)
             _sort_problems(plan)
             if plan.problems:
-                result.problems = plan.problems
+                result.problems, result.stopped = plan.problems, plan.stopped
                 transaction.rollback()
                 return
             result.added, result.changed, result.unchanged = len(plan.added), len(plan.changed), plan.unchanged
-            if dry_run:
+            if not writes:
                 transaction.rollback()
                 return
             when = now_utc()
@@ -504,16 +621,25 @@ def _import(engine: Engine, spec: Kind, table: RawTable, problems: list[Problem]
                                   unchanged=result.unchanged, user=user, created_at=when)
             session.add(batch)
             session.flush()
-            result.batch_id = batch.id
+            result.batch_id = None if dry_run else batch.id
             if plan.added or plan.changed:
+                before = _computed_in_locked_years(session, lookups) if spec.feeds_enablers else {}
                 _write(session, spec, plan, lookups, batch.id, user, when)
                 if spec.feeds_enablers:
                     from kpi import enablers
 
                     enablers.materialise(session)
+                    _locked_changes(before, _computed_in_locked_years(session, lookups), lookups, plan)
+                    if plan.problems:
+                        result.problems, result.stopped = plan.problems, plan.stopped
+                        transaction.rollback()
+                        return
                 from kpi.bootstrap import bump_data_version
 
                 bump_data_version(session)
+            if dry_run:
+                transaction.rollback()
+                return
             transaction.commit()
         except BaseException:
             if transaction.is_active:

@@ -12,15 +12,22 @@ every message can quote the raw text.
 - XLSX: exactly one sheet, or a sheet named after the kind; formula cells are refused (their
   value depends on the spreadsheet program); cells are turned into text (whole numbers without
   decimals, dates as YYYY-MM-DD, TRUE/FALSE for booleans).
+
+Every file is read within :class:`~kpi.transfer.limits.ImportLimits`: its bytes first, an .xlsx's
+unpacked size (declared, then counted while unpacking) before it is parsed, rows and cell lengths
+while reading.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpi.transfer.limits import DEFAULT_LIMITS, ImportLimits, shortened, size_text
 from kpi.transfer.problems import Problem
 from kpi.transfer.values import format_value
 
@@ -31,6 +38,10 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 ZIP_MAGIC = b"PK\x03\x04"
 #: How many sheet names a message lists before it abbreviates.
 MAX_LISTED_SHEETS = 10
+#: Entries a workbook's zip may hold (a real one has a few dozen).
+MAX_ZIP_ENTRIES = 10_000
+#: Bytes unpacked per read while counting an .xlsx's unpacked size.
+UNPACK_CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -47,21 +58,63 @@ class RawTable:
     skip: set[tuple[int, int]] = field(default_factory=set)
 
 
-def read_table(content: bytes, file_name: str, kind: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``content`` (the bytes of ``file_name``) as a table for ``kind``.
+def read_table(content: bytes, file_name: str, kind: str,
+               limits: ImportLimits = DEFAULT_LIMITS) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``content`` (the bytes of ``file_name``) as a table for ``kind``, within ``limits``.
 
     Returns the table (None when nothing could be read) and the problems found. A table with
     problems is still returned where its cells can be checked, so that one pass reports all.
     """
+    if len(content) > limits.max_bytes:
+        return None, [Problem(file_name, None, None, None,
+                              f"a file of at most {size_text(limits.max_bytes)} (this one has "
+                              f"{size_text(len(content))}): split it into several files")]
     suffix = Path(file_name).suffix.lower()
     if suffix == ".xls":
         return None, [Problem(file_name, None, None, None,
                               "a .csv or .xlsx file (this is the old Excel .xls format: save it as .xlsx)")]
     if suffix in XLSX_SUFFIXES or (suffix not in CSV_SUFFIXES and content.startswith(ZIP_MAGIC)):
-        return read_xlsx(content, file_name, kind)
+        return read_xlsx(content, file_name, kind, limits)
     if suffix not in CSV_SUFFIXES and suffix:
         return None, [Problem(file_name, None, None, None, f'a .csv or .xlsx file, not "{suffix}"')]
-    return read_csv(content, file_name)
+    return read_csv(content, file_name, limits)
+
+
+class _Rows:
+    """Collects a file's rows within the limits: the header, then data rows and long-cell problems."""
+
+    def __init__(self, file_name: str, limits: ImportLimits):
+        self.file, self.limits = file_name, limits
+        self.header: list[str] | None = None
+        self.header_row = 1
+        self.rows: list[tuple[int, list[str]]] = []
+        self.problems: list[Problem] = []
+        self.skip: set[tuple[int, int]] = set()
+
+    def add(self, row_number: int, cells: list[str]) -> Problem | None:
+        """Keep one non-empty row; a Problem that ends the reading when the file has too many rows."""
+        limit = self.limits.max_cell_chars
+        if max(map(len, cells), default=0) > limit:
+            for i, cell in enumerate(cells):
+                if len(cell) > limit:
+                    column = self.header[i] if self.header is not None and i < len(self.header) else None
+                    self.problems.append(Problem(self.file, row_number, column, shortened(cell),
+                                                 f"at most {limit:,} characters in a cell"))
+                    self.skip.add((row_number, i))
+                    cells[i] = ""
+        if self.header is None:
+            self.header, self.header_row = cells, row_number
+        elif len(self.rows) >= self.limits.max_rows:
+            return Problem(self.file, row_number, None, None,
+                           f"at most {self.limits.max_rows:,} rows of data (this file has more): split it into "
+                           "several files")
+        else:
+            self.rows.append((row_number, cells))
+        return None
+
+    def table(self, decimal_comma: bool = False) -> RawTable:
+        return RawTable(self.file, self.header or [], self.rows, self.header_row, decimal_comma=decimal_comma,
+                        skip=self.skip)
 
 
 # ---------------------------------------------------------------- CSV
@@ -94,7 +147,8 @@ def _delimiter(header_line: str) -> str | None:
     return ";" if semicolons > commas else ","
 
 
-def read_csv(content: bytes, file_name: str) -> tuple[RawTable | None, list[Problem]]:
+def read_csv(content: bytes, file_name: str,
+             limits: ImportLimits = DEFAULT_LIMITS) -> tuple[RawTable | None, list[Problem]]:
     """Read CSV bytes: see the module docstring."""
     text, problems = _decode(content, file_name)
     if text is None:
@@ -107,23 +161,24 @@ def read_csv(content: bytes, file_name: str) -> tuple[RawTable | None, list[Prob
         header_row = text[: text.index(first_line)].count("\n") + 1
         return None, [Problem(file_name, header_row, None, None,
                               "columns separated by commas or semicolons, found tabs")]
+    # The csv module refuses a field over its limit; past ours a cell is reported, not the whole file.
+    csv.field_size_limit(max(limits.max_cell_chars * 4, 131_072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, list[str]]] = []
+    collected = _Rows(file_name, limits)
     row_number = 0
     try:
         for row_number, cells in enumerate(reader, start=1):
             if not any(cell.strip() for cell in cells):
                 continue
-            if header is None:
-                header, header_row = cells, row_number
-            else:
-                rows.append((row_number, cells))
+            if (too_many := collected.add(row_number, cells)) is not None:
+                return None, [too_many]
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            return None, [Problem(file_name, row_number + 1, None, None,
+                                  f"at most {limits.max_cell_chars:,} characters in a cell")]
         return None, [Problem(file_name, row_number + 1, None, None,
                               f"well-formed CSV (a quote is not closed or is misplaced: {error})")]
-    return RawTable(file_name, header or [], rows, header_row, decimal_comma=delimiter == ";"), []
+    return collected.table(decimal_comma=delimiter == ";"), collected.problems
 
 
 # ---------------------------------------------------------------- XLSX
@@ -149,7 +204,36 @@ def _sheet_names(names: list[str]) -> str:
     return shown + (f" and {len(names) - MAX_LISTED_SHEETS} more" if len(names) > MAX_LISTED_SHEETS else "")
 
 
-def read_xlsx(content: bytes, file_name: str, kind: str) -> tuple[RawTable | None, list[Problem]]:
+def _unpacked_size_problem(content: bytes, file_name: str, limits: ImportLimits,
+                           not_a_workbook: Problem) -> Problem | None:
+    """Refuse a zip that declares, or really unpacks to, more than the limit (counted while unpacking)."""
+    limit = limits.max_unpacked_bytes
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES:
+                return Problem(file_name, None, None, None,
+                               f"a workbook of at most {MAX_ZIP_ENTRIES:,} parts (this one has {len(entries):,})")
+            declared = sum(e.file_size for e in entries)
+            if declared > limit:
+                return Problem(file_name, None, None, None, f"a workbook that unpacks to at most {size_text(limit)} "
+                                                            f"(this one declares {size_text(declared)})")
+            unpacked = 0
+            for entry in entries:  # a forged directory must not get a large part through
+                with archive.open(entry) as part:
+                    while chunk := part.read(UNPACK_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            return Problem(file_name, None, None, None,
+                                           f"a workbook that unpacks to at most {size_text(limit)} (this one "
+                                           "unpacks to more)")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        return not_a_workbook
+    return None
+
+
+def read_xlsx(content: bytes, file_name: str, kind: str,
+              limits: ImportLimits = DEFAULT_LIMITS) -> tuple[RawTable | None, list[Problem]]:
     """Read XLSX bytes: see the module docstring."""
     import openpyxl
     from openpyxl.utils import get_column_letter
@@ -158,6 +242,8 @@ def read_xlsx(content: bytes, file_name: str, kind: str) -> tuple[RawTable | Non
                              "an Excel workbook (.xlsx), found a file that is not a spreadsheet")
     if not content.startswith(ZIP_MAGIC):
         return None, [not_a_workbook]
+    if (too_big := _unpacked_size_problem(content, file_name, limits, not_a_workbook)) is not None:
+        return None, [too_big]
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # zipfile, KeyError, openpyxl's own errors: a zip that is no workbook
@@ -173,18 +259,16 @@ def read_xlsx(content: bytes, file_name: str, kind: str) -> tuple[RawTable | Non
                                       f'a single sheet, or a sheet named "{kind}"')]
             sheet = book[by_name[kind.lower()]]
         sheet.reset_dimensions()  # some writers record a wrong size: read every row there is
-        problems: list[Problem] = []
-        header: list[str] | None = None
-        header_row = 1
-        rows: list[tuple[int, list[str]]] = []
-        skip: set[tuple[int, int]] = set()
+        collected = _Rows(file_name, limits)
+        problems, skip, header = collected.problems, collected.skip, None
         for row_number, cells in enumerate(sheet.iter_rows(), start=1):
             texts = []
+            header = collected.header
             for index, cell in enumerate(cells):
                 if cell.data_type == "f":
                     name = header[index] if header is not None and index < len(header) else None
                     coordinate = f"{get_column_letter(index + 1)}{row_number}"
-                    problems.append(Problem(file_name, row_number, name, str(cell.value),
+                    problems.append(Problem(file_name, row_number, name, shortened(str(cell.value)),
                                             f"a value, not a formula (cell {coordinate}: paste values only)"))
                     skip.add((row_number, index))
                     texts.append("")
@@ -192,12 +276,10 @@ def read_xlsx(content: bytes, file_name: str, kind: str) -> tuple[RawTable | Non
                     texts.append(_cell_text(cell.value))
             if not any(text.strip() for text in texts) and not any((row_number, i) in skip for i in range(len(texts))):
                 continue
-            if header is None:
-                header, header_row = texts, row_number
-            else:
-                rows.append((row_number, texts))
+            if (too_many := collected.add(row_number, texts)) is not None:
+                return None, [too_many]
     except Exception:  # a damaged sheet inside a valid zip
         return None, [not_a_workbook]
     finally:
         book.close()
-    return RawTable(file_name, header or [], rows, header_row, skip=skip), problems
+    return collected.table(), problems
