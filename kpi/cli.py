@@ -124,6 +124,16 @@ def _add_transfer_parsers(sub) -> None:
     imp.add_argument("--dry-run", action="store_true", help="check and count what would change; write nothing")
     imp.add_argument("--user", required=True, help="who imports (recorded in the change log with the "
                                                     "operating-system account)")
+    from kpi.transfer.limits import DEFAULT_LIMITS
+
+    bounds = imp.add_argument_group("limits", "what one import may cost; an operator may raise them")
+    for name, text in (("max_bytes", "bytes of the file"), ("max_unpacked_bytes", "bytes an .xlsx unpacks to"),
+                       ("max_rows", "rows of data"), ("max_cell_chars", "characters in a cell"),
+                       ("max_problems", "problems reported before checking stops")):
+        bounds.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(DEFAULT_LIMITS, name),
+                            metavar="N", help=f"{text} (default {getattr(DEFAULT_LIMITS, name):,})")
+    bounds.add_argument("--max-seconds", type=float, default=DEFAULT_LIMITS.max_seconds, metavar="S",
+                        help=f"seconds of checking (default {DEFAULT_LIMITS.max_seconds:g})")
     exp = sub.add_parser(
         "export", help=f"export every record of KIND ({kinds}) as CSV or XLSX",
         description="Export every record of a kind in the columns of its import template (the file imports "
@@ -152,6 +162,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     from kpi.access import AccessDenied, operator
     from kpi.transfer import run_import
+    from kpi.transfer.importing import StoreBusy
+    from kpi.transfer.limits import ImportLimits
 
     path = Path(args.file)
     if not path.is_file():
@@ -162,10 +174,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        result = run_import(engine, args.kind, path, actor=operator(args.user), dry_run=args.dry_run)
+        limits = ImportLimits(max_bytes=args.max_bytes, max_unpacked_bytes=args.max_unpacked_bytes,
+                              max_rows=args.max_rows, max_cell_chars=args.max_cell_chars,
+                              max_problems=args.max_problems, max_seconds=args.max_seconds)
+        result = run_import(engine, args.kind, path, actor=operator(args.user), dry_run=args.dry_run,
+                            limits=limits)
     except AccessDenied as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except StoreBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     finally:
         engine.dispose()
     took = time.perf_counter() - started

@@ -5,6 +5,8 @@ the domain gives if anything else is tried.
 """
 from __future__ import annotations
 
+import hashlib
+
 import polars as pl
 import streamlit as st
 
@@ -12,6 +14,7 @@ from kpi import access
 from kpi.access import AccessDenied
 from kpi.config import DATA_DIR
 from kpi.transfer import KINDS, export_frame, import_batches, reopen_period, run_import, validate_period, value_history
+from kpi.transfer.importing import StoreBusy
 from ui import data as ui_data
 from ui.auth import current_actor
 from ui.downloads import download_buttons
@@ -33,6 +36,16 @@ def kinds_allowed(may) -> list[str]:
     return [name for name, spec in KINDS.items() if may(actor, name, spec.about_individuals)]
 
 
+def preview_of(kind: str, name: str, content: bytes):
+    """The dry run of an upload, computed once per file, kind and data version (not on every rerun)."""
+    key = (kind, name, hashlib.sha256(content).hexdigest(), ui_data.current_version(), actor.identity)
+    cached = st.session_state.get("_import_preview")
+    if cached is None or cached[0] != key:
+        cached = (key, run_import(engine, kind, name, actor=actor, dry_run=True, content=content))
+        st.session_state["_import_preview"] = cached
+    return cached[1]
+
+
 def import_section() -> None:
     kinds = kinds_allowed(access.may_import)
     if not kinds:
@@ -49,9 +62,12 @@ def import_section() -> None:
         return
     name, content = upload.name, upload.getvalue()
     try:
-        preview = run_import(engine, kind, name, actor=actor, dry_run=True, content=content)
+        preview = preview_of(kind, name, content)
     except AccessDenied as error:
         st.error(str(error), icon=":material/lock:")
+        return
+    except StoreBusy as error:
+        st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
         return
     if preview.problems:
         st.error(f"{upload.name}: {preview.summary()}", icon=":material/error:")
@@ -63,6 +79,9 @@ def import_section() -> None:
             result = run_import(engine, kind, name, actor=actor, content=content)
         except AccessDenied as error:
             st.error(str(error), icon=":material/lock:")
+            return
+        except StoreBusy as error:
+            st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
             return
         if result.problems:
             st.error(result.summary())
@@ -100,6 +119,8 @@ def approval_section(codes: list[str]) -> None:
             st.success(f"{n} validated period(s) reopened for {year}.")
     except AccessDenied as error:
         st.error(str(error), icon=":material/lock:")
+    except StoreBusy as error:
+        st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
     except ValueError as error:
         st.error(str(error))
 

@@ -6,6 +6,8 @@ again gives the same CSV file byte for byte and an XLSX file with the same cells
 """
 from __future__ import annotations
 
+import csv
+
 import openpyxl
 import pytest
 from sqlalchemy.orm import Session
@@ -15,7 +17,9 @@ from kpi.store.frames import data_version
 from kpi.transfer import KINDS, export_frame, run_export, run_import
 from kpi.transfer.exporting import HEADER_FORMAT
 from tests.access_support import writer
-from tests.test_imports import BACKENDS, USER, count, messages, stores  # noqa: F401 (stores is a fixture)
+from tests.test_imports import (  # noqa: F401 (stores is a fixture)
+    BACKENDS, OBSERVATION_HEADER, USER, count, messages, stores,
+)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -107,3 +111,89 @@ def test_empty_kind_exports_a_header_and_unknown_suffix_is_refused(stores, tmp_p
             run_export(engine, "colours", tmp_path / "c.csv", actor=writer(USER))
     finally:
         stores.drop(engine)
+
+
+# ---------------------------------------------------------------- formulas (issue 11)
+
+HYPERLINK = '=HYPERLINK("http://127.0.0.1:8729/x","click")'
+#: Observation notes and how a CSV export writes them (kpi.transfer.formulas.neutralise).
+NOTES = {
+    "D1.AFFORD": (HYPERLINK, "'" + HYPERLINK),
+    "D1.PROJ": ("@SUM(1+1)", "'@SUM(1+1)"),
+    "D2.PROG": ("'=already", "''=already"),
+    "D3.REG": ("'quoted", "'quoted"),
+    "D4.FUNDS": ("-3", "-3"),  # a number stays a number (no value column may be negative)
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def formula_store(request, stores):  # noqa: F811
+    """A reference store with one observation per entry of NOTES, holding that note (set in the store)."""
+    engine = stores.new(request.param)
+    source = stores.directory / f"notes_{request.param}.csv"
+    source.write_text(OBSERVATION_HEADER + "".join(f"{code},2024,12.5,,,,,,,,x\n" for code in NOTES),
+                      encoding="utf-8")
+    loaded = run_import(engine, "observations", source, actor=writer(USER))
+    assert (messages(loaded), loaded.added) == ([], len(NOTES))
+    with Session(engine) as s:
+        for observation, code in s.query(m.Observation, m.Indicator.code).join(m.Indicator).filter(
+                m.Observation.batch_id == loaded.batch_id):
+            observation.note = NOTES[code][0]
+        s.commit()
+    yield engine
+    stores.drop(engine)
+
+
+def exported_notes(path) -> dict[str, tuple[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {r["indicator"]: (r["value"], r["note"]) for r in csv.DictReader(fh) if r["indicator"] in NOTES}
+
+
+def test_csv_export_neutralises_formulas_and_keeps_numbers(formula_store, tmp_path):
+    path = tmp_path / "observations.csv"
+    run_export(formula_store, "observations", path, actor=writer(USER))
+    assert exported_notes(path) == {code: ("12.5", written) for code, (_, written) in NOTES.items()}
+    assert f'"\'=HYPERLINK(""http://127.0.0.1:8729/x"",""click"")"' in path.read_text(encoding="utf-8-sig")
+
+
+def test_xlsx_export_holds_formulas_as_text_cells(formula_store, tmp_path):
+    path = tmp_path / "observations.xlsx"
+    run_export(formula_store, "observations", path, actor=writer(USER))
+    book = openpyxl.load_workbook(path)
+    try:
+        sheet = book["observations"]
+        header = [c.value for c in sheet[1]]
+        at = {name: header.index(name) for name in ("indicator", "value", "note")}
+        cells = {row[at["indicator"]].value: (row[at["value"]], row[at["note"]]) for row in sheet.iter_rows(min_row=2)}
+    finally:
+        book.close()
+    assert {code: (value.value, value.data_type, note.value, note.data_type)
+            for code, (value, note) in cells.items() if code in NOTES} == {
+        code: (12.5, "n", text, "s") for code, (text, _) in NOTES.items()}
+
+
+def test_xlsx_export_then_import_changes_nothing(formula_store, tmp_path):
+    path = tmp_path / "observations.xlsx"
+    rows = run_export(formula_store, "observations", path, actor=writer(USER))
+    again = run_import(formula_store, "observations", path, actor=writer(USER))
+    assert (messages(again), again.added, again.changed, again.unchanged) == ([], 0, 0, rows)
+
+
+@pytest.mark.xfail(reason="import side pending", strict=False)
+def test_csv_export_then_import_changes_nothing(formula_store, stores, tmp_path):  # noqa: F811
+    path = tmp_path / "observations.csv"
+    rows = run_export(formula_store, "observations", path, actor=writer(USER))
+    logged, version = count(formula_store, m.ChangeLog), data_version(formula_store)
+    again = run_import(formula_store, "observations", path, actor=writer(USER))
+    assert (messages(again), again.added, again.changed, again.unchanged) == ([], 0, 0, rows)
+    assert (count(formula_store, m.ChangeLog), data_version(formula_store)) == (logged, version)
+
+    fresh = stores.new(formula_store.dialect.name)
+    try:
+        loaded = run_import(fresh, "observations", path, actor=writer(USER))
+        assert (messages(loaded), loaded.added) == ([], rows)
+        path_b = tmp_path / "observations_again.csv"
+        run_export(fresh, "observations", path_b, actor=writer(USER))
+        assert path_b.read_bytes() == path.read_bytes()
+    finally:
+        stores.drop(fresh)

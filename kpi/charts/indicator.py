@@ -13,6 +13,7 @@ from kpi.charts.theme import (
     base_layout,
 )
 from kpi.dimensions import UNITS
+from kpi.text import plotly_text
 
 FLAG_SYMBOLS = {"": "circle", "estimate": "circle-open", "provisional": "diamond-open", "break": "x"}
 UN_MAP_DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
@@ -42,7 +43,7 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
             # A dimension with its own fixed colours (Sectors, genders) keeps them on every chart.
             colour = (colours or {}).get(key[0], SERIES_COLOURS[i % len(SERIES_COLOURS)])
             fig.add_trace(go.Scatter(
-                x=part["year"].to_list(), y=part["value"].to_list(), name=str(part["label"][0]), mode="lines+markers",
+                x=part["year"].to_list(), y=part["value"].to_list(), name=plotly_text(part["label"][0]), mode="lines+markers",
                 line={"color": colour, "width": width - 1},
                 hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
             ))
@@ -51,7 +52,7 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     flags = [f or ("provisional" if a == "provisional" else "")
              for f, a in zip(headline["flag"].fill_null("").to_list(), approvals, strict=True)]
     notes = headline["note"].fill_null("").to_list()
-    hover = [f"{f or 'reported'}{(': ' + n) if n else ''}" for f, n in zip(flags, notes, strict=True)]
+    hover = [f"{f or 'reported'}{(': ' + plotly_text(n)) if n else ''}" for f, n in zip(flags, notes, strict=True)]
     fig.add_trace(go.Scatter(
         x=headline["year"].to_list(), y=headline["value"].to_list(), name="Actual", mode="lines+markers",
         line={"color": HEADLINE_COLOUR, "width": width + 1},
@@ -88,7 +89,8 @@ def country_map(frame: pl.DataFrame, sheet: dict, year: int, *, projector: bool 
     """A world map of the latest value by country (``country`` ISO3, ``value``, ``year``)."""
     fig = go.Figure(layout=base_layout(projector=projector, height=620 if projector else 460))
     fig.add_trace(go.Choropleth(
-        locations=frame["country"].to_list(), z=frame["value"].to_list(), locationmode="ISO-3",
+        locations=[plotly_text(c) for c in frame["country"].to_list()], z=frame["value"].to_list(),
+        locationmode="ISO-3",
         colorscale="Blues", marker_line_color="#FFFFFF", marker_line_width=0.4,
         customdata=frame["year"].to_list(),
         hovertemplate="%{location}: %{z:,.1f} (%{customdata})<extra></extra>",

@@ -6,6 +6,7 @@ import polars as pl
 
 from kpi.charts.status import short_label
 from kpi.charts.theme import SERIES_COLOURS, base_layout
+from kpi.text import plotly_text
 
 RISK_SCALE = [[0, "#FFFFFF"], [0.01, "#FCE3C8"], [0.5, "#E69F00"], [1, "#B33A00"]]
 
@@ -16,7 +17,7 @@ def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
     text = [[""] * 5 for _ in range(5)]
     for r in matrix.iter_rows(named=True):
         z[r["likelihood"] - 1][r["impact"] - 1] = r["risks"]
-        text[r["likelihood"] - 1][r["impact"] - 1] = f"{r['risks']}<br>{r['codes']}" if r["risks"] else ""
+        text[r["likelihood"] - 1][r["impact"] - 1] = f"{r['risks']}<br>{plotly_text(r['codes'])}" if r["risks"] else ""
     fig = go.Figure(layout=base_layout(projector=projector, height=520 if projector else 420))
     fig.add_trace(go.Heatmap(z=z, x=[1, 2, 3, 4, 5], y=[1, 2, 3, 4, 5], text=text, texttemplate="%{text}",
                              colorscale=RISK_SCALE, showscale=False, xgap=3, ygap=3,
@@ -28,7 +29,7 @@ def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
 
 def budget_bars(frame: pl.DataFrame, *, projector: bool = False) -> go.Figure:
     """Planned against actual CHF million for each output, horizontal bars."""
-    labels = [short_label(code, name.replace("Illustrative output: ", ""), 44)
+    labels = [plotly_text(short_label(code, name.replace("Illustrative output: ", ""), 44))
               for code, name in frame.select("node_code", "node_name").iter_rows()]
     fig = go.Figure(layout=base_layout(projector=projector, height=140 + 48 * frame.height))
     fig.add_trace(go.Bar(y=labels, x=(frame["planned_chf"] / 1e6).to_list(), orientation="h", name="Planned",

@@ -6,6 +6,7 @@ import polars as pl
 
 from kpi.charts.theme import STATUS_STYLES, base_layout
 from kpi.status import STATUSES
+from kpi.text import plotly_text
 
 
 def status_bars(counts: pl.DataFrame, label: str = "label", *, projector: bool = False) -> go.Figure:
@@ -16,7 +17,7 @@ def status_bars(counts: pl.DataFrame, label: str = "label", *, projector: bool =
     rows = counts.height
     bar_height = 90 if projector else 56
     fig = go.Figure(layout=base_layout(projector=projector, height=120 + rows * bar_height))
-    labels = counts[label].to_list()
+    labels = [plotly_text(v) for v in counts[label].to_list()]
     for status in STATUSES:
         values = counts[status].to_list()
         if not any(values):
@@ -35,7 +36,8 @@ def status_bars(counts: pl.DataFrame, label: str = "label", *, projector: bool =
 
 
 def short_label(code: str, name: str, width: int = 36) -> str:
-    """``"G1 Universal connectivity"``; long names cut at a word with an ellipsis."""
+    """``"G1 Universal connectivity"``; long names cut at a word with an ellipsis (plain text: escape it
+    where it is drawn)."""
     if len(name) <= width:
         return f"{code} {name}"
     cut = name[:width].rsplit(" ", 1)[0]

@@ -3,7 +3,10 @@
 An export is an import file: importing it into the same store changes nothing, and importing
 it into another store with the same reference data then exporting again gives the same file.
 Rows are sorted by the natural key (in code-point order, the same on every database).
-CSV files are UTF-8 with a byte-order mark (so that Excel reads accents right), comma-separated.
+CSV files are UTF-8 with a byte-order mark (so that Excel reads accents right), comma-separated,
+and no cell starts a formula: text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading ``'`` (:mod:`kpi.transfer.formulas`; numbers such as ``-3`` are unchanged).
+XLSX files hold every text as a text cell, never a formula or a link, so their text is unchanged.
 Observations of computed indicators and observations without a value are not exported
 (they cannot be imported); see :data:`kpi.transfer.kinds.OBSERVATIONS`.
 """
@@ -17,6 +20,7 @@ from sqlalchemy import Engine, select
 
 from kpi import access
 from kpi.access import Actor
+from kpi.transfer.formulas import XLSX_TEXT_ONLY, neutralise
 from kpi.transfer.kinds import get_kind
 from kpi.transfer.schema import BOOL, DATE, INT, NUMBER, YEAR, Kind
 from kpi.transfer.values import format_value
@@ -83,11 +87,12 @@ def export_frame(engine: Engine, kind: str | Kind, *, actor: Actor) -> pl.DataFr
 
 
 def _write_csv(spec: Kind, records: list[dict], out: Path) -> None:
+    """Write ``records`` as CSV: formatted values, text that would start a formula neutralised."""
     with out.open("w", encoding=CSV_ENCODING, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(spec.column_names)
         for r in records:
-            writer.writerow([format_value(r[name]) for name in spec.column_names])
+            writer.writerow([neutralise(format_value(r[name])) for name in spec.column_names])
 
 
 def _widths(spec: Kind, frame: pl.DataFrame) -> dict[str, int]:
@@ -104,8 +109,7 @@ def _write_xlsx(spec: Kind, frame: pl.DataFrame, out: Path) -> None:
     import xlsxwriter
 
     # Text is text: never turned into formulas or links, whatever it starts with.
-    book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(str(out), XLSX_TEXT_ONLY)
     try:
         numbers = [c.name for c in spec.columns if c.type == NUMBER]
         frame.write_excel(

@@ -43,7 +43,7 @@ from kpi.store import models as m
 from kpi.transfer.kinds import get_kind
 from kpi.transfer.limits import DEFAULT_LIMITS, ImportLimits, shortened
 from kpi.transfer.problems import Problem
-from kpi.transfer.reading import RawTable, read_table
+from kpi.transfer.reading import RawTable, read_table, too_large
 from kpi.transfer.schema import Column, Kind, Lookups, make_parser
 from kpi.transfer.values import Invalid, format_value, same_value
 
@@ -520,8 +520,11 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry
     user = actor.audit_name
     check_user(user)
     path = Path(path)
-    data = path.read_bytes() if content is None else content
     result = ImportResult(kind=spec.name, file=path.name, dry_run=dry_run)
+    if content is None and path.stat().st_size > limits.max_bytes:  # refused before it is read into memory
+        result.problems = [too_large(path.name, path.stat().st_size, limits)]
+        return result
+    data = path.read_bytes() if content is None else content
     table, problems = read_table(data, path.name, spec.name, limits)
     if table is None:
         result.problems = problems

@@ -66,9 +66,7 @@ def read_table(content: bytes, file_name: str, kind: str,
     problems is still returned where its cells can be checked, so that one pass reports all.
     """
     if len(content) > limits.max_bytes:
-        return None, [Problem(file_name, None, None, None,
-                              f"a file of at most {size_text(limits.max_bytes)} (this one has "
-                              f"{size_text(len(content))}): split it into several files")]
+        return None, [too_large(file_name, len(content), limits)]
     suffix = Path(file_name).suffix.lower()
     if suffix == ".xls":
         return None, [Problem(file_name, None, None, None,
@@ -78,6 +76,12 @@ def read_table(content: bytes, file_name: str, kind: str,
     if suffix not in CSV_SUFFIXES and suffix:
         return None, [Problem(file_name, None, None, None, f'a .csv or .xlsx file, not "{suffix}"')]
     return read_csv(content, file_name, limits)
+
+
+def too_large(file_name: str, size: int, limits: ImportLimits) -> Problem:
+    """The problem of a file over ``limits.max_bytes``."""
+    return Problem(file_name, None, None, None, f"a file of at most {size_text(limits.max_bytes)} (this one has "
+                                                f"{size_text(size)}): split it into several files")
 
 
 class _Rows:
