@@ -9,6 +9,8 @@ every message can quote the raw text.
   offset of the first byte that is not UTF-8. The delimiter is a comma or a semicolon, whichever
   the header line uses (a semicolon file may write decimals with a comma, as European
   spreadsheets do). Row numbers count records as a spreadsheet shows them: the header is row 1.
+  A cell that an export neutralised against formulas (a leading ``'``) is restored
+  (:func:`kpi.transfer.formulas.restore`), so that export then import changes nothing.
 - XLSX: exactly one sheet, or a sheet named after the kind; formula cells are refused (their
   value depends on the spreadsheet program); cells are turned into text (whole numbers without
   decimals, dates as YYYY-MM-DD, TRUE/FALSE for booleans).
@@ -27,6 +29,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpi.transfer.formulas import QUOTE, restore
 from kpi.transfer.limits import DEFAULT_LIMITS, ImportLimits, shortened, size_text
 from kpi.transfer.problems import Problem
 from kpi.transfer.values import format_value
@@ -169,11 +172,14 @@ def read_csv(content: bytes, file_name: str,
     csv.field_size_limit(max(limits.max_cell_chars * 4, 131_072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     collected = _Rows(file_name, limits)
+    quoted = QUOTE in text  # exports neutralise formulas with a leading quote (kpi.transfer.formulas)
     row_number = 0
     try:
         for row_number, cells in enumerate(reader, start=1):
             if not any(cell.strip() for cell in cells):
                 continue
+            if quoted:
+                cells = [restore(cell) for cell in cells]
             if (too_many := collected.add(row_number, cells)) is not None:
                 return None, [too_many]
     except csv.Error as error:
