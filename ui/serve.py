@@ -8,7 +8,8 @@ starts, so that every link works from the first request.
 
 When no identity provider is configured (no ``[auth]`` in ``.streamlit/secrets.toml``), it also
 starts the demonstration sign-in (:mod:`ui.demo_provider`) for as long as the server runs, unless
-``RBM_DEMO_SIGN_IN=0``.
+``RBM_DEMO_SIGN_IN=0``; and every session refuses the websocket's control messages that act on all
+users, such as ``clear_cache`` (:mod:`ui.hardening`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from ui import demo_provider
+from ui.hardening import refuse_control_messages
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 DEFAULT_PORT = 8501
@@ -38,6 +40,7 @@ def server_port(argv: list[str]) -> int:
 def main(argv: list[str]) -> int:
     """Run ``streamlit run app.py`` in this process with ``argv`` as extra options."""
     PagesManager.uses_pages_directory = False
+    refuse_control_messages()
     provider = None
     options = list(argv)
     if demo_provider.wanted():
