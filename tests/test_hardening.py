@@ -23,9 +23,16 @@ def cache_entries(server: str) -> list[tuple[str, str]]:
 def send(server: str, message: BackMsg) -> None:
     """Send one BackMsg as a bare websocket client would (no browser, no front end)."""
     url = server.replace("http://", "ws://") + "/_stcore/stream"
+    heartbeat, rerun = BackMsg(), BackMsg()
+    heartbeat.app_heartbeat = True
+    rerun.rerun_script.query_string = ""
     with connect(url, subprotocols=["streamlit"], origin=server, open_timeout=10) as ws:
+        ws.send(rerun.SerializeToString())  # a session that has run once, as a browser's would be
+        time.sleep(3)
         ws.send(message.SerializeToString())
-        time.sleep(2)  # the session handles it on the server's event loop
+        # Seen here: the server acts on a frame once the next one arrives (or the socket closes).
+        ws.send(heartbeat.SerializeToString())
+        time.sleep(2)
 
 
 def test_a_websocket_client_cannot_clear_every_users_caches(server, browser):
