@@ -83,8 +83,9 @@ _RECORD_TABLES = {
     "recommendations": m.OversightRecommendation,
 }
 
-#: A grade's mean recruitment time is shown only over at least this many selections.
-MIN_SELECTIONS_PER_GRADE = 3
+#: A Sector's or grade's mean recruitment time is shown only over at least this many selections:
+#: the recruitment page's rule (:data:`kpi.disclosure.DEFAULT_RULE`), one rule for the same records.
+MIN_SELECTIONS = disclosure.DEFAULT_RULE.min_count
 #: No share over fewer people is shown, and no side of a split with 1 to this minus 1 people
 #: (the workforce pages' rule, :data:`kpi.disclosure.DEFAULT_RULE`).
 MIN_CELL_PEOPLE = disclosure.DEFAULT_RULE.min_count
@@ -210,24 +211,24 @@ def recruitment_timeline(recruitment: pl.DataFrame) -> pl.DataFrame:
     over the vacancies whose selection decision falls in the year.
 
     Vacancies still open or closed without a selection (no selection date) are not counted.
-    Shown for the whole Union, by Sector and by grade; a grade's mean is shown only where at
-    least 3 vacancies of that grade were selected in the year (a mean over one or two vacancies
-    describes those recruitments, not the process); the headline's note names the grades left
-    out. Days to 2 decimals.
+    Shown for the whole Union, by Sector and by grade; a Sector's or grade's mean is shown only
+    where at least :data:`MIN_SELECTIONS` (5, the workforce pages' disclosure rule) vacancies were
+    selected in the year (a mean over a few vacancies describes those recruitments, and their
+    people, not the process); the headline's note names the groups left out. Days to 2 decimals.
     """
     selected = recruitment.filter(pl.col("selected_on").is_not_null()).with_columns(
         pl.col("selected_on").dt.year().alias("year"), _days("posted_on", "selected_on").alias("days"),
     )
     cells = _cells(selected, [pl.col("days").mean().alias("days"), pl.len().alias("n")],
                    [[], ["sector"], ["grade"]])
-    too_few = (pl.col("level") == "grade") & (pl.col("n") < MIN_SELECTIONS_PER_GRADE)
+    too_few = (pl.col("level") != "") & (pl.col("n") < MIN_SELECTIONS)
     dropped = cells.filter(too_few).group_by("year").agg(
         pl.col("disaggregation").sort().str.join(", ").alias("_dropped"))
     cells = cells.filter(~too_few).join(dropped, on="year", how="left")
     note = pl.format("Mean over {} {}.", pl.col("n"), _plural(pl.col("n"), "selection"))
     headline_note = pl.when(pl.col("_dropped").is_not_null()).then(
-        note + pl.format(" Grades with fewer than {} selections not shown: {}.",
-                         pl.lit(MIN_SELECTIONS_PER_GRADE), pl.col("_dropped"))
+        note + pl.format(" Sectors and grades with fewer than {} selections not shown: {}.",
+                         pl.lit(MIN_SELECTIONS), pl.col("_dropped"))
     ).otherwise(note)
     return _finish("E1.RECRUIT", cells, pl.col("days").round(DAYS_DECIMALS, mode=_ROUND_MODE),
                    pl.when(pl.col("level") == "").then(headline_note).otherwise(note))

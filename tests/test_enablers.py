@@ -31,7 +31,7 @@ def expected(rows: list[tuple]) -> pl.DataFrame:
 # ---------------------------------------------------------------- E1.RECRUIT
 
 
-def test_recruitment_timeline_counts_selections_of_the_year_and_drops_small_grades():
+def test_recruitment_timeline_counts_selections_of_the_year_and_drops_small_groups():
     recruitment = records("recruitment", [
         # ref, grade, sector, duty station, posted, closed, selected           days to selection
         ("V1", "P4", "ITU-D", "Geneva", D(2024, 1, 1), D(2024, 1, 31), D(2024, 3, 1)),  # 31 + 29 = 60
@@ -40,20 +40,20 @@ def test_recruitment_timeline_counts_selections_of_the_year_and_drops_small_grad
         ("V4", "G5", "GS", "Geneva", D(2024, 5, 1), D(2024, 5, 10), D(2024, 6, 1)),  # 31
         ("V5", "P4", "GS", "Geneva", D(2024, 6, 1), None, None),  # still open: not counted
         ("V6", "P3", "GS", "Cairo", D(2023, 11, 1), D(2023, 11, 10), D(2023, 12, 1)),  # 30, in 2023
+        ("V7", "P4", "ITU-D", "Geneva", D(2024, 7, 1), D(2024, 7, 20), D(2024, 8, 10)),  # 30 + 10 = 40
+        ("V8", "P4", "ITU-D", "Geneva", D(2024, 9, 1), D(2024, 9, 10), D(2024, 9, 21)),  # 20
     ])
     got = enablers.recruitment_timeline(recruitment)
-    # 2024: (60 + 30 + 46 + 31) / 4 = 41.75; P4 (60 + 30 + 46) / 3 = 45.333 -> 45.33;
-    # G5 has 1 selection (< 3): dropped; GS (46 + 31) / 2 = 38.5; ITU-D (60 + 30) / 2 = 45.
-    # 2023: one selection of 30 days; its grade P3 is dropped.
+    # 2024: (60 + 30 + 46 + 31 + 40 + 20) / 6 = 37.833 -> 37.83; P4 (60 + 30 + 46 + 40 + 20) / 5 = 39.2;
+    # under 5 selections (the workforce pages' rule), dropped: G5 (1), GS (2), ITU-D (4).
+    # 2023: one selection of 30 days; its grade P3 and Sector GS are dropped.
     assert_frame_equal(got, expected([
         ("E1.RECRUIT", 2023, 30.0, "", None, None, None, None,
-         "Mean over 1 selection. Grades with fewer than 3 selections not shown: grade=P3."),
-        ("E1.RECRUIT", 2023, 30.0, "sector=GS", "GS", None, None, None, "Mean over 1 selection."),
-        ("E1.RECRUIT", 2024, 41.75, "", None, None, None, None,
-         "Mean over 4 selections. Grades with fewer than 3 selections not shown: grade=G5."),
-        ("E1.RECRUIT", 2024, 45.33, "grade=P4", None, "P4", None, None, "Mean over 3 selections."),
-        ("E1.RECRUIT", 2024, 38.5, "sector=GS", "GS", None, None, None, "Mean over 2 selections."),
-        ("E1.RECRUIT", 2024, 45.0, "sector=ITU-D", "ITU-D", None, None, None, "Mean over 2 selections."),
+         "Mean over 1 selection. Sectors and grades with fewer than 5 selections not shown: grade=P3, sector=GS."),
+        ("E1.RECRUIT", 2024, 37.83, "", None, None, None, None,
+         "Mean over 6 selections. Sectors and grades with fewer than 5 selections not shown: grade=G5, sector=GS, "
+         "sector=ITU-D."),
+        ("E1.RECRUIT", 2024, 39.2, "grade=P4", None, "P4", None, None, "Mean over 5 selections."),
     ]))
 
 
@@ -305,16 +305,15 @@ def test_materialise_replaces_computed_observations_and_baselines(tmp_path):
         s.add(_staff(2023, "p5", "P5", "F"))
         written = enablers.materialise(s)
 
-    # RECRUIT 2023: (40 + 60 + 30) / 3 = 43.33 headline and P4; GS (40 + 60) / 2 = 50; ITU-D 30.
-    #         2024: 30 (V4), P2 has 1 selection: dropped; ITU-D 30.
+    # RECRUIT 2023: (40 + 60 + 30) / 3 = 43.33 headline; P4 (3), GS (2), ITU-D (1) have fewer than 5
+    #         selections (the workforce pages' rule): dropped.  2024: 30 (V4); P2 and ITU-D (1): dropped.
     recruit = [
-        (2023, "", 43.33, None, None, None, None, "", "validated", "Mean over 3 selections."),
-        (2023, "grade=P4", 43.33, None, "P4", None, None, "", "validated", "Mean over 3 selections."),
-        (2023, "sector=GS", 50.0, "GS", None, None, None, "", "validated", "Mean over 2 selections."),
-        (2023, "sector=ITU-D", 30.0, "ITU-D", None, None, None, "", "validated", "Mean over 1 selection."),
+        (2023, "", 43.33, None, None, None, None, "", "validated",
+         "Mean over 3 selections. Sectors and grades with fewer than 5 selections not shown: grade=P4, sector=GS, "
+         "sector=ITU-D."),
         (2024, "", 30.0, None, None, None, None, "", "validated",
-         "Mean over 1 selection. Grades with fewer than 3 selections not shown: grade=P2."),
-        (2024, "sector=ITU-D", 30.0, "ITU-D", None, None, None, "", "validated", "Mean over 1 selection."),
+         "Mean over 1 selection. Sectors and grades with fewer than 5 selections not shown: grade=P2, "
+         "sector=ITU-D."),
     ]
     # WOMEN_P 2023: 6 of 11 = 54.545 -> 54.55 (headline, GS, Geneva). P5 (1 woman) is hidden, and
     #         P3 with it: the headline minus P3 would give P5 back.  2024: 5 of 10 = 50 everywhere.
