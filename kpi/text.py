@@ -18,6 +18,10 @@ or a fake table row. Escape each value where it is drawn, once:
   category values (tick labels), ``text``, ``customdata`` and anything else a ``hovertemplate``
   shows, titles and annotations. Escape after shortening a label, never before (an entity cut in
   half would show). Keep the raw value for look-ups (colours by label) and escape when drawing.
+  Never write a stored value into a ``hovertemplate`` itself (Plotly would read ``%{...}`` in
+  it): show it through ``%{fullData.name}``, ``%{y}``, ``%{text}`` or ``%{customdata}``.
+
+Escape once, at the call that draws the text: an escaped value escaped again shows backslashes.
 
 This module imports no Streamlit, so that :mod:`kpi.charts` can use it.
 """
@@ -36,10 +40,10 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 #: An invisible WORD JOINER. Backslashes stop Markdown's syntax, but GitHub-flavoured Markdown
 #: also turns bare ``http://…``, ``www.…`` and ``name@example.org`` in the *text* into links, and
 #: Streamlit turns ``:smile:`` shortcodes in the text into emoji, after the escapes are read. A
-#: word joiner after ``:`` and ``@`` and inside ``www.`` breaks those patterns without changing
-#: what the reader sees.
+#: word joiner inside ``www.`` and after a ``:`` or ``@`` that touches the next character breaks
+#: those patterns without changing what the reader sees (``Goal: text`` is left as it is).
 WORD_JOINER = "\u2060"
-_WWW = re.compile(r"(www)(?=\.)", re.IGNORECASE)
+_LINK_PATTERNS = re.compile(r"(?i:(www)(?=\.))|([:@])(?=\S)")
 
 
 def _one_line(value: object) -> str:
@@ -56,7 +60,7 @@ def markdown_text(value: object) -> str:
     value can never start a heading, a list, a quote or a table row.
     """
     text = " ".join(_one_line(value).split())  # leading spaces would make a code block
-    text = _WWW.sub(r"\1" + WORD_JOINER, text).replace(":", ":" + WORD_JOINER).replace("@", "@" + WORD_JOINER)
+    text = _LINK_PATTERNS.sub(lambda m: m.group(0) + WORD_JOINER, text)
     return _MARKDOWN_ESCAPE.sub(r"\\\1", text)
 
 

@@ -9,6 +9,7 @@ from kpi.charts.theme import GENDER_COLOURS, PLOTLY_CONFIG, SECTOR_COLOURS
 from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, table_with_targets
 from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
+from kpi.text import markdown_text
 from kpi.transfer import value_history
 from ui import data as ui_data
 from ui.auth import current_actor
@@ -24,16 +25,17 @@ results = ui_data.results()
 filters = current_filters()
 indicators = cycle_indicators(results, filters.cycle)
 if indicators.is_empty():
-    st.warning(f"The plan cycle {filters.cycle} has no indicators yet.")
+    st.warning(f"The plan cycle {markdown_text(filters.cycle)} has no indicators yet.")
     st.stop()
 names = dict(zip(indicators["code"].to_list(), indicators["name"].to_list(), strict=True))
+# A selectbox shows its options as plain text (no Markdown): the names are not escaped here.
 code = url_selectbox("Indicator", list(names), key="indicator", format_func=lambda c: f"{c} · {names[c]}",
                      help="Type to search by code or name.")
 view = indicator_view(results, code, filters.year, validated_only=filters.validated_only)
 sheet, a = view.sheet, view.assessment
 unit = sheet["unit"]
 
-st.title(sheet["name"])
+st.title(markdown_text(sheet["name"]))
 st.markdown(f"{status_badge(a.status)} **Why this status:** {a.explanation}")
 cols = st.columns(4)
 cols[0].metric(f"Latest ({a.latest_year or '–'})", format_value(a.latest_value, unit))
@@ -76,7 +78,7 @@ tab_names = ["Chart", "Table"] + (["Map"] if "country" in view.dimensions else [
 tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
 with tabs["Chart"]:
     if headline.is_empty() and (series is None or series.is_empty()):
-        st.info(f"No values reported for {code} between {filters.years[0]} and {filters.years[1]}.")
+        st.info(f"No values reported for {markdown_text(code)} between {filters.years[0]} and {filters.years[1]}.")
     else:
         fig = indicator_figure(sheet, headline, view.targets, view.projection, baseline, series,
                                projector=filters.projector, colours=DIMENSION_COLOURS.get(by))
@@ -100,20 +102,14 @@ if "Map" in tabs:
                         key="indicator-map")
         st.caption(f"Latest value up to {map_year} by country. {UN_MAP_DISCLAIMER}")
 with tabs["Reference sheet"]:
-    st.markdown(
-        f"""
-| | |
-|---|---|
-| Code | {sheet['code']} |
-| Definition | {sheet['definition']} |
-| Unit | {unit} |
-| Direction | {'higher is better' if sheet['direction'] == 'higher' else 'lower is better'} |
-| Aggregation | {sheet['aggregation']} |
-| Source | {sheet['source']} |
-| Frequency | {sheet['frequency']} |
-| Owner | {sheet['owner']} |
-| Computed from | {sheet['computed_from'] or 'reported values'} |
-| Last updated | {sheet['updated_at']} |
-"""
-    )
+    reference = {
+        "Code": sheet["code"], "Definition": sheet["definition"], "Unit": unit,
+        "Direction": "higher is better" if sheet["direction"] == "higher" else "lower is better",
+        "Aggregation": sheet["aggregation"], "Source": sheet["source"], "Frequency": sheet["frequency"],
+        "Owner": sheet["owner"], "Computed from": sheet["computed_from"] or "reported values",
+        "Last updated": sheet["updated_at"],
+    }
+    # st.table renders Markdown in its cells: each value is escaped (one cell, one line of text).
+    st.table(pl.DataFrame({"Field": list(reference), "Value": [markdown_text(v) for v in reference.values()]}),
+             hide_index=True, hide_header=True)
 st.caption(attribution_line(sheet))

@@ -21,6 +21,7 @@ from kpi.management import (
 )
 from kpi.status import STATUSES
 from kpi.store.frames import load_management
+from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.auth import current_actor
 from ui.filters import current_filters
@@ -57,7 +58,8 @@ with tabs["Budget and results"]:
     if filters.sector:
         table = table.filter(pl.col("owner") == filters.sector)
     if table.is_empty():
-        st.info(f"No budget lines for {year} in the plan cycle {filters.cycle}: choose a year of the plan.")
+        st.info(f"No budget lines for {year} in the plan cycle {markdown_text(filters.cycle)}: "
+                "choose a year of the plan.")
     else:
         planned, actual = table["planned_chf"].sum(), table["actual_chf"].sum()
         cols = st.columns(3)

@@ -7,6 +7,7 @@ import streamlit as st
 from kpi.charts.status import short_label, status_bars
 from kpi.presentation import ATTENTION_STATUSES
 from kpi.scorecard import status_counts
+from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.filters import current_filters, link_params
 from ui.widgets import data_stamp, status_counts_markdown, status_text, synthetic_notice
@@ -15,13 +16,13 @@ results = ui_data.results()
 filters = current_filters()
 cycle = results.cycles.filter(pl.col("cycle_code") == filters.cycle).row(0, named=True)
 
-st.title(cycle["cycle_name"])
-st.caption(f"{cycle['instrument']} · status as of {filters.year} · {data_stamp(results.meta)}")
+st.title(markdown_text(cycle["cycle_name"]))
+st.caption(f"{markdown_text(cycle['instrument'])} · status as of {filters.year} · {data_stamp(results.meta)}")
 synthetic_notice()
 
 statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
 if statuses.is_empty():
-    st.warning(f"No indicators are defined for the plan cycle {filters.cycle} yet.")
+    st.warning(f"No indicators are defined for the plan cycle {markdown_text(filters.cycle)} yet.")
     st.stop()
 
 by_root = status_counts(statuses, ["root_code", "root_name", "root_kind"])
@@ -40,12 +41,13 @@ with attention_col:
     if attention.is_empty():
         st.success("No indicator is off track or at risk.")
     for row in attention.sort(pl.col("status") != "off_track", maintain_order=True).iter_rows(named=True):
-        st.page_link("pages/explorer.py", label=f"{status_text(row['status'])} · {row['code']} {row['name']}",
+        st.page_link("pages/explorer.py",
+                     label=f"{status_text(row['status'])} · {markdown_text(row['code'])} {markdown_text(row['name'])}",
                      query_params=link_params(indicator=row["code"]))
 
 for row in by_root.iter_rows(named=True):
     with st.container(border=True):
         kind = "Goal" if row["root_kind"] == "goal" else "Enabler"
-        st.subheader(f"{kind} {row['root_code']}: {row['root_name']}")
-        st.caption(statements.get(row["root_code"], ""))
+        st.subheader(f"{kind} {markdown_text(row['root_code'])}: {markdown_text(row['root_name'])}")
+        st.caption(markdown_text(statements.get(row["root_code"], "")))
         st.markdown(f"**{row['total']} indicators** · " + status_counts_markdown(row))

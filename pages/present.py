@@ -1,6 +1,8 @@
 """Council presentation: a stepped sequence of large, legible slides with a data stamp on each."""
 from __future__ import annotations
 
+import html
+
 import polars as pl
 import streamlit as st
 
@@ -10,6 +12,7 @@ from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.presentation import build_sequence, load_sequence, save_sequence, sequence_names
 from kpi.scorecard import status_counts
+from kpi.text import markdown_text
 from kpi import access
 from ui import cache, data as ui_data
 from ui.auth import current_actor
@@ -25,7 +28,7 @@ results = ui_data.results()
 filters = current_filters()
 statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
 if statuses.is_empty():
-    st.warning(f"No indicators in the plan cycle {filters.cycle}: nothing to present.")
+    st.warning(f"No indicators in the plan cycle {markdown_text(filters.cycle)}: nothing to present.")
     st.stop()
 
 saved = sequence_names(ui_data.engine())
@@ -49,7 +52,7 @@ def stamp() -> None:
     text = (f"{data_stamp(results.meta)} · {'validated data only' if filters.validated_only else 'includes provisional data'}"
             " · Sources: ITU via World Bank WDI, compiled by Gapminder (CC BY 4.0); other values synthetic demo data")
     if filters.projector:
-        st.html(f'<div class="slide-stamp">{text}</div>')
+        st.html(f'<div class="slide-stamp">{html.escape(text)}</div>')
     else:
         st.caption(text)
 
@@ -73,7 +76,7 @@ if filters.projector:
     exit_col.button("Exit", on_click=exit_projector, icon=":material/close_fullscreen:")
 number = int(st.session_state["slide"])
 slide = slides[min(max(number, 1), len(slides)) - 1]
-st.title(slide.title)
+st.title(markdown_text(slide.title))  # names from the store (kpi.presentation)
 
 if slide.kind == "scorecard":
     counts = status_counts(statuses, ["root_code", "root_name"]).with_columns(pl.struct("root_code", "root_name").map_elements(
@@ -87,9 +90,9 @@ elif slide.kind == "goal":
     counts = status_counts(part, []).row(0, named=True)
     st.markdown(" ".join(status_badge(s, counts[s]) for s in ("achieved", "on_track", "at_risk", "off_track",
                                                               "no_target", "no_data") if counts[s]))
-    table = part.select(
+    table = part.select(  # st.table renders Markdown in its cells: the indicator is escaped
         pl.col("status").map_elements(status_text, return_dtype=pl.String).alias("Status"),
-        (pl.col("code") + " " + pl.col("name")).alias("Indicator"),
+        (pl.col("code") + " " + pl.col("name")).map_elements(markdown_text, return_dtype=pl.String).alias("Indicator"),
         pl.struct("latest_value", "latest_year", "unit").map_elements(
             lambda r: "–" if r["latest_value"] is None else f"{format_value(r['latest_value'], r['unit'])} ({r['latest_year']})",
             return_dtype=pl.String).alias("Latest"),
@@ -136,6 +139,6 @@ if not filters.projector and current_actor().has(access.ADMINISTRATOR):  # kpi.p
                 try:
                     save_sequence(ui_data.engine(), name, title=title or name, cycle=filters.cycle,
                                   year=filters.year, indicator_codes=codes, actor=current_actor())
-                    st.success(f"Saved. Link: ?show={name.strip()}&projector=true")
+                    st.success(f"Saved. Link: ?show={markdown_text(name.strip())}&projector=true")
                 except (ValueError, access.AccessDenied) as error:
                     st.error(str(error))

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.scorecard import status_counts
+from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.filters import current_filters, link_params
 from ui.urlstate import set_url_value, url_segmented
@@ -26,7 +27,7 @@ if filters.sector:
 
 cycle_name = results.cycles.filter(pl.col("cycle_code") == filters.cycle)["cycle_name"][0]
 st.title("Scorecard")
-st.caption(f"{cycle_name} · status as of {filters.year}"
+st.caption(f"{markdown_text(cycle_name)} · status as of {filters.year}"
            + (f" · {filters.sector} only" if filters.sector else "") + f" · {data_stamp(results.meta)}")
 synthetic_notice()
 
@@ -36,7 +37,7 @@ if statuses.is_empty():
 
 roots = statuses.select("root_code", "root_name", "root_kind").unique(maintain_order=True)
 goal = url_segmented("Goal", [ALL_GOALS, *roots["root_code"].to_list()], key="goal", default=ALL_GOALS,
-                     format_func=lambda c: "All goals" if c == ALL_GOALS else c)
+                     format_func=lambda c: "All goals" if c == ALL_GOALS else markdown_text(c))
 shown = statuses if goal in (None, ALL_GOALS) else statuses.filter(pl.col("root_code") == goal)
 overall = status_counts(shown, []).row(0, named=True) if not shown.is_empty() else {}
 st.markdown(f"**{overall.get('total', 0)} indicators** · " + status_counts_markdown(overall))
@@ -59,7 +60,7 @@ for root in roots.iter_rows(named=True):
     kind = "Goal" if root["root_kind"] == "goal" else "Enabler"
     with st.container(border=True):
         head, action = st.columns([5, 1], vertical_alignment="center")
-        head.subheader(f"{kind} {root['root_code']}: {root['root_name']}")
+        head.subheader(f"{kind} {markdown_text(root['root_code'])}: {markdown_text(root['root_name'])}")
         if goal in (None, ALL_GOALS):
             action.button("Open goal", key=f"open-{root['root_code']}", on_click=focus_on, args=(root["root_code"],),
                           icon=":material/zoom_in:", help="Drill into this goal")
@@ -70,13 +71,15 @@ for root in roots.iter_rows(named=True):
             rows = table_rows.filter((pl.col("root_code") == root["root_code"])
                                      & (pl.col("node_code") == node["node_code"]))
             if node["node_code"] != root["root_code"]:
-                st.markdown(f"**{node['kind'].capitalize()} {node['node_code']}: {node['node_name']}**")
+                st.markdown(f"**{node['kind'].capitalize()} {markdown_text(node['node_code'])}: "
+                            f"{markdown_text(node['node_name'])}**")
             event = st.dataframe(
                 rows.select(DISPLAY), hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
                 selection_mode="single-row", key=f"table-{root['root_code']}-{node['node_code']}",
             )
             # The reasons in full under the table (a table cell would cut a sentence short).
-            st.markdown("\n".join(f"- **{c}** {why}" for c, why in rows.select("code", "Why this status").iter_rows()))
+            st.markdown("\n".join(f"- **{markdown_text(c)}** {why}"
+                                   for c, why in rows.select("code", "Why this status").iter_rows()))
             if event.selection.rows:
                 code = rows["code"][event.selection.rows[0]]
                 st.switch_page("pages/explorer.py", query_params=link_params(indicator=code))

@@ -12,6 +12,7 @@ from kpi.presentation import build_sequence
 from kpi.scorecard import indicator_status, status_counts
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
+from kpi.text import markdown_text
 from tests.access_support import sign_in
 from ui.widgets import status_counts_markdown, status_text
 
@@ -49,7 +50,7 @@ def test_overview_shows_each_goal_with_the_status_counts_kpi_computes(kpi_status
     ]
     attention = statuses.filter(pl.col("status").is_in(["off_track", "at_risk"]))
     links = [e.proto.label for e in at.get("page_link")]
-    assert sorted(links) == sorted(f"{status_text(r['status'])} · {r['code']} {r['name']}"
+    assert sorted(links) == sorted(f"{status_text(r['status'])} · {markdown_text(r['code'])} {markdown_text(r['name'])}"
                                    for r in attention.iter_rows(named=True))
     shown = [m.value for m in at.markdown if m.value.startswith("**") and "indicators**" in m.value]
     assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in expected.iter_rows(named=True)]
@@ -63,7 +64,8 @@ def test_scorecard_tables_show_kpi_statuses(kpi_statuses):
     assert shown["Indicator"].to_list() == (statuses["code"] + " · " + statuses["name"]).to_list()
     assert shown["Status"].to_list() == [status_text(s) for s in statuses["status"].to_list()]
     reasons = [m.value for m in at.markdown if m.value.startswith("- **")]
-    assert "\n".join(reasons).split("\n") == [f"- **{c}** {e}" for c, e in statuses.select("code", "explanation").iter_rows()]
+    assert "\n".join(reasons).split("\n") == [f"- **{markdown_text(c)}** {e}"
+                                               for c, e in statuses.select("code", "explanation").iter_rows()]
 
 
 def test_scorecard_drills_into_a_goal_and_back(kpi_statuses):
@@ -86,7 +88,7 @@ def test_explorer_shows_the_status_and_values_kpi_computes(kpi_statuses, code):
     at = open_page("pages/explorer.py")
     at.selectbox(key="url:indicator").set_value(code).run()
     assert [e.value for e in at.exception] == []
-    assert at.title[0].value == row["name"]
+    assert at.title[0].value == markdown_text(row["name"])
     assert any(m.value.endswith(f"**Why this status:** {row['explanation']}") for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"Latest ({row['latest_year']})"] == format_value(row["latest_value"], row["unit"])
@@ -111,7 +113,7 @@ def test_presentation_steps_through_the_sequence(kpi_statuses):
         at.button(key="next").click().run()
         assert [e.value for e in at.exception] == []
         titles.append(at.title[0].value)
-    assert titles == [s.title for s in slides]
+    assert titles == [markdown_text(s.title) for s in slides]
     assert at.button(key="next").disabled
 
 

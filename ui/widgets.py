@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpi.charts.theme import STATUS_STYLES
 from kpi.status import STATUSES
+from kpi.text import markdown_text
 
 SYNTHETIC_NOTICE = (
     "Demo data: workforce, oversight, budget, risk and most indicator values are **synthetic** "
@@ -48,9 +49,10 @@ def status_text(status: str | None) -> str:
 
 
 def attribution_line(sheet: dict) -> str:
-    """The source line under an indicator: the attribution for real data, a synthetic label otherwise."""
+    """The source line under an indicator (Markdown, for ``st.caption``): the attribution for real
+    data, a synthetic label otherwise. The source and attribution are imported text, escaped."""
     if sheet.get("is_synthetic"):
         if "synthetic" in sheet["source"].lower():  # the demo's own source line says it already
             return "Source: **synthetic demo data** (generated, not ITU's)"
-        return f"Source: {sheet['source']} · **synthetic demo data**"
-    return f"Source: {sheet['source']} · {sheet['attribution']}"
+        return f"Source: {markdown_text(sheet['source'])} · **synthetic demo data**"
+    return f"Source: {markdown_text(sheet['source'])} · {markdown_text(sheet['attribution'])}"

@@ -18,7 +18,9 @@ from kpi.config import database_url
 from kpi.explorer import IndicatorView, indicator_view
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure
 from kpi.store.frames import load_workforce
+from kpi.text import markdown_text
 from ui import data as ui_data
+from ui.downloads import csv_bytes
 from ui.filters import current_filters, link_params
 from ui.urlstate import url_segmented, url_selectbox
 
@@ -169,11 +171,12 @@ def page_filters(*, gender: bool = True, category: bool = True, station: bool = 
 
 
 def selection_text(filters: WorkforceFilters) -> str:
-    """The selection in words, for the caption under the title."""
+    """The selection in words, for the caption under the title (Markdown: a duty station's name is
+    imported text, escaped)."""
     s = filters.selection
     parts = [f"31 December {filters.year}", f"Sector: {s.sector}" if s.sector else "all Sectors"]
     if s.duty_station:
-        parts.append(_station_options(data())[1][s.duty_station])
+        parts.append(markdown_text(_station_options(data())[1][s.duty_station]))
     if s.grade_category:
         parts.append(CATEGORY_LABELS[s.grade_category])
     if s.gender:
@@ -202,7 +205,7 @@ def download_csv(protected: wf.Protected, frame: pl.DataFrame, name: str, key: s
     """A CSV download of ``frame``, a protected table (checked again here)."""
     guard(wf.Protected(frame=frame, dims=tuple(d for d in protected.dims if d in frame.columns),
                        counts=tuple(c for c in protected.counts if c in frame.columns), threshold=protected.threshold))
-    st.download_button("Download CSV", frame.write_csv().encode("utf-8"), file_name=f"{name}.csv", mime="text/csv",
+    st.download_button("Download CSV", csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
                        key=key, icon=":material/download:", on_click="ignore")
 
 

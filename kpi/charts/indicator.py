@@ -43,7 +43,8 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
             # A dimension with its own fixed colours (Sectors, genders) keeps them on every chart.
             colour = (colours or {}).get(key[0], SERIES_COLOURS[i % len(SERIES_COLOURS)])
             fig.add_trace(go.Scatter(
-                x=part["year"].to_list(), y=part["value"].to_list(), name=plotly_text(part["label"][0]), mode="lines+markers",
+                x=part["year"].to_list(), y=part["value"].to_list(), name=plotly_text(part["label"][0]),
+                mode="lines+markers",
                 line={"color": colour, "width": width - 1},
                 hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
             ))
@@ -52,7 +53,8 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     flags = [f or ("provisional" if a == "provisional" else "")
              for f, a in zip(headline["flag"].fill_null("").to_list(), approvals, strict=True)]
     notes = headline["note"].fill_null("").to_list()
-    hover = [f"{f or 'reported'}{(': ' + plotly_text(n)) if n else ''}" for f, n in zip(flags, notes, strict=True)]
+    # Flags and notes are imported text: Plotly would render HTML in them.
+    hover = [plotly_text(f"{f or 'reported'}{(': ' + n) if n else ''}") for f, n in zip(flags, notes, strict=True)]
     fig.add_trace(go.Scatter(
         x=headline["year"].to_list(), y=headline["value"].to_list(), name="Actual", mode="lines+markers",
         line={"color": HEADLINE_COLOUR, "width": width + 1},

@@ -9,6 +9,9 @@ their ``display`` texts, never raw records. A hidden cell is drawn as hidden, ne
   another one (its value may be anything) has no bar, only the words "hidden" at the axis;
 * lines: a hidden point is a gap in the line and a marker in the "hidden" strip under the chart;
 * heat maps and the world map: hidden cells in grey with their text.
+
+Labels (names of units, duty stations, countries...) come from the store: they are escaped with
+:func:`kpi.text.plotly_text` where they are drawn, and kept raw for look-ups (colours by label).
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from kpi.charts.theme import (
     base_layout,
 )
 from kpi.disclosure import PRIMARY
+from kpi.text import plotly_text
 
 HIDDEN_FILL = "#E3E7EC"
 HIDDEN_LINE = "#5F6B7A"
@@ -105,7 +109,7 @@ def pyramid(frame: pl.DataFrame, threshold: int, *, projector: bool = False, hei
     ``frame``: the cells of :func:`kpi.workforce.gender_by_grade` in grade order (``label``,
     ``women``, ``men`` and their ``*_display`` and ``*_reason``).
     """
-    labels = frame.get_column("label").to_list()
+    labels = [plotly_text(v) for v in frame.get_column("label").to_list()]
     fig = go.Figure(layout=_layout(projector, height or max(320, 26 * len(labels) + 120),
                                    barmode="overlay", bargap=0.15))
     for gender, column, sign in (("M", "men", -1), ("F", "women", 1)):
@@ -149,7 +153,7 @@ def count_bars(frame: pl.DataFrame, threshold: int, *, colours: Sequence[str] | 
                projector: bool = False, height: int | None = None, x_title: str = "Staff",
                unit: str = "staff") -> go.Figure:
     """Horizontal bars of head counts (``label``, ``count``, ``display``, ``reason``), first row on top."""
-    labels = frame.get_column("label").to_list()
+    labels = [plotly_text(v) for v in frame.get_column("label").to_list()]
     colour = list(colours) if not isinstance(colours, str) else colours
     fig = go.Figure(layout=_layout(projector, height or max(220, 30 * len(labels) + 110), bargap=0.25))
     for trace in _bar_traces(labels, frame.get_column("count").to_list(), frame.get_column("display").to_list(),
@@ -174,7 +178,7 @@ def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, 
                band: tuple[float, float] | None = (47.0, 53.0)) -> go.Figure:
     """Horizontal bars of a share (``label``, ``share``, ``share_display``) against the parity band
     and a target; hidden shares are words at the axis."""
-    labels = frame.get_column("label").to_list()
+    labels = [plotly_text(v) for v in frame.get_column("label").to_list()]
     shares = frame.get_column("share").to_list()
     displays = frame.get_column("share_display").to_list()
     fig = go.Figure(layout=_layout(projector, height or max(220, 30 * len(labels) + 120), bargap=0.25))
@@ -239,17 +243,18 @@ def trend_lines(frame: pl.DataFrame, value: str = "count", display: str = "displ
         part = frame.filter(pl.col("label") == label).sort("year")
         colour = (colours or {}).get(label, SERIES_COLOURS[i % len(SERIES_COLOURS)])
         fig.add_trace(go.Scatter(
-            x=part.get_column("year").to_list(), y=part.get_column(value).to_list(), name=label,
+            x=part.get_column("year").to_list(), y=part.get_column(value).to_list(), name=plotly_text(label),
             mode="lines+markers", line={"color": colour, "width": width}, marker={"size": 8 if not projector else 11},
             connectgaps=False, customdata=part.get_column(display).to_list(),
-            hovertemplate=f"{label}, %{{x}}: %{{customdata}}<extra></extra>",
+            hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
         ))
     if targets is not None and not targets.is_empty():
         fig.add_trace(go.Scatter(
-            x=targets.get_column("year").to_list(), y=targets.get_column("target").to_list(), name=target_name,
+            x=targets.get_column("year").to_list(), y=targets.get_column("target").to_list(),
+            name=plotly_text(target_name),
             mode="markers+lines", line={"color": TARGET_COLOUR, "width": 2, "dash": "dot"},
             marker={"symbol": "star", "size": 14 if not projector else 18, "color": TARGET_COLOUR},
-            hovertemplate=f"{target_name} %{{x}}: %{{y:.0f}}{suffix}<extra></extra>",
+            hovertemplate=f"%{{fullData.name}} %{{x}}: %{{y:.0f}}{suffix}<extra></extra>",
         ))
     years = sorted(set(frame.get_column("year").to_list()))
     fig.update_layout(
@@ -272,7 +277,8 @@ def _hidden_strip(fig: go.Figure, hidden: pl.DataFrame, labels: list[str], colou
     fig.update_layout(
         yaxis={"domain": [strip + 0.1, 1.0]},
         yaxis2={"domain": [0.0, strip], "anchor": "x", "type": "category", "categoryorder": "array",
-                "categoryarray": list(reversed(rows)), "showgrid": False, "zeroline": False, "fixedrange": True,
+                "categoryarray": [plotly_text(r) for r in reversed(rows)], "showgrid": False, "zeroline": False,
+                "fixedrange": True,
                 "tickfont": {"size": 11, "color": HIDDEN_LINE}, "automargin": True,
                 "title": {"text": "hidden", "font": {"size": 12, "color": HIDDEN_LINE}}},
         xaxis={"anchor": "y2"},
@@ -284,10 +290,10 @@ def _hidden_strip(fig: go.Figure, hidden: pl.DataFrame, labels: list[str], colou
             continue
         colour = (colours or {}).get(label, SERIES_COLOURS[i % len(SERIES_COLOURS)])
         fig.add_trace(go.Scatter(
-            x=part.get_column("year").to_list(), y=[label] * part.height, yaxis="y2", mode="markers",
+            x=part.get_column("year").to_list(), y=[plotly_text(label)] * part.height, yaxis="y2", mode="markers",
             marker={"symbol": "x-thin-open", "size": 11, "color": colour, "line": {"color": colour, "width": 2}},
-            name=f"{label}: hidden", showlegend=False, customdata=part.get_column(display).to_list(),
-            hovertemplate=f"{label}, %{{x}}: %{{customdata}}<extra></extra>",
+            name=plotly_text(f"{label}: hidden"), showlegend=False, customdata=part.get_column(display).to_list(),
+            hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
         ))
 
 
@@ -307,15 +313,15 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         # Hidden cells get their words from the grey text layer below, not from the heat map.
         text.append([_cell_text(index.get((label, y))) if index.get((label, y), {}).get("share") is not None else ""
                      for y in years])
-    absent = [(str(y), label) for label in rows for y in years if (label, y) not in index]
+    absent = [(str(y), plotly_text(label)) for label in rows for y in years if (label, y) not in index]
     fig = go.Figure(layout=_layout(projector, height or max(300, 28 * len(rows) + 120), plot_bgcolor=HIDDEN_FILL))
     fig.add_trace(go.Heatmap(
-        x=[str(y) for y in years], y=rows, z=z, text=text, texttemplate="%{text}", zmin=SHARE_RANGE[0],
-        zmax=SHARE_RANGE[1], colorscale=SHARE_SCALE, xgap=2, ygap=2, hoverongaps=False,
+        x=[str(y) for y in years], y=[plotly_text(r) for r in rows], z=z, text=text, texttemplate="%{text}",
+        zmin=SHARE_RANGE[0], zmax=SHARE_RANGE[1], colorscale=SHARE_SCALE, xgap=2, ygap=2, hoverongaps=False,
         colorbar={"title": {"text": "Women (%)"}, "ticksuffix": " %"},
         hovertemplate="%{y}, %{x}: %{text}<extra></extra>", textfont={"color": HEADLINE_COLOUR, "size": 12},
     ))
-    hidden = [(str(y), label, _cell_text(index.get((label, y)))) for label in rows for y in years
+    hidden = [(str(y), plotly_text(label), _cell_text(index.get((label, y)))) for label in rows for y in years
               if index.get((label, y)) is not None and index[(label, y)]["share"] is None]
     if hidden:
         fig.add_trace(go.Scatter(
@@ -330,7 +336,7 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         ))
     fig.update_layout(
         xaxis={"type": "category", "title": None, "side": "top"},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(rows)),
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": [plotly_text(r) for r in reversed(rows)],
                "autorange": True, "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
         margin={"t": 60},
     )
@@ -358,8 +364,8 @@ def value_heatmap(frame: pl.DataFrame, row: str, column: str, value: str, text: 
     z = [[(index.get((r, c)) or {}).get(value) for c in columns] for r in rows]
     texts = [[_short(index[(r, c)][text]) if (r, c) in index else missing for c in columns] for r in rows]
     visible = [v for line in z for v in line if v is not None]
-    ylabels = [row_labels.get(r, r) for r in rows]
-    xlabels = [column_labels.get(c, c) for c in columns]
+    ylabels = [plotly_text(row_labels.get(r, r)) for r in rows]
+    xlabels = [plotly_text(column_labels.get(c, c)) for c in columns]
     fig = go.Figure(layout=_layout(projector, height or max(300, 30 * len(rows) + 120), plot_bgcolor=HIDDEN_FILL))
     fig.add_trace(go.Heatmap(
         x=xlabels, y=ylabels, z=z, text=[[t if v is not None else "" for t, v in zip(tr, zr)] for tr, zr in zip(texts, z)],
@@ -408,20 +414,22 @@ def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector
         fig.add_trace(go.Choropleth(
             locations=zero.get_column("nationality").to_list(), z=[0] * zero.height,
             colorscale=[[0, ZERO_FILL], [1, ZERO_FILL]], showscale=False, name="No national on staff",
-            text=zero.get_column("label").to_list(),
+            text=[plotly_text(v) for v in zero.get_column("label").to_list()],
             hovertemplate="%{text}: no national on staff<extra></extra>", **common,
         ))
     if not hidden.is_empty():
         fig.add_trace(go.Choropleth(
             locations=hidden.get_column("nationality").to_list(), z=[1] * hidden.height,
             colorscale=[[0, "#A5ADB7"], [1, "#A5ADB7"]], showscale=False, name=f"fewer than {threshold}: hidden",
-            text=hidden.get_column("label").to_list(), customdata=hidden.get_column("display").to_list(),
+            text=[plotly_text(v) for v in hidden.get_column("label").to_list()],
+            customdata=hidden.get_column("display").to_list(),
             hovertemplate="%{text}: %{customdata}<extra></extra>", **common,
         ))
     if not shown.is_empty():
         fig.add_trace(go.Choropleth(
             locations=shown.get_column("nationality").to_list(), z=shown.get_column("count").to_list(),
-            colorscale=MAP_SCALE, zmin=0, name="Staff", text=shown.get_column("label").to_list(),
+            colorscale=MAP_SCALE, zmin=0, name="Staff",
+            text=[plotly_text(v) for v in shown.get_column("label").to_list()],
             customdata=shown.get_column("display").to_list(),
             hovertemplate="%{text}: %{customdata} staff<extra></extra>",
             colorbar={"title": {"text": f"Staff {year}"}, "len": 0.75}, **common,
