@@ -36,6 +36,19 @@ def kinds_allowed(may) -> list[str]:
     return [name for name, spec in KINDS.items() if may(actor, name, spec.about_individuals)]
 
 
+def refused_or(call):
+    """``call()``, or None after showing why it was refused (the role, another write running, a bad request)."""
+    try:
+        return call()
+    except AccessDenied as error:
+        st.error(str(error), icon=":material/lock:")
+    except StoreBusy as error:
+        st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
+    except ValueError as error:  # e.g. reopening a year that is not validated
+        st.error(str(error))
+    return None
+
+
 def preview_of(kind: str, name: str, content: bytes):
     """The dry run of an upload, computed once per file, kind and data version (not on every rerun)."""
     key = (kind, name, hashlib.sha256(content).hexdigest(), ui_data.current_version(), actor.identity)
@@ -61,13 +74,8 @@ def import_section() -> None:
     if upload is None:
         return
     name, content = upload.name, upload.getvalue()
-    try:
-        preview = preview_of(kind, name, content)
-    except AccessDenied as error:
-        st.error(str(error), icon=":material/lock:")
-        return
-    except StoreBusy as error:
-        st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
+    preview = refused_or(lambda: preview_of(kind, name, content))
+    if preview is None:
         return
     if preview.problems:
         st.error(f"{upload.name}: {preview.summary()}", icon=":material/error:")
@@ -75,13 +83,8 @@ def import_section() -> None:
         return
     st.info(f"Preview of {upload.name} ({preview.rows:,} rows): {preview.summary()}.", icon=":material/preview:")
     if st.button("Import now", type="primary", icon=":material/upload:", key="import-now"):
-        try:
-            result = run_import(engine, kind, name, actor=actor, content=content)
-        except AccessDenied as error:
-            st.error(str(error), icon=":material/lock:")
-            return
-        except StoreBusy as error:
-            st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
+        result = refused_or(lambda: run_import(engine, kind, name, actor=actor, content=content))
+        if result is None:
             return
         if result.problems:
             st.error(result.summary())
@@ -110,19 +113,14 @@ def approval_section(codes: list[str]) -> None:
     reason = st.text_input("Reason (to reopen)", key="approval-reason")
     left, right = st.columns(2)
     indicator = None if code == "*" else code
-    try:
-        if left.button("Validate the year", icon=":material/task_alt:"):
-            n = validate_period(engine, int(year), actor=actor, indicator_code=indicator)
+    if left.button("Validate the year", icon=":material/task_alt:"):
+        n = refused_or(lambda: validate_period(engine, int(year), actor=actor, indicator_code=indicator))
+        if n is not None:
             st.success(f"{n} values validated for {year}.")
-        if right.button("Reopen the year", disabled=not reason.strip(), icon=":material/lock_open:"):
-            n = reopen_period(engine, int(year), actor=actor, reason=reason, indicator_code=indicator)
+    if right.button("Reopen the year", disabled=not reason.strip(), icon=":material/lock_open:"):
+        n = refused_or(lambda: reopen_period(engine, int(year), actor=actor, reason=reason, indicator_code=indicator))
+        if n is not None:
             st.success(f"{n} validated period(s) reopened for {year}.")
-    except AccessDenied as error:
-        st.error(str(error), icon=":material/lock:")
-    except StoreBusy as error:
-        st.warning(f"{str(error).capitalize()}.", icon=":material/hourglass_top:")
-    except ValueError as error:
-        st.error(str(error))
 
 
 def export_section() -> None:
