@@ -3,7 +3,7 @@
 ``make run`` on a machine with no identity provider configured still shows every role: ``ui.serve``
 starts this provider (the PyPI package ``oidc-provider-mock``, a standards-following OIDC server),
 writes a Streamlit ``[auth]`` section pointing at it into a generated, uncommitted secrets file
-(``data/demo-auth/secrets.toml``, passed with ``--secrets.files``), and grants the demo accounts their
+(``data/demo-auth/secrets-PORT.toml``, one per server, passed with ``--secrets.files``), and grants the demo accounts their
 roles. The file carries a ``[rbm_demo]`` section, which the sign-in screen reads to say that this is a
 demonstration. None of this happens when a real provider is configured (``[auth]`` in a secrets file
 Streamlit reads by default): see :func:`real_provider_configured`.
@@ -90,9 +90,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def secrets_path(app_port: int) -> Path:
+    """The demonstration's secrets file of the server on ``app_port``: one per server, since Streamlit
+    reloads a secrets file it reads whenever it changes (a shared file would let each new server take
+    over the sign-in of the others)."""
+    return DEMO_DIR / f"secrets-{app_port}.toml"
+
+
 def write_secrets(app_port: int, provider_url: str, path: Path | None = None) -> Path:
     """Write the demonstration's secrets file (a fresh cookie secret each start) and return its path."""
-    path = path or DEMO_DIR / "secrets.toml"
+    path = path or secrets_path(app_port)
     path.parent.mkdir(parents=True, exist_ok=True)
     accounts = ", ".join(f'"{email}"' for email, _, _ in DEMO_ACCOUNTS)
     text = (
@@ -115,7 +122,8 @@ def start(app_port: int, secrets_path: Path | None = None, timeout: float = 30.0
     """Start the provider on a free loopback port and write the secrets file for ``app_port``."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", "ui.demo_provider", "--port", str(port)], cwd=PROJECT_DIR,
+    process = subprocess.Popen([sys.executable, "-m", "ui.demo_provider", "--port", str(port),
+                                "--parent", str(os.getpid())], cwd=PROJECT_DIR,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -162,13 +170,25 @@ def make_app():
     return flask_app
 
 
+def _exit_with(parent: int) -> None:
+    """End this process when ``parent`` (the dashboard server) is gone, however it ended."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Serve the provider on 127.0.0.1 until stopped."""
+    """Serve the provider on 127.0.0.1 until stopped (or until the ``--parent`` process is gone)."""
+    import threading
+
     from werkzeug.serving import make_server
 
     parser = argparse.ArgumentParser(prog="python -m ui.demo_provider", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=9400)
+    parser.add_argument("--parent", type=int, default=None, help="exit when this process is gone")
     args = parser.parse_args(argv)
+    if args.parent is not None:
+        threading.Thread(target=_exit_with, args=(args.parent,), daemon=True).start()
     server = make_server("127.0.0.1", args.port, make_app(), threaded=True)
     try:
         server.serve_forever()
