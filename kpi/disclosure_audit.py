@@ -1,0 +1,199 @@
+"""Prove that what a page publishes pins no hidden count down: the audit statistical offices run.
+
+Every number a page shows for a selection is a linear constraint on the underlying cell counts
+(non-negative): a shown count says "these cells add up to 12", a label says a range ("fewer than 5":
+1 to 4; "hidden": 0 or more). With all of them together, a linear program (HiGHS, through
+``highspy``) gives each hidden number's feasible minimum and maximum, as tau-ARGUS computes
+protection intervals. A hidden number is *disclosed* when the program narrows it beyond what its
+label states:
+
+- "fewer than T" states 1 to T-1: disclosed when the minimum is above 1 or the maximum below T-1;
+- "hidden" (protecting another cell) states a range at least T wide: disclosed when the feasible
+  range is narrower than T (its maximum minus its minimum under T).
+
+The linear relaxation ignores that counts are integers, so its ranges can only be wider than the
+integer ones: bounds are rounded inwards (ceiling of the minimum, floor of the maximum), which is
+exact for the sums of tables the pages publish (their constraint matrices are totally unimodular in
+the common cases) and never reports a disclosure that is not there.
+
+    cells = base_cells({"duty_station": offices, "sector": SECTOR_CODES},
+                       derived={"office_region": ("duty_station", region_of_office)})
+    published = publications(table.frame, ["duty_station"], cells, threshold=5, where="offices")
+    findings = audit([*published, *more])      # [] when the page is safe
+
+The workforce pages' tables (:class:`kpi.workforce.Protected`) turn into publications with
+:func:`publications`; a whole page is audited by giving the publications of all its tables at once,
+and two views that differ by one filter value by giving both pages' publications (over the cells of
+the wider one).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from kpi import disclosure
+
+#: A hidden number's label when it protects another cell (kpi.disclosure's word for it).
+HIDDEN_TEXT = disclosure.SUPPRESSED_TEXT
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One published number: the base cells it adds up, and what the page says about their sum.
+
+    ``shown`` is the count shown (None when hidden); a hidden one states ``low`` to ``high``
+    (``high`` None: no upper bound) and is protected when its feasible range stays that wide,
+    or at least ``threshold`` wide for a "hidden" label.
+    """
+
+    where: str
+    cells: frozenset[int]
+    shown: int | None = None
+    low: int = 0
+    high: int | None = None
+    threshold: int = disclosure.DEFAULT_RULE.min_count
+
+    @property
+    def hidden(self) -> bool:
+        return self.shown is None
+
+    @property
+    def small(self) -> bool:
+        """Whether the label states "fewer than T" (rather than "hidden")."""
+        return self.hidden and self.high is not None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hidden number that the published ones narrow beyond its label."""
+
+    where: str
+    low: int
+    high: int | None
+    stated: str
+
+    def __str__(self) -> str:
+        shown = f"exactly {self.low}" if self.low == self.high else (
+            f"between {self.low} and {self.high}" if self.high is not None else f"at least {self.low}")
+        return f"{self.where}: shown as {self.stated!r}, but the published numbers make it {shown}"
+
+
+def label_bounds(display: str, threshold: int) -> tuple[int, int | None]:
+    """What a hidden cell's label states: "fewer than T" is 1..T-1, "hidden" is 0 or more."""
+    if display == disclosure.fewer_than(threshold):
+        return 1, threshold - 1
+    return 0, None
+
+
+def base_cells(known: dict[str, Sequence[Hashable]],
+               derived: dict[str, tuple[str, dict[Hashable, Hashable]]] | None = None) -> pl.DataFrame:
+    """The audit's unknowns: every combination of the ``known`` values of each dimension, numbered ``cell``.
+
+    ``known`` lists what a reader knows can exist (every Sector, every office), whether or not anybody
+    is counted there; ``derived`` adds dimensions that follow from one of them (name -> (source,
+    mapping)), such as an office's region.
+    """
+    names = list(known)
+    grid = pl.DataFrame({names[0]: list(known[names[0]])})
+    for name in names[1:]:
+        grid = grid.join(pl.DataFrame({name: list(known[name])}), how="cross")
+    for name, (source, mapping) in (derived or {}).items():
+        grid = grid.with_columns(pl.col(source).replace_strict(mapping, default=None).alias(name))
+    return grid.with_row_index("cell")
+
+
+def publications(frame: pl.DataFrame, dims: Sequence[str], cells: pl.DataFrame, *, threshold: int,
+                 where: str, fixed: dict[str, Hashable] | None = None) -> list[Publication]:
+    """The publications of a protected table (``count``/``display`` rows, totals with null dims).
+
+    Each row adds up the base cells whose ``dims`` equal the row's non-null values (a total row
+    leaves the dimensions it sums over null); ``fixed`` narrows every row to a filter's value.
+    """
+    out = []
+    fixed = fixed or {}
+    for row in frame.iter_rows(named=True):
+        match = pl.lit(True)
+        for name in [*dims, *fixed]:
+            value = fixed.get(name, row.get(name))
+            if value is not None:
+                match = match & (pl.col(name) == value)
+        chosen = frozenset(cells.filter(match).get_column("cell").to_list())
+        label = ", ".join(f"{d}={row[d]}" for d in dims if row.get(d) is not None) or "total"
+        place = f"{where} · {label}"
+        if row["count"] is not None:
+            out.append(Publication(place, chosen, shown=int(row["count"]), threshold=threshold))
+        else:
+            low, high = label_bounds(row["display"], threshold)
+            out.append(Publication(place, chosen, low=low, high=high, threshold=threshold))
+    return out
+
+
+def feasible_ranges(published: Sequence[Publication]) -> list[tuple[int, int | None] | None]:
+    """Each hidden publication's integer range under all the others (None for shown ones)."""
+    import highspy
+
+    variables = sorted({c for p in published for c in p.cells})
+    index = {c: i for i, c in enumerate(variables)}
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    for _ in variables:
+        highs.addVar(0.0, inf)
+    for p in published:
+        columns = sorted(index[c] for c in p.cells)
+        if not columns:
+            continue
+        low, high = (p.shown, p.shown) if not p.hidden else (p.low, inf if p.high is None else p.high)
+        highs.addRow(float(low), float(high), len(columns), columns, [1.0] * len(columns))
+    ranges: list[tuple[int, int | None] | None] = []
+    for p in published:
+        if not p.hidden:
+            ranges.append(None)
+            continue
+        ranges.append((_optimum(highs, p, index, len(variables), highspy.ObjSense.kMinimize),
+                       _optimum(highs, p, index, len(variables), highspy.ObjSense.kMaximize)))
+    return ranges
+
+
+def _optimum(highs, publication: Publication, index: dict[int, int], n: int, sense) -> int | None:
+    """The minimum (rounded up) or maximum (rounded down) of a publication's sum; None when unbounded."""
+    import highspy
+
+    costs = [0.0] * n
+    for c in publication.cells:
+        costs[index[c]] = 1.0
+    highs.changeColsCost(n, list(range(n)), costs)
+    highs.changeObjectiveSense(sense)
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnbounded:
+        return None
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise ValueError(f"the published numbers contradict each other ({highs.modelStatusToString(status)}): "
+                         f"{publication.where}")
+    value = highs.getInfo().objective_function_value
+    minimise = sense == highspy.ObjSense.kMinimize
+    return math.ceil(value - _TOLERANCE) if minimise else math.floor(value + _TOLERANCE)
+
+
+def audit(published: Iterable[Publication]) -> list[Finding]:
+    """Every hidden publication that the others narrow beyond its label (empty: nothing disclosed)."""
+    published = list(published)
+    findings = []
+    for p, bounds in zip(published, feasible_ranges(published), strict=True):
+        if bounds is None:
+            continue
+        low, high = bounds
+        if p.small:
+            disclosed = low > p.low or (high is not None and high < p.high)
+            stated = disclosure.fewer_than(p.high + 1)
+        else:
+            disclosed = high is not None and high - low < p.threshold
+            stated = HIDDEN_TEXT
+        if disclosed:
+            findings.append(Finding(p.where, low, high, stated))
+    return findings

@@ -1,0 +1,98 @@
+"""The disclosure audit (kpi.disclosure_audit): the published numbers as linear constraints, each hidden
+number's feasible range by linear programming, as tau-ARGUS audits suppressed tables."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kpi import dimensions as dims
+from kpi import workforce as wf
+from kpi.disclosure_audit import Publication, audit, base_cells, feasible_ranges, publications
+from kpi.store.engine import make_engine
+from kpi.store.frames import load_workforce
+
+A, B, C, D = 0, 1, 2, 3  # the cells of a 2x2 table: A B / C D
+
+
+def shown(where: str, cells: set[int], value: int) -> Publication:
+    return Publication(where, frozenset(cells), shown=value)
+
+
+def fewer_than_5(where: str, cells: set[int]) -> Publication:
+    return Publication(where, frozenset(cells), low=1, high=4)
+
+
+def hidden(where: str, cells: set[int]) -> Publication:
+    return Publication(where, frozenset(cells))
+
+
+def test_a_total_beside_one_hidden_cell_gives_it_away():
+    published = [fewer_than_5("A", {A}), shown("B", {B}, 7), shown("row 1", {A, B}, 10)]
+    assert feasible_ranges(published) == [(3, 3), None, None]
+    assert [str(f) for f in audit(published)] == [
+        "A: shown as 'fewer than 5', but the published numbers make it exactly 3"]
+
+
+def test_complementary_suppression_keeps_the_range_of_every_hidden_cell():
+    # 2x2 with every margin shown: A (3) hidden, B, C, D hidden to protect it (a ring of four).
+    published = [fewer_than_5("A", {A}), hidden("B", {B}), hidden("C", {C}), hidden("D", {D}),
+                 shown("row 1", {A, B}, 12), shown("row 2", {C, D}, 20), shown("column 1", {A, C}, 9),
+                 shown("column 2", {B, D}, 23)]
+    assert feasible_ranges(published)[:4] == [(1, 4), (8, 11), (5, 8), (12, 15)]
+    # B, C and D each keep a range of only 3 (under the threshold of 5): the ring is not enough here.
+    assert [f.where for f in audit(published)] == ["B", "C", "D"]
+
+
+def test_a_range_narrowed_inside_fewer_than_5_is_a_disclosure_too():
+    published = [fewer_than_5("A", {A}), fewer_than_5("B", {B}), shown("row", {A, B}, 7)]
+    assert feasible_ranges(published)[:2] == [(3, 4), (3, 4)]
+    assert [str(f) for f in audit(published)] == [
+        "A: shown as 'fewer than 5', but the published numbers make it between 3 and 4",
+        "B: shown as 'fewer than 5', but the published numbers make it between 3 and 4"]
+
+
+def test_nothing_is_found_where_nothing_is_given_away():
+    published = [fewer_than_5("A", {A}), fewer_than_5("B", {B}), shown("C", {C}, 30), hidden("row 1", {A, B})]
+    assert audit(published) == []
+    assert feasible_ranges(published)[3] == (2, 8)
+
+
+def test_contradictory_numbers_are_an_error():
+    with pytest.raises(ValueError, match="contradict"):
+        audit([shown("A", {A}, 3), shown("A again", {A}, 4), fewer_than_5("B", {B})])
+
+
+@pytest.fixture(scope="module")
+def staff(demo_store_url):
+    engine = make_engine(demo_store_url)
+    frames = load_workforce(engine)
+    engine.dispose()
+    return wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
+                            frames["countries"])
+
+
+def field_presence_publications(staff: pl.DataFrame, year: int) -> list[Publication]:
+    """What the Field presence page publishes for a year: by Sector, by office, by region and Sector."""
+    offices = staff.filter(pl.col("location") == "field").select("duty_station", "office_region").unique()
+    cells = base_cells({"duty_station": sorted(offices["duty_station"].to_list()), "sector": list(dims.SECTOR_CODES)},
+                       derived={"office_region": ("duty_station", dict(offices.iter_rows()))})
+    published = []
+    for by in (["sector"], ["duty_station"], ["office_region", "sector"]):
+        table = wf.field_presence(staff, year, by)
+        published += publications(table.frame.filter(pl.col("year") == year), by, cells, threshold=table.threshold,
+                                  where=f"by {' and '.join(by)}")
+    return published
+
+
+def test_the_audit_finds_the_field_presence_leak_of_per_table_protection(staff):
+    """The finding of the privacy issue: regions 20, 15, hidden, 15, fewer than 5 of 64, and Cairo (the
+    only Arab States office) at 10 on the same page: CIS (Moscow) = 4. Each table is protected on its
+    own; the audit over the page's tables together shows it (and more)."""
+    findings = {f.where: str(f) for f in audit(field_presence_publications(staff, 2025))}
+    assert findings["by office_region and sector · office_region=CIS"] == (
+        "by office_region and sector · office_region=CIS: shown as 'fewer than 5', but the published numbers make "
+        "it exactly 4")
+    assert findings["by office_region and sector · office_region=ARB"] == (
+        "by office_region and sector · office_region=ARB: shown as 'suppressed to protect another cell', but the "
+        "published numbers make it exactly 10")
+    assert findings["by duty_station · duty_station=Moscow"].endswith("make it exactly 4")
