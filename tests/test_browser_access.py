@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from kpi.store import models as m
+from kpi.text import WORD_JOINER
 from kpi.transfer import KINDS
 from tests.browser_support import SCREENSHOT_DIR, wait_idle
 
@@ -76,9 +77,10 @@ def sign_in(page, app: str, email: str) -> str:
 
 
 def account_line(page) -> str | None:
+    """The sidebar's account line as read (the escaping's invisible word joiners taken out)."""
     box = page.locator("[data-testid='stSidebarUserContent'] [data-testid='stMarkdownContainer']")
     lines = box.filter(has_text="Signed in as").all_inner_texts()
-    return lines[0] if lines else None
+    return lines[0].replace(WORD_JOINER, "") if lines else None
 
 
 def nav_links(page, app: str) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from kpi import access, security_log
 from kpi.access import PUBLIC_ACTOR, Actor
+from kpi.text import markdown_text
 from ui import data as ui_data
 from ui.demo_provider import DEMO_ACCOUNTS, DEMO_SECTION
 
@@ -112,7 +113,7 @@ def account_box(actor: Actor) -> None:
     """The sidebar's sign-in or account line."""
     box = st.sidebar.container(border=True)
     if actor.signed_in:
-        box.markdown(f"Signed in as **{_escape(actor.identity)}**  \n{actor.role_label}")
+        box.markdown(f"Signed in as **{markdown_text(actor.identity)}**  \n{actor.role_label}")
         if not actor.is_staff:
             box.caption("No role is granted to this account: you see what the public sees. "
                         "Ask an administrator for access.")
@@ -121,8 +122,7 @@ def account_box(actor: Actor) -> None:
     elif sign_in_configured():
         if box.button("Sign in", key="sign-in", icon=":material/login:", type="primary"):
             st.login()
-        if is_demonstration():
-            box.caption(demo_note())
+        box.caption("Public view: validated figures only." + (" " + demo_note() if is_demonstration() else ""))
     else:
         box.caption("Sign-in is not configured: public view of validated figures.")
 
@@ -151,10 +151,6 @@ def sign_in_screen(actor: Actor) -> None:
     else:
         st.error("No identity provider is configured: see the README, \"Sign-in and roles\".")
 
-
-def _escape(text: str) -> str:
-    """``text`` safe inside Markdown (an identity is chosen by its owner)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>:~$" else c for c in text)
 
 
 #: An ``[auth]`` section for AppTest runs (tests and the benchmark): AppTest never contacts the provider.
