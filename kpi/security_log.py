@@ -72,3 +72,15 @@ def recent(limit: int = 200) -> list[dict]:
         except json.JSONDecodeError:
             continue
     return events
+
+
+#: The fields every event has; the others are its details.
+FIELDS = ("at", "event", "who", "channel")
+
+
+def recent_rows(limit: int = 200) -> list[dict[str, str]]:
+    """:func:`recent` as table rows: when, event, who, channel and the rest as one "details" text."""
+    return [{"at": e.get("at", ""), "event": e.get("event", ""), "who": e.get("who", ""),
+             "channel": e.get("channel", ""),
+             "details": "; ".join(f"{k}: {v}" for k, v in e.items() if k not in FIELDS and v is not None)}
+            for e in recent(limit)]

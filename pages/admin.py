@@ -80,8 +80,9 @@ with roles_tab:
 with sequences_tab:
     sequences_section()
 with log_tab:
-    events = security_log.recent()
+    events = security_log.recent_rows()
     st.caption(f"The last {len(events)} sign-ins, sign-outs, role changes and refused attempts, newest first "
                f"({security_log.log_path().name} on this server).")
     if events:
-        st.dataframe(pl.DataFrame(events, infer_schema_length=None), hide_index=True)
+        st.dataframe(pl.DataFrame(events), hide_index=True, column_config={
+            "at": "When (UTC)", "event": "Event", "who": "Who", "channel": "Channel", "details": "Details"})

@@ -5,6 +5,7 @@ in tests/test_browser_access.py); the roles come from the demo store's grants (u
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -206,3 +207,12 @@ def test_provisional_values_reach_no_public_view(demo_env):
 
     assert approvals("staff@demo.invalid") == {"validated", "provisional"}
     assert approvals(None) == {"validated"}
+
+
+def test_a_sign_in_is_logged_once_however_many_sessions_it_opens(demo_env, quiet_security_log):
+    issued = int(time.time())
+    for _ in range(3):  # three page loads (three sessions) of one sign-in
+        run_as("hr@demo.invalid", iat=issued)
+    run_as("hr@demo.invalid", iat=issued + 1)  # signed in again
+    lines = [json.loads(line) for line in quiet_security_log.read_text().splitlines()]
+    assert [(e["event"], e["who"], e["roles"]) for e in lines] == [("sign_in", "hr@demo.invalid", "HR analyst")] * 2

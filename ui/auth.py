@@ -28,6 +28,9 @@ SESSION_HOURS_ENV = "RBM_SESSION_HOURS"
 DEFAULT_SESSION_HOURS = 12.0
 _ACTOR_KEY = "_actor"
 _SIGNED_IN_KEY = "_signed_in_as"
+#: Sign-ins already logged by this server, by (identity, the ID token's iat): a sign-in opens many
+#: sessions (every page load, every tab), but it is one sign-in.
+_LOGGED_SIGN_INS: set[tuple[str, object]] = set()
 
 
 def public_access() -> str:
@@ -91,7 +94,10 @@ def resolve_actor() -> Actor:
             st.stop()
         if actor.signed_in and st.session_state.get(_SIGNED_IN_KEY) != actor.identity:
             st.session_state[_SIGNED_IN_KEY] = actor.identity
-            security_log.record("sign_in", actor.audit_name, actor.channel, roles=actor.role_label)
+            sign_in = (actor.identity, claims.get("iat") or id(st.session_state))
+            if sign_in not in _LOGGED_SIGN_INS:
+                _LOGGED_SIGN_INS.add(sign_in)
+                security_log.record("sign_in", actor.audit_name, actor.channel, roles=actor.role_label)
     st.session_state[_ACTOR_KEY] = actor
     return actor
 
