@@ -44,9 +44,12 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from kpi.bench import discover_pages, ensure_store, percentile, proc_memory  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, free_port, on_localhost, sign_in, streamlit_server)
 
 VIEWPORT = {"width": 1600, "height": 1000}
+#: The demonstration account the measurements run as: every page is open to it.
+ACCOUNT = "admin@demo.invalid"
 #: The first load after the server starts reads the frames (slow at 100x); later steps are quicker.
 FIRST_LOAD_TIMEOUT_MS = 600_000
 TIMEOUT_MS = 180_000
@@ -258,7 +261,8 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
     pages = discover_pages()
     port = free_port()
     started = time.perf_counter()
-    with streamlit_server(url, port=port) as base, sync_playwright() as p:
+    with streamlit_server(url, port=port) as served, sync_playwright() as p:
+        base = on_localhost(served)
         server_start_ms = (time.perf_counter() - started) * 1000
         pid = server_pid(port)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -268,6 +272,8 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
         default = next((pg for pg in pages if pg.default), pages[0])
         log(f"x{scale}: first load of {default.url_path} (the server reads the frames)...")
         first_load, _ = render(tab, page_url(base, default), FIRST_LOAD_TIMEOUT_MS)
+        sign_in(tab, base, ACCOUNT)  # every page is open to the account; its cookie serves the other contexts
+        signed_in = context.storage_state()
         memory_start = proc_memory(pid) if pid else {}
         years, sectors = itertools.cycle(YEARS), itertools.cycle(SECTORS)
         figures = {pg.url_path: {"page": pg.file, "title": pg.title, "script_start_ms": [], "errors": [],
@@ -315,7 +321,7 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
             log(f"x{scale}: opening {sessions} sessions (one page each, round robin)...")
             contexts = []
             for i in range(sessions):
-                ctx = browser.new_context(viewport=VIEWPORT)
+                ctx = browser.new_context(viewport=VIEWPORT, storage_state=signed_in)
                 ctx.add_init_script(INIT_SCRIPT)
                 render(ctx.new_page(), page_url(base, pages[i % len(pages)]))
                 contexts.append(ctx)

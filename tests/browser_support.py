@@ -62,3 +62,27 @@ def wait_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]').length === 0",
         timeout=timeout_ms)
+
+
+def on_localhost(base: str) -> str:
+    """``base`` at ``localhost``: the demonstration sign-in's redirect and auth cookie are for that host."""
+    return base.replace("127.0.0.1", "localhost")
+
+
+def sign_in(page, app: str, email: str) -> str:
+    """Sign in as the demo account ``email`` through the real provider's page; return the provider's host.
+
+    ``app`` is the dashboard's base URL at ``localhost`` (:func:`on_localhost`).
+    """
+    from urllib.parse import urlsplit
+
+    page.goto(app + "/")
+    wait_idle(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    provider = urlsplit(page.url).netloc
+    page.get_by_role("button", name=email, exact=True).click()
+    page.wait_for_url(app + "/**")
+    page.get_by_text("Signed in as").wait_for()
+    wait_idle(page)
+    return provider

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, select
 from kpi.store import models as m
 from kpi.text import WORD_JOINER
 from kpi.transfer import KINDS
-from tests.browser_support import SCREENSHOT_DIR, wait_idle
+from tests.browser_support import SCREENSHOT_DIR, on_localhost, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ OBSERVATIONS_CSV = (b"indicator,year,value,sector,region,country,grade,gender,du
 @pytest.fixture
 def app(server) -> str:
     """The app's base URL on ``localhost``, the host of the redirect_uri and of the auth cookie."""
-    return server.replace("127.0.0.1", "localhost")
+    return on_localhost(server)
 
 
 @pytest.fixture
@@ -61,19 +61,6 @@ def page(browser):
 def open_page(page, url: str) -> None:
     page.goto(url)
     wait_idle(page)
-
-
-def sign_in(page, app: str, email: str) -> str:
-    """Sign in as ``email`` through the provider's page; return the provider's host."""
-    open_page(page, app + "/")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/oauth2/authorize**")
-    provider = urlsplit(page.url).netloc
-    page.get_by_role("button", name=email, exact=True).click()
-    page.wait_for_url(app + "/**")
-    page.get_by_text("Signed in as").wait_for()
-    wait_idle(page)
-    return provider
 
 
 def account_line(page) -> str | None:
