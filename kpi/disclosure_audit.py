@@ -7,9 +7,16 @@ Every number a page shows for a selection is a linear constraint on the underlyi
 protection intervals. A hidden number is *disclosed* when the program narrows it beyond what its
 label states:
 
-- "fewer than T" states 1 to T-1: disclosed when the minimum is above 1 or the maximum below T-1;
-- "hidden" (protecting another cell) states a range at least T wide: disclosed when the feasible
-  range is narrower than T (its maximum minus its minimum under T).
+- "fewer than T" states 1 to T-1: disclosed when the minimum is above 1 or the maximum below T-1
+  (a sensitive cell keeps its whole protection interval, as tau-ARGUS requires);
+- "hidden" (a count of at least T, hidden to protect another cell) is disclosed when the published
+  numbers pin it to one value.
+
+The privacy issue asked for more on "hidden" cells: a feasible range at least T wide. That cannot hold
+beside any shown total: in a line "fewer than 5, hidden, total 12" the hidden cell is 12 minus 1..4,
+a range 3 wide, whatever else is hidden, so the rule would hide every total on every page. A hidden
+complement is not itself sensitive (it counts T or more people); what must not happen is that it is
+known exactly, or that it narrows a sensitive cell, which the first rule checks.
 
 The linear relaxation ignores that counts are integers, so its ranges can only be wider than the
 integer ones: bounds are rounded inwards (ceiling of the minimum, floor of the maximum), which is
@@ -46,8 +53,8 @@ class Publication:
     """One published number: the base cells it adds up, and what the page says about their sum.
 
     ``shown`` is the count shown (None when hidden); a hidden one states ``low`` to ``high``
-    (``high`` None: no upper bound) and is protected when its feasible range stays that wide,
-    or at least ``threshold`` wide for a "hidden" label.
+    (``high`` None: no upper bound, a "hidden" label) and is protected when its feasible range stays
+    that wide ("fewer than T"), or is not a single value ("hidden").
     """
 
     where: str
@@ -192,8 +199,56 @@ def audit(published: Iterable[Publication]) -> list[Finding]:
             disclosed = low > p.low or (high is not None and high < p.high)
             stated = disclosure.fewer_than(p.high + 1)
         else:
-            disclosed = high is not None and high - low < p.threshold
+            disclosed = high is not None and high == low
             stated = HIDDEN_TEXT
         if disclosed:
             findings.append(Finding(p.where, low, high, stated))
     return findings
+
+
+def secure(published: Sequence[Publication], max_rounds: int = 200) -> tuple[list[Publication], list[int]]:
+    """Hide more published numbers until :func:`audit` finds nothing: the page-level complement.
+
+    Each round, for every disclosed number, one more shown number is hidden: a sibling (another part of
+    a shown total that contains it) if there is one, else a number that overlaps it; a count of at least
+    its threshold (a hidden zero protects nothing), the smallest first (the least information lost),
+    the narrower first (a cell before a total). Returns the publications with those hidden ("hidden":
+    0 or more) and the indexes of the ones newly hidden, in order.
+    """
+    current = list(published)
+    newly: list[int] = []
+    for _ in range(max_rounds):
+        findings = audit(current)
+        if not findings:
+            return current, newly
+        disclosed = {f.where for f in findings}
+        chosen: set[int] = set()
+        for p in current:
+            if p.where not in disclosed:
+                continue
+            candidates = _siblings(p, current, chosen) or _overlapping(p, current, chosen)
+            if candidates:
+                chosen.add(min(candidates)[2])
+        if not chosen:
+            raise ValueError("no shown number is left to hide for: " + "; ".join(sorted(disclosed)))
+        for i in sorted(chosen):
+            q = current[i]
+            current[i] = Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold)
+            newly.append(i)
+    raise ValueError(f"the page is still not protected after {max_rounds} rounds")
+
+
+def _can_hide(q: Publication, i: int, chosen: set[int]) -> bool:
+    return not q.hidden and i not in chosen and q.shown >= q.threshold
+
+
+def _siblings(p: Publication, current: Sequence[Publication], chosen: set[int]) -> list[tuple[int, int, int]]:
+    """(count, width, index) of the shown parts of a shown total that contains ``p``, apart from ``p``."""
+    totals = [r for r in current if not r.hidden and r.cells > p.cells]
+    return [(q.shown, len(q.cells), i) for i, q in enumerate(current)
+            if _can_hide(q, i, chosen) and q.cells.isdisjoint(p.cells) and any(q.cells <= r.cells for r in totals)]
+
+
+def _overlapping(p: Publication, current: Sequence[Publication], chosen: set[int]) -> list[tuple[int, int, int]]:
+    """(count, width, index) of the shown numbers that share base cells with ``p``."""
+    return [(q.shown, len(q.cells), i) for i, q in enumerate(current) if _can_hide(q, i, chosen) and q.cells & p.cells]

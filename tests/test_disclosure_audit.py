@@ -7,7 +7,7 @@ import pytest
 
 from kpi import dimensions as dims
 from kpi import workforce as wf
-from kpi.disclosure_audit import Publication, audit, base_cells, feasible_ranges, publications
+from kpi.disclosure_audit import Publication, audit, base_cells, feasible_ranges, publications, secure
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_workforce
 
@@ -39,8 +39,16 @@ def test_complementary_suppression_keeps_the_range_of_every_hidden_cell():
                  shown("row 1", {A, B}, 12), shown("row 2", {C, D}, 20), shown("column 1", {A, C}, 9),
                  shown("column 2", {B, D}, 23)]
     assert feasible_ranges(published)[:4] == [(1, 4), (8, 11), (5, 8), (12, 15)]
-    # B, C and D each keep a range of only 3 (under the threshold of 5): the ring is not enough here.
-    assert [f.where for f in audit(published)] == ["B", "C", "D"]
+    assert audit(published) == []  # A keeps 1-4; B, C, D are known to 4 values, none exactly
+
+
+def test_a_hidden_cell_pinned_to_one_value_is_a_disclosure():
+    published = [fewer_than_5("A", {A}), hidden("B", {B}), shown("row 1", {A, B}, 12), shown("column", {B, C}, 20),
+                 shown("C", {C}, 11)]
+    assert feasible_ranges(published)[:2] == [(3, 3), (9, 9)]
+    assert [str(f) for f in audit(published)] == [
+        "A: shown as 'fewer than 5', but the published numbers make it exactly 3",
+        "B: shown as 'suppressed to protect another cell', but the published numbers make it exactly 9"]
 
 
 def test_a_range_narrowed_inside_fewer_than_5_is_a_disclosure_too():
@@ -96,3 +104,15 @@ def test_the_audit_finds_the_field_presence_leak_of_per_table_protection(staff):
         "by office_region and sector · office_region=ARB: shown as 'suppressed to protect another cell', but the "
         "published numbers make it exactly 10")
     assert findings["by duty_station · duty_station=Moscow"].endswith("make it exactly 4")
+
+
+def test_secure_hides_the_least_it_takes_to_close_a_leak():
+    # A 2x2 with every margin: A (3) is fewer than 5; B 7, C 30, D 9; rows 10 and 39, columns 33 and 16.
+    published = [fewer_than_5("A", {A}), shown("B", {B}, 7), shown("C", {C}, 30), shown("D", {D}, 9),
+                 shown("row 1", {A, B}, 10), shown("row 2", {C, D}, 39), shown("column 1", {A, C}, 33),
+                 shown("column 2", {B, D}, 16), shown("all", {A, B, C, D}, 49)]
+    secured, hidden_now = secure(published)
+    assert audit(secured) == []
+    # The cells of the ring around A, smallest first; no total: the margins stay published.
+    assert [published[i].where for i in hidden_now] == ["B", "C", "D"]
+
