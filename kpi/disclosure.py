@@ -32,8 +32,8 @@ The steps and why each one exists
    the grand total) gives away a single hidden cell of that row: it is the total minus the visible
    cells.  So in every *line* (the cells that differ only along one dimension, i.e. a row, a column,
    or a line of a higher-dimensional table) that has exactly one suppressed member, the next-smallest
-   non-suppressed member with a count above zero is suppressed too ("suppressed to protect another
-   cell"); this may open a line along another dimension with a single suppressed member, so the step
+   non-suppressed member with a count above zero is suppressed too ("hidden", protecting another
+   cell); this may open a line along another dimension with a single suppressed member, so the step
    is iterated until stable.  For the same reason a line whose total is shown must not hide only
    1 .. threshold - 1 people in all (hidden 2 and 1 next to a shown total tell "3 people at P2 or
    P3"): such a line gets one more complement as well.  Zeros are never picked: a hidden zero
@@ -72,7 +72,7 @@ The steps and why each one exists
    either part is hidden.
 
 Suppressed cells have a null count and a ``display`` text: ``"fewer than 5"`` (``"fewer than 10"``
-for sensitive tables) or ``"suppressed to protect another cell"``; never 0 and never blank.
+for sensitive tables) or ``"hidden"`` (protecting another cell); never 0 and never blank.
 Columns derived from suppressed counts (shares, percentages) must be null as well
 (``derived=`` in :func:`protect_counts`).  :func:`assert_no_disclosure` is the last guard the pages
 call before rendering.
@@ -162,7 +162,9 @@ PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
 DIFFERENCING = "differencing"
 #: Display text of a cell hidden to protect another one (complementary or differencing).
-SUPPRESSED_TEXT = "suppressed to protect another cell"
+#: The word for a count hidden to protect another one: the same in every chart, table and download
+#: (a small count itself reads "fewer than 5", :func:`fewer_than`).
+SUPPRESSED_TEXT = "hidden"
 
 
 class DisclosureError(ValueError):
@@ -590,7 +592,7 @@ def protect_counts(
     ignored) and an integer ``count``.  Returns the same rows in the same order with the same
     columns, ``count`` null where suppressed, and ``suppressed`` (bool), ``reason`` (``""``,
     ``"primary"``, ``"complementary"``) and ``display`` (``"1,234"``, ``"fewer than 5"`` or
-    ``"suppressed to protect another cell"``).  Columns named in ``derived`` (shares,
+    ``"hidden"``).  Columns named in ``derived`` (shares,
     percentages) are nulled where the count is.  Each ``by`` group (each year) is protected on its
     own, as if all its totals were published (take them from :func:`protect_table`).
     """
@@ -615,7 +617,7 @@ def protect_filtered(
     Both frames have the same ``dims`` (and ``by``) columns; ``full`` counts the population
     before the filter.  Every cell or total of ``filtered`` below the threshold is suppressed
     (``"primary"``), every one whose difference from ``full`` is 1 to threshold - 1 too
-    (``"differencing"``, displayed as ``"suppressed to protect another cell"``), then
+    (``"differencing"``, displayed as ``"hidden"``), then
     complementary suppression runs as in :func:`protect_counts`.  Returns ``filtered`` as
     :func:`protect_counts` would; ``protect_table(filtered, ..., full=full)`` gives its totals.
     ``full`` itself is shown through :func:`protect_counts`.
@@ -707,7 +709,7 @@ def protect_share(
     100 * numerator / denominator; null where the numerator or the complement is suppressed, or the
     denominator is 0), ``suppressed`` (the share is hidden), ``reason`` (``"primary"`` if a part is
     below the threshold, else ``"complementary"``, else ``""``), ``display`` (``"42.9%"``,
-    ``"fewer than 5"``, ``"suppressed to protect another cell"``, or ``"n/a"`` for a 0
+    ``"fewer than 5"``, ``"hidden"``, or ``"n/a"`` for a 0
     denominator), and ``numerator_display``, ``complement_display``, ``denominator_display``.
     """
     dims = _names(dims)

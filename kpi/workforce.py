@@ -22,7 +22,7 @@ here, before it leaves this module:
   counts only, and only where both sides and the total are shown.
 
 Suppressed cells have a null count and a ``display`` text: ``"fewer than 5"`` (or 10) or
-``"suppressed to protect another cell"``; never 0 and never blank.
+``"hidden"``; never 0 and never blank.
 """
 from __future__ import annotations
 

@@ -41,3 +41,22 @@ def test_the_indicator_figure_draws_actual_target_projection_and_baseline():
         ("Baseline (2023)", [2023], [103.0]),
     ]
     assert list(fig.data[0].marker.symbol) == ["circle", "circle-open"]  # the estimate is marked
+
+
+def test_a_hidden_count_is_never_drawn_at_a_length_that_reads_as_a_value():
+    from kpi.charts.workforce import count_bars, pyramid
+
+    frame = pl.DataFrame({"label": ["Geneva", "Cairo", "Moscow"], "count": [120, None, None],
+                          "display": ["120", "hidden", "fewer than 5"], "reason": ["", "complementary", "primary"]})
+    fig = count_bars(frame, 5)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [(list(t.y), list(t.x)) for t in bars if t.y is not None and t.y[0] is not None] == [(["Geneva"], [120])]
+    (marks,) = [t for t in fig.data if t.type == "scatter" and t.y is not None and t.y[0] is not None]
+    assert (list(marks.y), list(marks.x), list(marks.text)) == (["Cairo", "Moscow"], [0, 0], ["  hidden", "  fewer than 5"])
+    assert [t.name for t in fig.data if t.y is not None and t.y[0] is None] == ["fewer than 5, or hidden: not drawn"]
+    people = pl.DataFrame({"label": ["P5", "P4"], "women": [None, 12], "men": [8, None],
+                           "women_display": ["fewer than 5", "12"], "men_display": ["8", "hidden"],
+                           "women_reason": ["primary", ""], "men_reason": ["", "complementary"]})
+    drawn = [(list(t.y), list(t.x)) for t in pyramid(people, 5).data
+             if t.type == "bar" and t.y is not None and t.y[0] is not None]
+    assert sorted(drawn) == [(["P4"], [12]), (["P5"], [-8])]

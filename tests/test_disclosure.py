@@ -32,7 +32,7 @@ from kpi.disclosure import (
 
 F5 = "fewer than 5"
 F10 = "fewer than 10"
-SUP = "suppressed to protect another cell"
+SUP = "hidden"
 ALL = "*"  # a dimension summed over, in the attacker's keys
 
 def frame(columns: list[str], rows: list[tuple], schema: dict | None = None) -> pl.DataFrame:

@@ -48,7 +48,7 @@ def test_a_hidden_cell_pinned_to_one_value_is_a_disclosure():
     assert feasible_ranges(published)[:2] == [(3, 3), (9, 9)]
     assert [str(f) for f in audit(published)] == [
         "A: shown as 'fewer than 5', but the published numbers make it exactly 3",
-        "B: shown as 'suppressed to protect another cell', but the published numbers make it exactly 9"]
+        "B: shown as 'hidden', but the published numbers make it exactly 9"]
 
 
 def test_a_range_narrowed_inside_fewer_than_5_is_a_disclosure_too():
@@ -101,7 +101,7 @@ def test_the_audit_finds_the_field_presence_leak_of_per_table_protection(staff):
         "by office_region and sector · office_region=CIS: shown as 'fewer than 5', but the published numbers make "
         "it exactly 4")
     assert findings["by office_region and sector · office_region=ARB"] == (
-        "by office_region and sector · office_region=ARB: shown as 'suppressed to protect another cell', but the "
+        "by office_region and sector · office_region=ARB: shown as 'hidden', but the "
         "published numbers make it exactly 10")
     assert findings["by duty_station · duty_station=Moscow"].endswith("make it exactly 4")
 

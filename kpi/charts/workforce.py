@@ -30,13 +30,15 @@ from kpi.charts.theme import (
     TARGET_COLOUR,
     base_layout,
 )
-from kpi.disclosure import PRIMARY
+from kpi.disclosure import SUPPRESSED_TEXT
 from kpi.text import plotly_text
 
 HIDDEN_FILL = "#E3E7EC"
 HIDDEN_LINE = "#5F6B7A"
-HIDDEN_PATTERN = {"shape": "/", "fgcolor": HIDDEN_LINE, "bgcolor": HIDDEN_FILL, "size": 6, "solidity": 0.25}
-HIDDEN_TEXT = "hidden"
+#: The word for a count hidden to protect another one (kpi.disclosure's, the same in every view).
+HIDDEN_TEXT = SUPPRESSED_TEXT
+#: The marker of a hidden count, at zero.
+HIDDEN_SYMBOL = "diamond-open"
 PARITY_FILL = "rgba(11, 110, 79, 0.12)"
 PARITY_LINE = STATUS_STYLES["achieved"].colour
 ZERO_FILL = "#F7F4EA"
@@ -56,12 +58,8 @@ def _layout(projector: bool, height: int, **extra) -> go.Layout:
 
 
 def _hidden_label(display: str) -> str:
-    """The words drawn on a hidden bar: "fewer than 5" as such; any other reason, "hidden"."""
+    """The words drawn for a hidden count: "fewer than 5" as such; any other reason, "hidden"."""
     return display if display.startswith("fewer than") else HIDDEN_TEXT
-
-
-def _is_primary(reason: str, display: str) -> bool:
-    return reason == PRIMARY or display.startswith("fewer than")
 
 
 # ---------------------------------------------------------------- bars
@@ -80,25 +78,16 @@ def _bar_traces(labels: list[str], values: list[int | None], displays: list[str]
         customdata=[s[2] for s in shown], showlegend=legend,
         hovertemplate=f"{hover_name}%{{y}}: %{{customdata}} {unit}<extra></extra>",
     )]
-    stubs = [(lab, d) for lab, v, d, r in zip(labels, values, displays, reasons) if v is None and _is_primary(r, d)]
-    if stubs:
-        traces.append(go.Bar(
-            y=[s[0] for s in stubs], x=[sign * threshold] * len(stubs), orientation="h",
-            name=f"fewer than {threshold} (hidden)", legendgroup="hidden-primary", showlegend=False,
-            marker={"color": HIDDEN_FILL, "pattern": HIDDEN_PATTERN, "line": {"color": HIDDEN_LINE, "width": 1}},
-            text=[s[1] for s in stubs], textposition="outside", cliponaxis=False,
-            textfont={"color": HIDDEN_LINE},
-            hovertemplate=f"{hover_name}%{{y}}: %{{text}} (hidden to protect individuals)<extra></extra>",
-        ))
-    others = [(lab, d) for lab, v, d, r in zip(labels, values, displays, reasons) if v is None and not _is_primary(r, d)]
-    if others:
-        # A little off the axis, so that the words of the two sides of a pyramid do not touch.
-        offset = sign * max([v for v in values if v is not None] + [threshold]) * 0.02
+    hidden = [(lab, d) for lab, v, d in zip(labels, values, displays) if v is None]
+    if hidden:
+        # No bar: a hidden count drawn at any length would read as a value. A marker at zero, and the words.
         traces.append(go.Scatter(
-            y=[s[0] for s in others], x=[offset] * len(others), mode="text",
-            text=[HIDDEN_TEXT] * len(others), textposition="middle right" if sign > 0 else "middle left",
-            textfont={"color": HIDDEN_LINE}, customdata=[s[1] for s in others], showlegend=False,
-            hovertemplate=f"{hover_name}%{{y}}: %{{customdata}}<extra></extra>",
+            y=[h[0] for h in hidden], x=[0] * len(hidden), mode="markers+text", showlegend=False,
+            marker={"symbol": HIDDEN_SYMBOL, "size": 10, "color": HIDDEN_LINE, "line": {"width": 1.5}},
+            text=[f"  {_hidden_label(h[1])}" if sign > 0 else f"{_hidden_label(h[1])}  " for h in hidden],
+            textposition="middle right" if sign > 0 else "middle left",
+            textfont={"color": HIDDEN_LINE}, cliponaxis=False, customdata=[h[1] for h in hidden],
+            hovertemplate=f"{hover_name}%{{y}}: %{{customdata}} (hidden to protect individuals)<extra></extra>",
         ))
     return traces
 
@@ -143,10 +132,10 @@ def _nice_step(top: float) -> int:
 
 
 def _hidden_legend(fig: go.Figure, threshold: int) -> None:
-    """Legend entries explaining the two kinds of hidden cells."""
-    fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=f"fewer than {threshold}: hidden",
-                         marker={"color": HIDDEN_FILL, "pattern": HIDDEN_PATTERN,
-                                 "line": {"color": HIDDEN_LINE, "width": 1}}, hoverinfo="skip"))
+    """The legend entry of hidden counts (the same words in every chart, table and download)."""
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"fewer than {threshold}, or {HIDDEN_TEXT}: "
+                             "not drawn", marker={"symbol": HIDDEN_SYMBOL, "size": 10, "color": HIDDEN_LINE,
+                                                  "line": {"width": 1.5}}, hoverinfo="skip"))
 
 
 def count_bars(frame: pl.DataFrame, threshold: int, *, colours: Sequence[str] | str = SERIES_COLOURS[0],
