@@ -109,3 +109,23 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def demo_workforce_frames(demo_store_url) -> dict:
+    """The demo store's workforce records and reference tables (kpi.store.frames.load_workforce)."""
+    from kpi.store.frames import load_workforce
+
+    engine = make_engine(demo_store_url)
+    frames = load_workforce(engine)
+    engine.dispose()
+    return frames
+
+
+@pytest.fixture(scope="session")
+def demo_staff(demo_workforce_frames):
+    """The demo store's staff-years, prepared as the workforce pages use them."""
+    from kpi import workforce as wf
+
+    f = demo_workforce_frames
+    return wf.prepare_staff(f["staff"], f["training"], f["courses"], f["duty_stations"], f["countries"])

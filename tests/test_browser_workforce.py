@@ -5,8 +5,6 @@ import polars as pl
 import pytest
 
 from kpi import workforce as wf
-from kpi.store.engine import make_engine
-from kpi.store.frames import load_workforce
 from tests.browser_support import SCREENSHOT_DIR, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -25,12 +23,8 @@ def page(browser, server):
 
 
 @pytest.fixture(scope="module")
-def staff(demo_store_url):
-    engine = make_engine(demo_store_url)
-    frames = load_workforce(engine)
-    engine.dispose()
-    return wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
-                            frames["countries"]), frames["countries"]
+def staff(demo_staff, demo_workforce_frames):
+    return demo_staff, demo_workforce_frames["countries"]
 
 
 def open_page(page, server: str, path: str) -> None:

@@ -8,8 +8,6 @@ import pytest
 from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.disclosure_audit import Publication, audit, base_cells, feasible_ranges, publications, secure
-from kpi.store.engine import make_engine
-from kpi.store.frames import load_workforce
 
 A, B, C, D = 0, 1, 2, 3  # the cells of a 2x2 table: A B / C D
 
@@ -71,12 +69,8 @@ def test_contradictory_numbers_are_an_error():
 
 
 @pytest.fixture(scope="module")
-def staff(demo_store_url):
-    engine = make_engine(demo_store_url)
-    frames = load_workforce(engine)
-    engine.dispose()
-    return wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
-                            frames["countries"])
+def staff(demo_staff):
+    return demo_staff
 
 
 def field_presence_publications(staff: pl.DataFrame, year: int) -> list[Publication]:
