@@ -212,11 +212,18 @@ def secure(published: Sequence[Publication], max_rounds: int = 200) -> tuple[lis
     Each round, for every disclosed number, one more shown number is hidden: a sibling (another part of
     a shown total that contains it) if there is one, else a number that overlaps it; a count of at least
     its threshold (a hidden zero protects nothing), the smallest first (the least information lost),
-    the narrower first (a cell before a total). Returns the publications with those hidden ("hidden":
-    0 or more) and the indexes of the ones newly hidden, in order.
+    the narrower first (a cell before a total). First, the "fewer than T" parts of a "fewer than T" number
+    are labelled "hidden" (0 or more) instead: each says "at least 1", and three of them would tell that
+    the whole is at least 3. Returns the publications with those hidden ("hidden": 0 or more) and the
+    indexes of the ones newly hidden or relabelled, in order.
     """
     current = list(published)
     newly: list[int] = []
+    # The parts of a "fewer than T" number say "at least 1" each: three of them tell it is at least 3.
+    for i in sorted(_small_parts(current, {p.where for p in current if p.small})):
+        q = current[i]
+        current[i] = Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold)
+        newly.append(i)
     for _ in range(max_rounds):
         findings = audit(current)
         if not findings:
@@ -246,9 +253,18 @@ def _siblings(p: Publication, current: Sequence[Publication], chosen: set[int]) 
     """(count, width, index) of the shown parts of a shown total that contains ``p``, apart from ``p``."""
     totals = [r for r in current if not r.hidden and r.cells > p.cells]
     return [(q.shown, len(q.cells), i) for i, q in enumerate(current)
-            if _can_hide(q, i, chosen) and q.cells.isdisjoint(p.cells) and any(q.cells <= r.cells for r in totals)]
+            if _can_hide(q, i, chosen) and q.cells.isdisjoint(p.cells) and any(q.cells < r.cells for r in totals)]
 
 
 def _overlapping(p: Publication, current: Sequence[Publication], chosen: set[int]) -> list[tuple[int, int, int]]:
     """(count, width, index) of the shown numbers that share base cells with ``p``."""
     return [(q.shown, len(q.cells), i) for i, q in enumerate(current) if _can_hide(q, i, chosen) and q.cells & p.cells]
+
+
+def _small_parts(current: Sequence[Publication], disclosed: set[str]) -> set[int]:
+    """The "fewer than T" parts of each disclosed "fewer than T" number (their "at least 1" narrows it)."""
+    parts: set[int] = set()
+    for p in current:
+        if p.where in disclosed and p.small:
+            parts |= {i for i, q in enumerate(current) if q.small and q.cells < p.cells}
+    return parts

@@ -110,3 +110,20 @@ def test_secure_hides_the_least_it_takes_to_close_a_leak():
     # The cells of the ring around A, smallest first; no total: the margins stay published.
     assert [published[i].where for i in hidden_now] == ["B", "C", "D"]
 
+
+
+def test_secure_protects_the_field_presence_page_as_a_whole(staff):
+    published = field_presence_publications(staff, 2025)
+    secured, changed = secure(published)
+    assert audit(secured) == []
+    shown = {p.where: p.shown for p in secured if not p.hidden}
+    # The page's headline (64 staff in the field) and the region totals outside the Arab States survive; the
+    # offices are all hidden: the case for coarsening offices to regions, next.
+    assert shown["by sector · total"] == shown["by office_region and sector · total"] == 64
+    assert not any(where.startswith("by duty_station · duty_station=") for where in shown)
+    assert [published[i].where for i in changed][:5] == [  # "fewer than 5" parts of a "fewer than 5" whole
+        "by office_region and sector · office_region=AMS, sector=ITU-R",
+        "by office_region and sector · office_region=AMS, sector=ITU-T",
+        "by office_region and sector · office_region=ARB, sector=ITU-T",
+        "by office_region and sector · office_region=ASP, sector=ITU-T",
+        "by office_region and sector · office_region=CIS, sector=ITU-D"]
