@@ -80,6 +80,16 @@ GRADE_CODES: tuple[str, ...] = tuple(g.code for g in GRADES)
 GRADE_CATEGORY: dict[str, str] = {g.code: g.category for g in GRADES}
 GRADE_LABELS: dict[str, str] = {g.code: ("Elected" if g.code == "ELECTED" else g.code) for g in GRADES}
 
+#: Grade bands, between a grade and its category: the grouping staff statistics fall back to when a
+#: breakdown by grade would hide too many people (kpi.coarsening).
+GRADE_BANDS: dict[str, str] = {
+    **{f"G{i}": "G1-G4" for i in range(1, 5)}, **{f"G{i}": "G5-G7" for i in range(5, 8)},
+    **{f"NO{c}": "NOA-NOE" for c in "ABCDE"},
+    **{f"P{i}": "P1-P3" for i in range(1, 4)}, **{f"P{i}": "P4-P5" for i in range(4, 6)},
+    "D1": "D1 and above", "D2": "D1 and above", "ELECTED": "D1 and above",
+}
+GRADE_BAND_ORDER: tuple[str, ...] = tuple(dict.fromkeys(GRADE_BANDS[g.code] for g in GRADES))
+
 GENDERS: dict[str, str] = {"F": "Women", "M": "Men"}
 
 CONTRACT_TYPES: tuple[str, ...] = ("continuing", "fixed-term", "temporary")
