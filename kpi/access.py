@@ -131,10 +131,11 @@ def operator(name: str, os_user: str | None = None) -> Actor:
     if not name:
         raise AccessDenied("the command line needs --user NAME: every write names its operator")
     return Actor(identity=name, grants=frozenset(Grant(r) for r in GRANTABLE_ROLES), channel=COMMAND_LINE,
-                 os_user=os_user or _os_user())
+                 os_user=os_user or os_account())
 
 
-def _os_user() -> str:
+def os_account() -> str:
+    """The operating-system account running this process ("unknown" when it has no name)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -205,11 +206,6 @@ def require_role(actor: Actor, role: str, action: str) -> None:
     _require(actor, action, _role_refusal(actor, role, action))
 
 
-def require_staff(actor: Actor, action: str) -> None:
-    """Refuse ``action`` unless the actor is signed in with a role."""
-    _require(actor, action, _staff_refusal(actor, action))
-
-
 def require_import(actor: Actor, kind: str, about_individuals: bool) -> None:
     """Refuse importing ``kind`` unless the actor's role writes it (:func:`import_refusal`)."""
     _require(actor, f"importing {kind}", import_refusal(actor, kind, about_individuals))
@@ -233,7 +229,7 @@ def require_approval(actor: Actor, action: str, indicator_owner: str | None) -> 
     if indicator_owner is None:
         raise refuse(actor, action, f"{action} for all indicators needs a data steward for all Sectors; "
                                     f"{_who(actor)}'s role covers {_sectors(actor)} only: choose one of its indicators")
-    if indicator_owner not in sectors:
+    if not steward_may_write(actor, indicator_owner):
         raise refuse(actor, action, f"{action}: the indicator belongs to {indicator_owner}; {_who(actor)}'s role "
                                     f"covers {_sectors(actor)} only")
 

@@ -201,7 +201,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kpi.access import operator
+    from kpi.access import operator, os_account
     from kpi.transfer import run_export
 
     out = Path(args.out)
@@ -212,7 +212,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if engine is None:
         return 2
     try:
-        rows = run_export(engine, args.kind, out, actor=operator(args.user or _os_account()))
+        rows = run_export(engine, args.kind, out, actor=operator(args.user or os_account()))
     finally:
         engine.dispose()
     print(f"exported {rows:,} {args.kind} rows to {out}")
@@ -237,12 +237,6 @@ def _cmd_init(args: argparse.Namespace) -> int:
         print("demo data: already present")
     print(f"computed indicator values: {report.computed_rows:,}; data version {report.data_version}; {took:.1f} s")
     return 0
-
-
-def _os_account() -> str:
-    import getpass
-
-    return getpass.getuser()
 
 
 def main(argv: list[str] | None = None) -> int:

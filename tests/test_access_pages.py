@@ -17,6 +17,7 @@ from kpi import access, security_log
 from kpi.scorecard import indicator_status, status_counts
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
+from kpi.text import markdown_text
 from tests.access_support import sign_in, signed_in
 from ui.widgets import status_counts_markdown
 
@@ -116,7 +117,7 @@ def test_public_access_none_shows_only_the_sign_in(demo_env, monkeypatch):
     assert [b.label for b in at.button] == ["Sign in"]
     visitor = run_as("visitor@demo.invalid")
     assert [w.value for w in visitor.warning] == [
-        "visitor@demo.invalid has no role on this dashboard. Ask an administrator for access."]
+        f"{markdown_text('visitor@demo.invalid')} has no role on this dashboard. Ask an administrator for access."]
     assert registered_pages(run_as("staff@demo.invalid")) == PUBLIC_PAGES
 
 

@@ -143,7 +143,7 @@ def sign_in_screen(actor: Actor) -> None:
     """The only screen when public access is off and the visitor has no role."""
     st.title("ITU results dashboard")
     if actor.signed_in:
-        st.warning(f"{actor.identity} has no role on this dashboard. Ask an administrator for access.",
+        st.warning(f"{markdown_text(actor.identity)} has no role on this dashboard. Ask an administrator for access.",
                    icon=":material/lock:")
         if st.button("Sign out", key="sign-out-screen", icon=":material/logout:"):
             sign_out(actor)
@@ -156,7 +156,6 @@ def sign_in_screen(actor: Actor) -> None:
             st.caption(demo_note())
     else:
         st.error("No identity provider is configured: see the README, \"Sign-in and roles\".")
-
 
 
 #: An ``[auth]`` section for AppTest runs (tests and the benchmark): AppTest never contacts the provider.

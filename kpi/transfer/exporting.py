@@ -72,7 +72,11 @@ def export_frame(engine: Engine, kind: str | Kind, *, actor: Actor) -> pl.DataFr
     """
     spec = get_kind(kind) if isinstance(kind, str) else kind
     require_export(actor, spec)
-    records = export_records(engine, spec)
+    return _frame(export_records(engine, spec), spec)
+
+
+def _frame(records: list[dict], spec: Kind) -> pl.DataFrame:
+    """``records`` as a frame: one column per template column, typed for Excel."""
     columns = {}
     for col in spec.columns:
         values = [r[col.name] for r in records]
@@ -135,6 +139,6 @@ def run_export(engine: Engine, kind: str, out_path: str | Path, *, actor: Actor)
         records = export_records(engine, spec)
         _write_csv(spec, records, out)
         return len(records)
-    frame = export_frame(engine, spec, actor=actor)
+    frame = _frame(export_records(engine, spec), spec)
     _write_xlsx(spec, frame, out)
     return frame.height

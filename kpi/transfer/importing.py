@@ -521,8 +521,9 @@ def run_import(engine: Engine, kind: str, path: str | Path, *, actor: Actor, dry
     check_user(user)
     path = Path(path)
     result = ImportResult(kind=spec.name, file=path.name, dry_run=dry_run)
-    if content is None and path.stat().st_size > limits.max_bytes:  # refused before it is read into memory
-        result.problems = [too_large(path.name, path.stat().st_size, limits)]
+    size = len(content) if content is not None else path.stat().st_size
+    if size > limits.max_bytes:  # refused before a file is read into memory
+        result.problems = [too_large(path.name, size, limits)]
         return result
     data = path.read_bytes() if content is None else content
     table, problems = read_table(data, path.name, spec.name, limits)

@@ -270,7 +270,7 @@ def read_xlsx(content: bytes, file_name: str, kind: str,
             sheet = book[by_name[kind.lower()]]
         sheet.reset_dimensions()  # some writers record a wrong size: read every row there is
         collected = _Rows(file_name, limits)
-        problems, skip, header = collected.problems, collected.skip, None
+        problems, skip = collected.problems, collected.skip
         for row_number, cells in enumerate(sheet.iter_rows(), start=1):
             texts = []
             header = collected.header
