@@ -60,7 +60,6 @@ baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None 
 baseline = (sheet["baseline_year"], baseline_value) if baseline_value is not None else None
 
 
-
 def value_history_expander() -> None:
     """Who changed a value of this indicator, from what, when."""
     with st.expander("History of a value (who changed it, from what, when)"):
