@@ -8,6 +8,7 @@ from kpi import access, security_log
 from kpi import dimensions as dims
 from kpi.access import AccessDenied
 from kpi.presentation import delete_sequence, sequence_names
+from kpi.text import markdown_text
 from ui import data as ui_data
 from ui.auth import current_actor
 
@@ -25,8 +26,8 @@ def grant_form() -> None:
             try:
                 done = access.grant(engine, actor, identity, role,
                                     None if sector == ALL_SECTORS or role not in access.SECTOR_SCOPED_ROLES else sector)
-                st.success(f"Granted {access.ROLE_LABELS[role]} to {access.normalise_identity(identity)}." if done
-                           else f"{access.normalise_identity(identity)} already has that role.")
+                who = markdown_text(access.normalise_identity(identity))
+                st.success(f"Granted {access.ROLE_LABELS[role]} to {who}." if done else f"{who} already has that role.")
             except (ValueError, AccessDenied) as error:
                 st.error(str(error))
 

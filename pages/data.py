@@ -13,6 +13,7 @@ import streamlit as st
 from kpi import access
 from kpi.access import AccessDenied
 from kpi.config import DATA_DIR
+from kpi.text import markdown_text
 from kpi.transfer import KINDS, export_frame, import_batches, reopen_period, run_import, validate_period, value_history
 from kpi.transfer.importing import StoreBusy
 from ui import data as ui_data
@@ -69,7 +70,7 @@ def import_section() -> None:
     if template.exists():
         st.download_button(f"Download the {kind} template", template.read_bytes(), file_name=template.name,
                            mime="text/csv", icon=":material/description:", on_click="ignore")
-    st.caption(f"Recorded as {actor.audit_name} (your verified sign-in).")
+    st.caption(f"Recorded as {markdown_text(actor.audit_name)} (your verified sign-in).")
     upload = st.file_uploader("CSV (comma or semicolon, UTF-8) or XLSX", type=["csv", "xlsx"], key="import-file")
     if upload is None:
         return

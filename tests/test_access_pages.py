@@ -168,7 +168,7 @@ def test_the_admin_page_grants_and_revokes(demo_store_url, tmp_path, monkeypatch
     at.text_input[0].input("New.Person@Example.org")
     at.selectbox[0].set_value(access.STAFF)
     at.button[0].click().run()
-    assert [s.value for s in at.success] == ["Granted Staff to new.person@example.org."]
+    assert [s.value for s in at.success] == [f"Granted Staff to {markdown_text('new.person@example.org')}."]
     engine = make_engine(url)
     grants = access.list_grants(engine)
     engine.dispose()
