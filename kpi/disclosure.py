@@ -13,11 +13,32 @@ The thresholds are settings, :class:`DisclosureRule` (defaults ``min_count=5``,
 * ``min_count`` (5): no count from 1 to 4 is ever shown.
 * ``min_count_sensitive`` (10) when nationality, or a column derived from it (``country``,
   ``admin_region`` of nationality... see :data:`SENSITIVE_COLUMNS`; any column whose name starts
-  with ``nationality`` counts too) is one of the dimensions, or when three or more dimensions cross.
-  ``year`` is not counted: each year is a separate table (a separate time point).  Nationality is
-  a special category of personal data and a nationality cell is small in a way a grade is not;
-  three crossed dimensions make almost every cell a handful of people that can be re-identified
-  from other knowledge (grade + duty station + gender is often a single person).
+  with ``nationality`` counts too) is one of the dimensions.  ``year`` is not a dimension here:
+  each year is a separate table (a separate time point).
+
+Why 10 for nationality, and why not for three crossed dimensions
+----------------------------------------------------------------
+
+The threshold is about *re-identification*: could a reader who knows some colleagues recognise a
+person in a published cell?  A cell of at least 5 people is a group of at least 5 who share every
+attribute the cell is about; a reader learns nothing about any one of them that is not true of
+the other four, however many dimensions the table crosses.  Grade, gender, Sector and duty
+station are not secret either: the budget publishes posts by grade and Sector, the directory
+gives everyone's duty station, and colleagues see each other's gender.  So crossing a third of
+those dimensions makes cells smaller (more of them fall under 5 and are hidden) but does not make
+a cell of 5 more identifying: an earlier rule here asked for 10 whenever three dimensions crossed,
+which hid a Sector's whole grade-by-gender table (with Sector = ITU-R, 61 % of the people) and
+protected nobody the rule of 5 does not.  (Derivation, a hidden cell worked out from others, is a
+different risk, handled by complementary suppression and proved absent by
+:mod:`kpi.disclosure_audit`; it does not depend on the threshold either.)
+
+Nationality is different on two counts.  It is a special category of personal data in the sense
+of the UN personal data protection principles, where a grade is not; and nationalities are many
+and thin (most of the ~190 have 0 to 3 nationals on staff), so a nationality cell crossed with
+anything a colleague can see (a Sector, a duty station, a gender) is one a reader can often
+resolve to a person from outside knowledge of who comes from where, even at 5 to 9: "the six
+nationals of X in the Sector" are known to their compatriots by name.  Hence 10 for every table
+with nationality (or a column derived from it), crossed or not.
 
 Cells with a count of zero are shown as 0: a zero is not a disclosure about anybody.  Cells absent
 from a frame are zeros too (nobody with that combination), and are treated as known.
@@ -96,7 +117,7 @@ Known limits
 * Cells absent from a frame are known zeros.  For :func:`protect_filtered`, a cell absent from the
   filtered view while present in the full view shows the difference implicitly; give the filtered
   view explicit zero rows for such cells to have them suppressed.
-* One threshold per table: totals of a sensitive (or three-dimensional) table use the table's
+* One threshold per table: totals of a sensitive (nationality) table use the table's
   threshold, which is conservative.
 """
 from __future__ import annotations
@@ -132,7 +153,7 @@ __all__ = [
 @dataclass(frozen=True)
 class DisclosureRule:
     """The thresholds: no count under ``min_count`` is shown; under ``min_count_sensitive`` for
-    nationality(-derived) tables and tables crossing three or more dimensions."""
+    nationality(-derived) tables."""
 
     min_count: int = 5
     min_count_sensitive: int = 10
@@ -155,8 +176,6 @@ SENSITIVE_COLUMNS: frozenset[str] = frozenset(
 )
 #: Dimensions that are not counted as crossing: each year is a separate table.
 TIME_COLUMNS: frozenset[str] = frozenset({"year"})
-#: From this many crossed dimensions (time excluded) on, the sensitive threshold applies.
-CROSSED_DIMENSIONS_SENSITIVE = 3
 
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
@@ -197,11 +216,11 @@ def _names(dims: str | Iterable[str]) -> list[str]:
 def threshold_for(dims: Sequence[str], rule: DisclosureRule = DEFAULT_RULE) -> int:
     """The smallest count that may be shown in a table crossing ``dims``.
 
-    ``rule.min_count_sensitive`` if a dimension is nationality(-derived) or if three or more
-    dimensions other than ``year`` cross; ``rule.min_count`` otherwise.
+    ``rule.min_count_sensitive`` if a dimension is nationality(-derived); ``rule.min_count``
+    otherwise, however many dimensions cross (the module's docstring says why).
     """
     names = [d for d in dict.fromkeys(_names(dims)) if d not in TIME_COLUMNS]
-    if any(is_sensitive(d) for d in names) or len(names) >= CROSSED_DIMENSIONS_SENSITIVE:
+    if any(is_sensitive(d) for d in names):
         return rule.min_count_sensitive
     return rule.min_count
 
@@ -702,7 +721,7 @@ def protect_share(
     table with an extra dimension, whose total over that dimension is the denominator: so a share
     of 0 % or 100 % plus one person cannot reveal the person, the denominator is hidden when it is
     itself small, and no hidden part can be recovered from the totals.  The extra dimension counts
-    as a crossing (women by grade by duty station is three dimensions).
+    as a dimension of the table.
 
     Returns the same rows and columns, with ``numerator`` / ``denominator`` null where
     suppressed, plus ``complement`` (Int64, null where suppressed), ``share`` (Float64,

@@ -7,16 +7,23 @@ Every number a page shows for a selection is a linear constraint on the underlyi
 protection intervals. A hidden number is *disclosed* when the program narrows it beyond what its
 label states:
 
-- "fewer than T" states 1 to T-1: disclosed when the minimum is above 1 or the maximum below T-1
-  (a sensitive cell keeps its whole protection interval, as tau-ARGUS requires);
-- "hidden" (a count of at least T, hidden to protect another cell) is disclosed when the published
-  numbers pin it to one value.
+- a *sensitive* number, a count of 1 to T-1 people, labelled "fewer than T", must keep its whole
+  protection interval, 1 to T-1, as tau-ARGUS requires: it is disclosed when the minimum is above 1
+  or the maximum below T-1;
+- a sensitive number labelled "hidden" (a part of a "fewer than T" whole: its interval is bounded by
+  the whole's) and the difference between a number and the same number one filter wider, when it
+  counts 1 to T-1 people (:mod:`kpi.workforce_pages` adds those as sensitive numbers of their own;
+  the difference of two "fewer than 5" is at most 3 whatever is hidden) are disclosed when the
+  published numbers pin them to one value;
+- a "hidden" count of T or more (a complement, hidden to protect another one) is not sensitive: what
+  it may reveal is a count the rule would let a page show.
 
 The privacy issue asked for more on "hidden" cells: a feasible range at least T wide. That cannot hold
 beside any shown total: in a line "fewer than 5, hidden, total 12" the hidden cell is 12 minus 1..4,
-a range 3 wide, whatever else is hidden, so the rule would hide every total on every page. A hidden
-complement is not itself sensitive (it counts T or more people); what must not happen is that it is
-known exactly, or that it narrows a sensitive cell, which the first rule checks.
+a range 3 wide, whatever else is hidden, so the rule would hide every total on every page. An earlier
+version here flagged a complement pinned to one value; that forbids only what is harmless (a count of
+T or more, often shown in a wider view anyway), and every real leak it signals is a sensitive number
+narrowed, which the rule above finds directly.
 
 The linear relaxation ignores that counts are integers, so its ranges can only be wider than the
 integer ones: bounds are rounded inwards (ceiling of the minimum, floor of the maximum), which is
@@ -53,8 +60,9 @@ class Publication:
     """One published number: the base cells it adds up, and what the page says about their sum.
 
     ``shown`` is the count shown (None when hidden); a hidden one states ``low`` to ``high``
-    (``high`` None: no upper bound, a "hidden" label) and is protected when its feasible range stays
-    that wide ("fewer than T"), or is not a single value ("hidden").
+    (``high`` None: no upper bound, a "hidden" label). A *sensitive* one (a count of 1 to T-1 people:
+    by default, one labelled "fewer than T") is protected when its feasible range still reaches from
+    1 to T-1; others hidden (complements of T or more) need no range of their own.
     """
 
     where: str
@@ -63,6 +71,13 @@ class Publication:
     low: int = 0
     high: int | None = None
     threshold: int = disclosure.DEFAULT_RULE.min_count
+    #: Whether the hidden count is 1 to T-1 (None: as its label says).
+    sensitive: bool | None = None
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Whether the hidden count is one of 1 to T-1 people, to be kept in a range from 1 to T-1."""
+        return self.hidden and (self.small if self.sensitive is None else self.sensitive)
 
     @property
     def hidden(self) -> bool:
@@ -82,6 +97,8 @@ class Finding:
     low: int
     high: int | None
     stated: str
+    #: The position of the hidden number in the audited publications.
+    index: int = -1
 
     def __str__(self) -> str:
         shown = f"exactly {self.low}" if self.low == self.high else (
@@ -139,11 +156,19 @@ def publications(frame: pl.DataFrame, dims: Sequence[str], cells: pl.DataFrame, 
     return out
 
 
-def feasible_ranges(published: Sequence[Publication]) -> list[tuple[int, int | None] | None]:
-    """Each hidden publication's integer range under all the others (None for shown ones)."""
+Link = tuple[frozenset[int], frozenset[int]]
+
+
+def feasible_ranges(published: Sequence[Publication], links: Sequence[Link] = (), *, sensitive_only: bool = False
+                    ) -> list[tuple[int, int | None] | None]:
+    """Each hidden publication's integer range under all the others (None for shown ones, and with
+    ``sensitive_only`` for hidden ones that are not sensitive).
+
+    ``links`` are equalities between sums of cells (the same people counted in two grids).
+    """
     import highspy
 
-    variables = sorted({c for p in published for c in p.cells})
+    variables = sorted({c for p in published for c in p.cells} | {c for a, b in links for c in a | b})
     index = {c: i for i, c in enumerate(variables)}
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
@@ -156,9 +181,12 @@ def feasible_ranges(published: Sequence[Publication]) -> list[tuple[int, int | N
             continue
         low, high = (p.shown, p.shown) if not p.hidden else (p.low, inf if p.high is None else p.high)
         highs.addRow(float(low), float(high), len(columns), columns, [1.0] * len(columns))
+    for a, b in links:
+        columns = [index[c] for c in sorted(a)] + [index[c] for c in sorted(b)]
+        highs.addRow(0.0, 0.0, len(columns), columns, [1.0] * len(a) + [-1.0] * len(b))
     ranges: list[tuple[int, int | None] | None] = []
     for p in published:
-        if not p.hidden:
+        if not p.hidden or (sensitive_only and not p.is_sensitive):
             ranges.append(None)
             continue
         ranges.append((_optimum(highs, p, index, len(variables), highspy.ObjSense.kMinimize),
@@ -187,26 +215,34 @@ def _optimum(highs, publication: Publication, index: dict[int, int], n: int, sen
     return math.ceil(value - _TOLERANCE) if minimise else math.floor(value + _TOLERANCE)
 
 
-def audit(published: Iterable[Publication]) -> list[Finding]:
+def audit(published: Iterable[Publication], links: Sequence[Link] = ()) -> list[Finding]:
     """Every hidden publication that the others narrow beyond its label (empty: nothing disclosed)."""
     published = list(published)
     findings = []
-    for p, bounds in zip(published, feasible_ranges(published), strict=True):
+    for i, (p, bounds) in enumerate(zip(published, feasible_ranges(published, links, sensitive_only=True),
+                                         strict=True)):
         if bounds is None:
             continue
         low, high = bounds
-        if p.small:
-            disclosed = low > p.low or (high is not None and high < p.high)
-            stated = disclosure.fewer_than(p.high + 1)
-        else:
-            disclosed = high is not None and high == low
-            stated = HIDDEN_TEXT
+        if not p.is_sensitive:
+            continue
+        pinned = high is not None and high == low > 0
+        narrowed = p.small and (low > p.low or (high is not None and high < p.high))
+        disclosed = pinned or narrowed
+        stated = disclosure.fewer_than(p.threshold) if p.small else HIDDEN_TEXT
         if disclosed:
-            findings.append(Finding(p.where, low, high, stated))
+            findings.append(Finding(p.where, low, high, stated, i))
     return findings
 
 
-def secure(published: Sequence[Publication], max_rounds: int = 200) -> tuple[list[Publication], list[int]]:
+def _hidden(q: Publication) -> Publication:
+    """``q`` labelled "hidden" (0 or more), as sensitive as it was."""
+    return Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold, sensitive=q.is_sensitive)
+
+
+def secure(published: Sequence[Publication], max_rounds: int = 200, *,
+           contexts: Sequence[Sequence[Publication]] = ((),), links: Sequence[Link] = ()
+           ) -> tuple[list[Publication], list[int]]:
     """Hide more published numbers until :func:`audit` finds nothing: the page-level complement.
 
     Each round, for every disclosed number, one more shown number is hidden: a sibling (another part of
@@ -216,49 +252,77 @@ def secure(published: Sequence[Publication], max_rounds: int = 200) -> tuple[lis
     are labelled "hidden" (0 or more) instead: each says "at least 1", and three of them would tell that
     the whole is at least 3. Returns the publications with those hidden ("hidden": 0 or more) and the
     indexes of the ones newly hidden or relabelled, in order.
+
+    ``contexts`` are other views a reader can open beside this one (the same page with one filter
+    wider): each is audited together with ``published``, and only ``published`` is changed, so that a
+    view is protected against each of its neighbours as they are published. ``links`` as in
+    :func:`feasible_ranges`.
     """
     current = list(published)
     newly: list[int] = []
     # The parts of a "fewer than T" number say "at least 1" each: three of them tell it is at least 3.
     for i in sorted(_small_parts(current, {p.where for p in current if p.small})):
-        q = current[i]
-        current[i] = Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold)
+        current[i] = _hidden(current[i])
         newly.append(i)
+    own = len(current)
     for _ in range(max_rounds):
-        findings = audit(current)
-        if not findings:
-            return current, newly
-        disclosed = {f.where for f in findings}
         chosen: set[int] = set()
-        for p in current:
-            if p.where not in disclosed:
-                continue
-            candidates = _siblings(p, current, chosen) or _overlapping(p, current, chosen)
-            if candidates:
-                chosen.add(min(candidates)[2])
+        found: list[str] = []
+        for context in contexts:
+            together = [*current, *context]
+            for finding in audit(together, links):
+                found.append(finding.where)
+                p = together[finding.index]
+                candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
+                if candidates:
+                    chosen.add(min(candidates)[3])
+            if chosen:
+                break  # hide these first: they may protect the other contexts too
+        if not found:
+            return current, newly
         if not chosen:
-            raise ValueError("no shown number is left to hide for: " + "; ".join(sorted(disclosed)))
+            # Nothing near the leak is left to hide: hide every number of the view (it then shows nothing,
+            # which is safe whatever the wider views show).
+            rest = [i for i, q in enumerate(current[:own]) if _can_hide(q, i, set(), own)]
+            if not rest:
+                raise ValueError("no shown number is left to hide for: " + "; ".join(sorted(set(found))))
+            chosen = set(rest)
         for i in sorted(chosen):
-            q = current[i]
-            current[i] = Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold)
+            current[i] = _hidden(current[i])
             newly.append(i)
     raise ValueError(f"the page is still not protected after {max_rounds} rounds")
 
 
-def _can_hide(q: Publication, i: int, chosen: set[int]) -> bool:
-    return not q.hidden and i not in chosen and q.shown >= q.threshold
+def _can_hide(q: Publication, i: int, chosen: set[int], own: int) -> bool:
+    """Whether ``q`` may be hidden now: one of the first ``own`` (the others are fixed), shown, and a count
+    of at least its threshold or a zero (a shown zero pins its cells; hiding it frees them)."""
+    return i < own and not q.hidden and i not in chosen and (q.shown >= q.threshold or q.shown == 0)
 
 
-def _siblings(p: Publication, current: Sequence[Publication], chosen: set[int]) -> list[tuple[int, int, int]]:
-    """(count, width, index) of the shown parts of a shown total that contains ``p``, apart from ``p``."""
-    totals = [r for r in current if not r.hidden and r.cells > p.cells]
-    return [(q.shown, len(q.cells), i) for i, q in enumerate(current)
-            if _can_hide(q, i, chosen) and q.cells.isdisjoint(p.cells) and any(q.cells < r.cells for r in totals)]
+def _rank(q: Publication, i: int) -> tuple[int, int, int, int]:
+    """Complement preference: counts before zeros (a hidden zero reads as if somebody were there), then
+    the smallest (the least information lost), then the narrowest (a cell before a total)."""
+    return (int(q.shown == 0), q.shown, len(q.cells), i)
 
 
-def _overlapping(p: Publication, current: Sequence[Publication], chosen: set[int]) -> list[tuple[int, int, int]]:
-    """(count, width, index) of the shown numbers that share base cells with ``p``."""
-    return [(q.shown, len(q.cells), i) for i, q in enumerate(current) if _can_hide(q, i, chosen) and q.cells & p.cells]
+def _siblings(p: Publication, current: Sequence[Publication], chosen: set[int],
+              own: int) -> list[tuple[int, int, int, int]]:
+    """The ranks of the shown parts of the narrowest shown totals that contain ``p`` (the lines that pin it
+    most directly: a row of two before the grand total), apart from ``p``."""
+    totals = sorted((r for r in current if not r.hidden and r.cells > p.cells), key=lambda r: len(r.cells))
+    for width in dict.fromkeys(len(r.cells) for r in totals):
+        lines = [r for r in totals if len(r.cells) == width]
+        found = [_rank(q, i) for i, q in enumerate(current) if _can_hide(q, i, chosen, own)
+                 and q.cells.isdisjoint(p.cells) and any(q.cells < r.cells for r in lines)]
+        if found:
+            return found
+    return []
+
+
+def _overlapping(p: Publication, current: Sequence[Publication], chosen: set[int],
+                 own: int) -> list[tuple[int, int, int, int]]:
+    """The ranks of the shown numbers that share base cells with ``p``."""
+    return [_rank(q, i) for i, q in enumerate(current) if _can_hide(q, i, chosen, own) and q.cells & p.cells]
 
 
 def _small_parts(current: Sequence[Publication], disclosed: set[str]) -> set[int]:

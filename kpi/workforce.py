@@ -5,10 +5,10 @@ Pure Polars (no Streamlit): the staff frame in (one row per staff member and yea
 can show, plot, put in a hover text, a map or a download comes out of :func:`kpi.disclosure`
 here, before it leaves this module:
 
-* **Thresholds.** No count from 1 to 4; from 1 to 9 where nationality is involved or three or more
-  dimensions cross (:func:`kpi.disclosure.threshold_for`). A view's dimensions are its own plus
-  every filter that narrows its population (a grade x gender table of one Sector crosses three
-  dimensions), minus the dimensions implied by another one (the location of a duty station, the
+* **Thresholds.** No count from 1 to 4; from 1 to 9 where nationality is involved
+  (:func:`kpi.disclosure.threshold_for`, whose docstring says why the number of crossed
+  dimensions does not matter). A view's dimensions are its own plus every filter that narrows its
+  population, minus the dimensions implied by another one (the location of a duty station, the
   category of a grade, the Sector of a unit: :data:`IMPLIED_BY`).
 * **Primary and complementary suppression, totals included** (:func:`kpi.disclosure.protect_table`).
 * **Differencing.** A filtered view is compared with every wider view the filters allow (drop
@@ -77,9 +77,9 @@ VIEW = "view"
 _REASON_RANK = {"": 0, disclosure.COMPLEMENTARY: 1, disclosure.DIFFERENCING: 2, VIEW: 3, disclosure.PRIMARY: 4}
 
 #: Dimensions a dimension implies (a duty station has one location; a grade one category...):
-#: crossing with them adds no cells, so they do not count towards the "three dimensions" rule.
+#: a filter on one of them is a slice of the table's rows, not a narrower population.
 IMPLIED_BY: dict[str, frozenset[str]] = {
-    "grade": frozenset({"grade_category", "category_group"}),
+    "grade": frozenset({"grade_band", "grade_category", "category_group"}),
     "grade_category": frozenset({"category_group"}),
     "duty_station": frozenset({"location", "office_region", "station_kind"}),
     "office_region": frozenset({"location"}),
@@ -93,6 +93,7 @@ FILTER_COLUMNS: dict[str, str] = {
 #: Natural order of the values of a dimension (others sort alphabetically).
 ORDER: dict[str, Sequence[str]] = {
     "grade": dims.GRADE_CODES,
+    "grade_band": dims.GRADE_BAND_ORDER,
     "grade_category": tuple(dims.GRADE_CATEGORIES),
     "category_group": (GENERAL_SERVICE_AND_NO, PROFESSIONAL_AND_HIGHER),
     "gender": (FEMALE, MALE),
@@ -144,6 +145,15 @@ class Protected:
     threshold: int = DEFAULT_RULE.min_count
     hidden_years: tuple[int, ...] = ()
     note: str = ""
+    #: What the numbers count, for the page-level audit (:mod:`kpi.workforce_pages`): the records
+    #: (``"staff"``, ``"recruitment"``), the table's own dimensions (a row's non-null values), the
+    #: filters that narrow the population and those that select rows, each (column, values), and
+    #: for each count column the value of the dimension it splits by (``women``: gender F), if any.
+    universe: str = "staff"
+    row_dims: tuple[str, ...] = ()
+    population: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    slices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    parts: tuple[tuple[str, str | None, str | None], ...] = (("count", None, None),)
 
 
 def check(table: Protected) -> pl.DataFrame:
@@ -166,7 +176,7 @@ def prepare_staff(staff: pl.DataFrame, training: pl.DataFrame, courses: pl.DataF
                   duty_stations: pl.DataFrame, countries: pl.DataFrame) -> pl.DataFrame:
     """The staff frame the pages use: one row per staff member and year, with derived columns.
 
-    From :func:`kpi.store.frames.load_workforce`. Adds ``grade_category``, ``category_group``
+    From :func:`kpi.store.frames.load_workforce`. Adds ``grade_category``, ``grade_band``, ``category_group``
     (:data:`CATEGORY_GROUPS`), ``station_kind``, ``location`` (:data:`LOCATIONS`),
     ``office_region`` (the ITU-D region of a regional or area office, :data:`NOT_FIELD` otherwise),
     ``admin_region`` and ``member_state`` of the nationality, and ``training``
@@ -193,6 +203,7 @@ def prepare_staff(staff: pl.DataFrame, training: pl.DataFrame, courses: pl.DataF
               how="left")
         .with_columns(
             pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None).alias("grade_category"),
+            pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band"),
             pl.when(pl.col("_trained_year"))
             .then(pl.when(pl.col("_done").fill_null(False)).then(pl.lit(TRAINING_COMPLETED))
                   .otherwise(pl.lit(TRAINING_NOT_COMPLETED)))
@@ -224,12 +235,14 @@ def prepare_recruitment(recruitment: pl.DataFrame, duty_stations: pl.DataFrame) 
             pl.col("selected_on").dt.year().cast(pl.Int64).alias("year"),
             (pl.col("selected_on") - pl.col("posted_on")).dt.total_days().cast(pl.Float64).alias("days"),
             pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None).alias("grade_category"),
+            pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band"),
         )
         .with_columns(
             pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(PROFESSIONAL_AND_HIGHER))
             .otherwise(pl.lit(GENERAL_SERVICE_AND_NO)).alias("category_group"),
         )
-        .select("vacancy_ref", "year", "grade", "grade_category", "category_group", "sector", "duty_station",
+        .select("vacancy_ref", "year", "grade", "grade_band", "grade_category", "category_group", "sector",
+                "duty_station",
                 "location", "days")
     )
 
@@ -242,7 +255,8 @@ def staff_years(staff: pl.DataFrame) -> list[int]:
 # ---------------------------------------------------------------- filters and slices
 
 
-def _filter_expr(name: str, value: str) -> pl.Expr:
+def filter_expr(name: str, value: str) -> pl.Expr:
+    """The test a filter of :class:`Selection` (``name``, ``value``) makes on the staff frame."""
     if name == "duty_station":
         if value in LOCATION_FILTERS:
             return pl.col("location") == LOCATION_FILTERS[value]
@@ -341,7 +355,7 @@ def _protect(
             continue
         as_slice = _slice_expr(records, name, value, table_dims)
         if as_slice is None:
-            population[name] = _filter_expr(name, value)
+            population[name] = filter_expr(name, value)
         else:
             slices.append(as_slice)
     threshold = disclosure.threshold_for(
@@ -382,7 +396,9 @@ def _protect(
                 pl.when(hide).then(pl.lit(None, pl.Int64)).otherwise(pl.col("count")).alias("count"),
                 (pl.col("suppressed") | hide).alias("suppressed"),
                 pl.when(hide).then(pl.lit(VIEW)).otherwise(pl.col("reason")).alias("reason"),
-                pl.when(pl.col("year").is_in(sorted(small))).then(pl.lit(disclosure.fewer_than(threshold)))
+                # Only the view's total is small; its parts may be anything down to 0.
+                pl.when(pl.col("year").is_in(sorted(small)) & (pl.col("total_over") == ",".join(table_dims)))
+                .then(pl.lit(disclosure.fewer_than(threshold)))
                 .when(hide).then(pl.lit(disclosure.SUPPRESSED_TEXT)).otherwise(pl.col("display")).alias("display"),
             )
         frame = frame.with_columns(*(pl.lit(selection.active()[n]).alias(FILTER_COLUMNS[n]) for n in names
@@ -390,8 +406,12 @@ def _protect(
     if slices:
         frame = frame.filter(*[s.fill_null(False) for s in slices])
     filter_columns = tuple(FILTER_COLUMNS[n] for n in population if FILTER_COLUMNS[n] not in table_dims)
+    narrowing = tuple(_filter_target(n, v) for n, v in selection.active().items() if n in population)
+    sliced = tuple(_filter_target(n, v) for n, v in selection.active().items()
+                   if n not in population and n not in ignore)
     return Protected(frame=frame, dims=(*table_dims, *filter_columns), threshold=threshold,
-                     hidden_years=tuple(hidden_years))
+                     hidden_years=tuple(hidden_years), row_dims=tuple(table_dims),
+                     population=tuple((c, (v,)) for c, v in narrowing), slices=tuple((c, (v,)) for c, v in sliced))
 
 
 def _union(runs: list[pl.DataFrame], threshold: int) -> pl.DataFrame:
@@ -424,6 +444,7 @@ def _cells_only(frame: pl.DataFrame) -> pl.DataFrame:
 def _labels(staff: pl.DataFrame | None = None) -> dict[str, dict[str, str]]:
     return {
         "grade": dict(dims.GRADE_LABELS),
+        "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
         "grade_category": dict(dims.GRADE_CATEGORIES),
         "category_group": dict(CATEGORY_GROUPS),
         "gender": dict(dims.GENDERS),
@@ -530,7 +551,8 @@ def _wide_by(table: Protected, split: str, first: str, second: str, other: Seque
     return out.rename({"_over": "total_over"})
 
 
-def _share(part: str, other: str, total: str, threshold: int) -> list[pl.Expr]:
+def share_columns(part: str, other: str, total: str, threshold: int) -> list[pl.Expr]:
+    """``share`` (% of ``part`` in ``total``, only where the three are shown) and ``share_display``."""
     shown = pl.col(part).is_not_null() & pl.col(other).is_not_null() & pl.col(total).is_not_null()
     share = pl.when(shown & (pl.col(total) > 0)).then(100.0 * pl.col(part) / pl.col(total)).otherwise(None)
     primary = pl.any_horizontal(*(pl.col(f"{c}_reason") == disclosure.PRIMARY for c in (part, other, total)))
@@ -566,19 +588,21 @@ def gender_split(
     table = _protect(staff, [*by, "gender"], selection.without("gender"), _years(staff, year), rule=rule)
     wide = _wide_by(table, "gender", FEMALE, MALE, by, ("women", "men", "total"))
     half = (pl.col("total") / 2).ceil().cast(pl.Int64)
-    wide = wide.with_columns(*_share("women", "men", "total", table.threshold)).with_columns(
+    wide = wide.with_columns(*share_columns("women", "men", "total", table.threshold)).with_columns(
         pl.when(pl.col("share").is_not_null()).then((half - pl.col("women")).clip(lower_bound=0)).alias("women_needed"),
         pl.when(pl.col("share").is_not_null()).then((half - pl.col("men")).clip(lower_bound=0)).alias("men_needed"),
     )
     wide = _with_label(wide, by[-1], names) if by else wide.with_columns(pl.lit(ALL_STAFF).alias("label"))
-    wide = wide.with_columns(*_parity_sentence())
+    wide = wide.with_columns(*parity_columns())
     ordered = wide.sort("year", pl.col("total_over") != "", *_order_keys(by), nulls_last=True)
     return replace(table, frame=ordered, dims=tuple(d for d in table.dims if d != "gender"),
-                   counts=("women", "men", "total"),
+                   counts=("women", "men", "total"), row_dims=tuple(by),
+                   parts=(("women", "gender", FEMALE), ("men", "gender", MALE), ("total", None, None)),
                    note="" if selection.gender is None else "The gender filter does not apply to shares of women.")
 
 
-def _parity_sentence() -> list[pl.Expr]:
+def parity_columns() -> list[pl.Expr]:
+    """``parity`` ("12 more women at P4 would reach 50 %") and ``parity_short`` from the share and the gaps."""
     where = pl.when(pl.col("label") == "All").then(pl.lit("")).otherwise(pl.lit(" at ") + pl.col("label"))
     women = pl.format("{} more {}{} would reach 50 %", pl.col("women_needed"),
                       pl.when(pl.col("women_needed") == 1).then(pl.lit("woman")).otherwise(pl.lit("women")), where)
@@ -701,7 +725,7 @@ def member_states_coverage(staff: pl.DataFrame, countries: pl.DataFrame, years: 
     threshold = view.threshold
     population = staff.filter(pl.col("year").is_in(wanted))
     for name, value in selection.active().items():
-        population = population.filter(_filter_expr(name, value))
+        population = population.filter(filter_expr(name, value))
     represented = dict(population.join(members, on="nationality", how="semi").group_by("year")
                        .agg(pl.col("nationality").n_unique()).iter_rows())
     rows = []
@@ -719,7 +743,7 @@ def member_states_coverage(staff: pl.DataFrame, countries: pl.DataFrame, years: 
         "year": pl.Int64, "member_states": pl.Int64, "with_nationals": pl.Int64, "without_nationals": pl.Int64,
         "share": pl.Float64, "with_nationals_display": pl.String, "without_nationals_display": pl.String})
     return Protected(frame=frame, dims=(), counts=("with_nationals", "without_nationals"), threshold=threshold,
-                     hidden_years=view.hidden_years)
+                     hidden_years=view.hidden_years, universe="countries")
 
 
 # ---------------------------------------------------------------- field presence
@@ -770,7 +794,7 @@ def recruitment_timeline(recruitment: pl.DataFrame, year: int | Sequence[int] | 
     table = _protect(recruitment, by, selection, years, rule=rule, ignore=("gender",))
     base = recruitment.filter(pl.col("year").is_in(years))
     for name, value in selection.without("gender").active().items():
-        base = base.filter(_filter_expr(name, value))
+        base = base.filter(filter_expr(name, value))
     means = []
     for mask in itertools.product((False, True), repeat=len(by)):
         keys = [d for d, m in zip(by, mask) if not m]
@@ -791,7 +815,7 @@ def recruitment_timeline(recruitment: pl.DataFrame, year: int | Sequence[int] | 
     )
     frame = _with_label(frame, list(by)[-1])
     note = "" if selection.gender is None else "The gender filter does not apply to recruitments."
-    return replace(table, frame=frame, note=note)
+    return replace(table, frame=frame, note=note, universe="recruitment")
 
 
 def training_completion(staff: pl.DataFrame, year: int | Sequence[int] | None, by: Sequence[str],
@@ -808,11 +832,14 @@ def training_completion(staff: pl.DataFrame, year: int | Sequence[int] | None, b
     table = _protect(trained, [*by, "training"], selection, _years(trained, year), rule=rule)
     wide = _wide_by(table, "training", TRAINING_COMPLETED, TRAINING_NOT_COMPLETED, by,
                     ("completed", "not_completed", "total"))
-    wide = wide.with_columns(*_share("completed", "not_completed", "total", table.threshold))
+    wide = wide.with_columns(*share_columns("completed", "not_completed", "total", table.threshold))
     wide = _with_label(wide, by[-1], names) if by else wide.with_columns(pl.lit(ALL_STAFF).alias("label"))
     ordered = wide.sort("year", pl.col("total_over") != "", *_order_keys(by), nulls_last=True)
     return replace(table, frame=ordered, dims=tuple(d for d in table.dims if d != "training"),
-                   counts=("completed", "not_completed", "total"))
+                   counts=("completed", "not_completed", "total"), row_dims=tuple(by),
+                   population=(*table.population, ("training", (TRAINING_COMPLETED, TRAINING_NOT_COMPLETED))),
+                   parts=(("completed", "training", TRAINING_COMPLETED),
+                          ("not_completed", "training", TRAINING_NOT_COMPLETED), ("total", None, None)))
 
 
 # ---------------------------------------------------------------- for tests and audits

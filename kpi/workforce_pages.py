@@ -1,0 +1,578 @@
+"""The workforce pages as sets of published numbers, protected together: a page, not a table.
+
+Each workforce page shows several tables of the same people (a total, its split by location, a
+grade-by-gender pyramid, a chart by Sector...). Protecting each table on its own (:mod:`kpi.workforce`)
+leaves the page open: Field presence showed 64 staff in the regional offices, four regions and the
+one office of the fifth, so the hidden region was their difference. Here a page is protected whole:
+
+1. :func:`page_tables` computes every table a page can show for one year and one selection, each
+   protected on its own (primary, complementary and differencing suppression, :mod:`kpi.workforce`),
+   including every option of the page's "By" controls and the finer grouping a user may ask for.
+2. Every number of those tables becomes a linear constraint on the counts of a grid of base cells
+   (:mod:`kpi.disclosure_audit`): a shown count says "these cells add up to 12", a hidden one what
+   its label says ("fewer than 5": 1 to 4). A number a reader can infer, an empty bar (0), is one too.
+3. :func:`kpi.disclosure_audit.secure` hides more numbers until the linear program pins nothing
+   down, for the page alone and beside each *wider* view (the same page with one filter widened:
+   a Sector against all Sectors, an office against all regional offices, P against Professional
+   and higher), as those views are themselves published. Views are protected from the widest down,
+   so a view's protection never depends on a narrower one, and the same page-year is the same
+   wherever it is shown (trend charts take each year from its own page-year).
+
+:class:`PageProtector` does this with a cache per page, year and selection; the pages read their
+tables from :meth:`PageProtector.view`. :meth:`PageProtector.audit` re-runs the audit over a view
+and its wider neighbours, and with ``secured=False`` over the tables as protected one by one (what
+the pages showed before), which is how the test suite shows the audit finds the old leaks.
+
+What is not a count of people is outside the linear program, and said so: the number of Member States
+with nationals on staff (it follows from the map's zeros, which are in it); recruitment timelines'
+mean days (shown only where their count is, about vacancies rather than people).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import polars as pl
+
+from kpi import coarsening
+from kpi import dimensions as dims
+from kpi import disclosure
+from kpi import workforce as wf
+from kpi.disclosure import DEFAULT_RULE, DisclosureRule
+from kpi.disclosure_audit import Finding, Link, Publication, audit, label_bounds, secure
+
+# ---------------------------------------------------------------- the records and the pages
+
+
+@dataclass(frozen=True)
+class Records:
+    """What the workforce pages are computed from (:func:`kpi.workforce.prepare_staff` and friends)."""
+
+    staff: pl.DataFrame
+    recruitment: pl.DataFrame
+    countries: pl.DataFrame
+    duty_stations: pl.DataFrame
+    units: pl.DataFrame
+
+    def station_names(self) -> dict[str, str]:
+        """Duty-station code -> name."""
+        return dict(zip(self.duty_stations["code"].to_list(), self.duty_stations["name"].to_list()))
+
+    def unit_names(self) -> dict[str, str]:
+        """Unit code -> name."""
+        return dict(zip(self.units["code"].to_list(), self.units["name"].to_list()))
+
+
+#: The "By" options of the pages' trend and gap charts (code -> label), one home for both the pages and
+#: the protection (every option is protected with the page: a reader can switch between them).
+TREND_BY: dict[str, str] = {"sector": "Sector", "grade_category": "Grade category", "location": "Location",
+                            "contract_type": "Contract type", "gender": "Gender"}
+GAP_BY: dict[str, str] = {"grade": "Grade", "sector": "Sector", "duty_station": "Duty station",
+                          "location": "Location"}
+#: The pyramid's groupings, finest first (:mod:`kpi.coarsening` picks one; the reader may ask for finer).
+PYRAMID_LEVELS: tuple[str, ...] = ("grade", "grade_band")
+GROUPING_NAMES: dict[str, str] = {"grade": "grade", "grade_band": "grade band", "grade_category": "category",
+                                  "duty_station": "office", "office_region": "region"}
+
+
+def _composition(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
+    tables = {
+        "headcount": wf.headcount(r.staff, year, sel, rule=rule),
+        "pyramid:grade": wf.gender_by_grade(r.staff, year, sel, rule=rule),
+        "pyramid:grade_band": wf.gender_split(r.staff, year, ["grade_band"], sel, rule=rule),
+        "contracts": wf.composition(r.staff, year, ["contract_type"], sel, rule=rule),
+        "sectors": wf.composition(r.staff, year, ["sector"], sel, rule=rule),
+        "units": wf.composition(r.staff, year, ["sector", "unit"], sel, names=r.unit_names(), rule=rule),
+        "stations": wf.composition(r.staff, year, ["location", "duty_station"], sel, names=r.station_names(),
+                                   rule=rule),
+    }
+    for by in TREND_BY:
+        tables[f"trend:{by}"] = wf.over_time(r.staff, [year], by, sel, rule=rule)
+    return tables
+
+
+def _gender(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
+    tables = {
+        "shares": wf.women_share_over_time(r.staff, [year], sel, rule=rule),
+        "grades": wf.gender_by_grade(r.staff, [year], sel, rule=rule),
+    }
+    for by in GAP_BY:
+        names = r.station_names() if by == "duty_station" else None
+        tables[f"gap:{by}"] = wf.parity_gap(r.staff, year, by, sel, names=names, rule=rule)
+    return tables
+
+
+def _geography(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
+    return {
+        "coverage": wf.member_states_coverage(r.staff, r.countries, [year], sel, rule=rule),
+        "countries": wf.nationality_by_country(r.staff, r.countries, year, sel, rule=rule),
+        "regions": wf.nationality_by_region(r.staff, year, sel, rule=rule),
+        "trend": wf.over_time(r.staff, [year], "admin_region", sel, rule=rule),
+    }
+
+
+def _field(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
+    return {
+        "presence": wf.field_presence(r.staff, [year], ["sector"], sel, rule=rule),
+        "offices": wf.field_presence(r.staff, year, ["duty_station"], sel, names=r.station_names(), rule=rule),
+        "regions": wf.field_presence(r.staff, year, ["office_region", "sector"], sel, rule=rule),
+    }
+
+
+def _hr(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
+    return {
+        "recruitment:grade": wf.recruitment_timeline(r.recruitment, year, ["grade", "sector"], sel, rule=rule),
+        "recruitment:grade_band": wf.recruitment_timeline(r.recruitment, year, ["grade_band", "sector"], sel,
+                                                          rule=rule),
+        "recruitment_trend": wf.recruitment_timeline(r.recruitment, [year], ["category_group"], sel, rule=rule),
+        "training": wf.training_completion(r.staff, year, ["sector"], sel, rule=rule),
+        "training_trend": wf.training_completion(r.staff, [year], ["category_group"], sel, rule=rule),
+    }
+
+
+#: Each workforce page: its tables for one year and one selection.
+PAGES: dict[str, Callable[[Records, int, wf.Selection, DisclosureRule], dict[str, wf.Protected]]] = {
+    "composition": _composition, "gender": _gender, "geography": _geography, "field": _field, "hr": _hr,
+}
+#: The tables a page shows over several years (each year from its own page-year).
+TREND_TABLES: dict[str, tuple[str, ...]] = {
+    "composition": tuple(f"trend:{by}" for by in TREND_BY),
+    "gender": ("shares", "grades"),
+    "geography": ("coverage", "trend"),
+    "field": ("presence",),
+    "hr": ("recruitment_trend", "training_trend"),
+}
+
+
+def page_tables(records: Records, page: str, year: int, selection: wf.Selection,
+                rule: DisclosureRule = DEFAULT_RULE) -> dict[str, wf.Protected]:
+    """Every table ``page`` can show for ``year`` and ``selection``, each protected on its own."""
+    return PAGES[page](records, year, selection, rule)
+
+
+def wider(selection: wf.Selection, duty_stations: pl.DataFrame) -> list[wf.Selection]:
+    """The selections one filter wider than ``selection``: each filter's value replaced by the value
+    that contains it (an office by all regional offices, or all liaison offices; P, D or elected by
+    Professional and higher) or by all."""
+    kinds = dict(zip(duty_stations["code"].to_list(), duty_stations["kind"].to_list()))
+    out = []
+    for name, value in selection.active().items():
+        parent: str | None = None
+        if name == "duty_station" and value not in wf.LOCATION_FILTERS:
+            location = wf.LOCATION_OF_KIND.get(kinds.get(value, ""), "field")
+            parent = {"field": wf.FIELD, "liaison": wf.LIAISON, "headquarters": wf.HEADQUARTERS}[location]
+        elif name == "grade_category" and value in dims.PROFESSIONAL_AND_HIGHER:
+            parent = wf.PROFESSIONAL_AND_HIGHER
+        out.append(replace(selection, **{name: parent}))
+    return out
+
+
+# ---------------------------------------------------------------- numbers as constraints
+
+Predicate = tuple[tuple[str, tuple], ...]
+
+
+@dataclass(frozen=True)
+class _Number:
+    """One number a page publishes, as the predicate on the records it counts."""
+
+    where: str
+    predicate: Predicate
+    shown: int | None
+    display: str
+    threshold: int
+    universe: str
+    #: (table, row, count column) in the page's tables.
+    origin: tuple[str, int, str]
+    #: The same number in another view of the page: (table, the row's values, count column).
+    key: tuple[str, str, str] = ("", "", "")
+
+
+def _display_column(frame: pl.DataFrame, column: str) -> str:
+    return f"{column}_display" if f"{column}_display" in frame.columns else "display"
+
+
+def _numbers(tables: dict[str, wf.Protected], year: int, label: str) -> list[_Number]:
+    """The numbers of one year of a page's tables (the count columns of every row)."""
+    out: list[_Number] = []
+    for name, table in tables.items():
+        if table.universe not in ("staff", "recruitment"):
+            continue
+        frame = table.frame.with_row_index("_row").filter(pl.col("year") == year)
+        base = tuple(table.population) + tuple(table.slices)
+        for row in frame.iter_rows(named=True):
+            here = tuple((d, (row[d],)) for d in table.row_dims if row.get(d) is not None)
+            place = ", ".join(f"{d}={row[d]}" for d in table.row_dims if row.get(d) is not None) or "total"
+            for column, split, value in table.parts:
+                predicate = base + here + (((split, (value,)),) if split else ())
+                shown = row[column]
+                out.append(_Number(f"{label} · {name} · {place} · {column}", predicate,
+                                   None if shown is None else int(shown),
+                                   row[_display_column(frame, column)], table.threshold, table.universe,
+                                   (name, row["_row"], column), (name, place, column)))
+    return out
+
+
+def _match(predicate: Predicate) -> pl.Expr:
+    expr = pl.lit(True)
+    for column, values in predicate:
+        expr = expr & pl.col(column).is_in(list(values))
+    return expr
+
+
+# ---------------------------------------------------------------- the unknowns
+
+#: The columns the numbers are about, in families: a family's columns follow from its first one (a
+#: grade's band and category; a duty station's location and region; a unit's Sector).
+FAMILY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "grade": ("grade", "grade_band", "grade_category", "category_group"),
+    "station": ("duty_station", "station_kind", "location", "office_region"),
+    "unit": ("unit", "sector"),
+    "sector": ("sector",),
+    "nationality": ("nationality", "admin_region", "member_state"),
+    "gender": ("gender",),
+    "contract_type": ("contract_type",),
+    "training": ("training",),
+}
+_FAMILY_OF = {c: f for f, cs in FAMILY_COLUMNS.items() for c in cs if f != "unit" or c == "unit"}
+
+
+def families(records: Records) -> dict[str, pl.DataFrame]:
+    """Every value a reader knows each family of columns can take (the reference lists and the records)."""
+    grades = pl.DataFrame({"grade": list(dims.GRADE_CODES)}).with_columns(
+        pl.col("grade").replace_strict(dims.GRADE_BANDS).alias("grade_band"),
+        pl.col("grade").replace_strict(dims.GRADE_CATEGORY).alias("grade_category"),
+    ).with_columns(
+        pl.when(pl.col("grade_category").is_in(sorted(dims.PROFESSIONAL_AND_HIGHER)))
+        .then(pl.lit(wf.PROFESSIONAL_AND_HIGHER)).otherwise(pl.lit(wf.GENERAL_SERVICE_AND_NO)).alias("category_group"))
+    stations = records.duty_stations.select(
+        pl.col("code").alias("duty_station"), pl.col("kind").alias("station_kind"),
+        pl.col("kind").replace_strict(wf.LOCATION_OF_KIND, default="field").alias("location"), "itu_d_region")
+    stations = stations.select(
+        "duty_station", "station_kind", "location",
+        pl.when(pl.col("location") == "field").then(pl.col("itu_d_region").fill_null(wf.NOT_FIELD))
+        .otherwise(pl.lit(wf.NOT_FIELD)).alias("office_region"))
+    nations = records.countries.select(pl.col("iso3").alias("nationality"), "admin_region",
+                                       pl.col("is_member_state").alias("member_state"))
+    staff = records.staff
+    return {
+        "grade": grades,
+        "station": pl.concat([stations, staff.select(stations.columns).unique()]).unique(),
+        "unit": pl.concat([records.units.select(pl.col("code").alias("unit"), pl.col("sector_code").alias("sector")),
+                           staff.select("unit", "sector").unique()]).unique(),
+        "sector": pl.DataFrame({"sector": list(dims.SECTOR_CODES)}),
+        "nationality": pl.concat([nations, staff.select(nations.columns).unique()]).unique(),
+        "gender": pl.DataFrame({"gender": list(dims.GENDERS)}),
+        "contract_type": pl.DataFrame({"contract_type": list(dims.CONTRACT_TYPES)}),
+        "training": pl.DataFrame({"training": [wf.TRAINING_COMPLETED, wf.TRAINING_NOT_COMPLETED, None]},
+                                 schema={"training": pl.String}),
+    }
+
+
+def _coarsest(family: pl.DataFrame, wanted: Sequence[str]) -> pl.DataFrame:
+    """The family's values at the coarsest column that still tells every ``wanted`` column."""
+    for column in sorted(family.columns, key=lambda c: family.get_column(c).n_unique()):
+        part = family.select(list(dict.fromkeys([column, *wanted]))).unique()
+        if part.get_column(column).n_unique() == part.height:
+            return part
+    return family
+
+
+def _grid(known: dict[str, pl.DataFrame], names: Iterable[str], referenced: set[str]) -> pl.DataFrame:
+    """Every combination of the families ``names`` (joined on the columns they share: a unit and its Sector)."""
+    grid = pl.DataFrame({"_": [0]})
+    for name in names:
+        grid = _join(grid, _coarsest(known[name], [c for c in known[name].columns if c in referenced]))
+    return grid
+
+
+def _join(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
+    """``left`` and ``right`` joined on the columns they share, crossed if none."""
+    right = right.drop("_", strict=False)
+    shared = [c for c in right.columns if c in left.columns]
+    if shared:
+        return left.join(right, on=shared, how="inner", nulls_equal=True)
+    return left.join(right, how="cross")
+
+
+def _program(numbers: Sequence[_Number], known: dict[str, dict[str, pl.DataFrame]], separator: set[str],
+             records: dict[str, pl.DataFrame]) -> tuple[list[Publication], list[Link], dict[int, int]]:
+    """The numbers as publications over base cells, the links that make the grids one population, and
+    the true count of each cell (from ``records``, the year's records of each universe: a hidden number
+    is *sensitive* when it counts 1 to T-1 people).
+
+    A page's tables cross unit, grade, duty station, gender and contract type, whose full product has
+    tens of thousands of cells, too many for a program solved hundreds of times per page. But no number
+    is about a grade and a unit at once: the families of columns fall into groups that meet only in the
+    ``separator`` (the families the selection filters on: a Sector, a gender) and the grand total. Each
+    group gets its own grid (its families crossed with the separator), and for each value of the
+    separator the groups' sums are linked as equal: the same people. For such a star of groups around
+    a separator the tables published over each group and the separator can always be put together into
+    one table of the full product (a decomposable model), so the program is exact, not a shortcut.
+    """
+    publications: list[Publication | None] = [None] * len(numbers)
+    links: list[Link] = []
+    counts: dict[int, int] = {}
+    offset = 0
+    for universe in ("staff", "recruitment"):
+        chosen = [i for i, n in enumerate(numbers) if n.universe == universe]
+        if not chosen:
+            continue
+        referenced = {c for i in chosen for c, _ in numbers[i].predicate}
+        fams_known = known[universe]
+        has_unit = "unit" in referenced and "unit" in fams_known
+
+        def family_of(column: str) -> str:
+            return "unit" if column == "sector" and has_unit else _FAMILY_OF[column]
+
+        def family_set(n: _Number) -> set[str]:
+            return {family_of(c) for c, _ in n.predicate if c not in separator}
+
+        # The separator at its coarsest (a Sector, a grade category), each group's families in full, joined
+        # to it on the columns they share (a unit's Sector, a grade's category).
+        cut = sorted(c for c in separator if c in referenced)
+        sep_families = dict.fromkeys(_FAMILY_OF[c] for c in cut)
+        sep_grid = _grid({f: _coarsest(fams_known[f], [c for c in cut if c in fams_known[f].columns])
+                          for f in sep_families}, sep_families, referenced | set(cut))
+        sep_columns = [c for c in sep_grid.columns if c != "_"]
+        found = [family_set(numbers[i]) for i in chosen]
+        groups = _groups(list(dict.fromkeys(f for fs in found for f in fs)), found)
+        sums: list[dict[tuple, frozenset[int]]] = []
+        for group in groups:
+            grid = _join(sep_grid, _grid(fams_known, group, referenced | set(cut))).with_row_index(
+                "_cell", offset=offset)
+            offset += grid.height
+            columns = [c for c in grid.columns if c not in ("_cell", "_")]
+            present = records[universe].group_by(columns).len() if columns else pl.DataFrame(
+                {"len": [records[universe].height]})
+            truth = (grid.join(present, on=columns, how="left", nulls_equal=True) if columns
+                     else grid.with_columns(pl.lit(records[universe].height).alias("len")))
+            counts.update(dict(truth.select("_cell", pl.col("len").fill_null(0)).iter_rows()))
+            members = [i for i in chosen if family_set(numbers[i]) <= set(group) and publications[i] is None]
+            for i in members:
+                cells = frozenset(grid.filter(_match(numbers[i].predicate)).get_column("_cell").to_list())
+                publications[i] = _publication(numbers[i], cells, sum(counts[c] for c in cells))
+            key = sep_columns or ["_"]
+            sums.append({row[:-1]: frozenset(row[-1]) for row in
+                         grid.group_by(key).agg(pl.col("_cell")).iter_rows()})
+        for first, other in zip(sums, sums[1:]):
+            links += [(first[k], other.get(k, frozenset())) for k in first]
+    return [p for p in publications if p is not None], links, counts
+
+
+def _groups(fams: list[str], found: Sequence[set[str]]) -> list[list[str]]:
+    """The families that appear together in a number (union-find), apart from the separator's."""
+    parent = {f: f for f in fams}
+
+    def root(f: str) -> str:
+        while parent[f] != f:
+            f = parent[f]
+        return f
+
+    for present in found:
+        present = [f for f in present if f in parent]
+        for a, b in zip(present, present[1:]):
+            parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for f in fams:
+        groups.setdefault(root(f), []).append(f)
+    return list(groups.values()) or [[]]
+
+
+def _publication(n: _Number, cells: frozenset[int], true: int) -> Publication:
+    if n.shown is not None:
+        return Publication(n.where, cells, shown=n.shown, threshold=n.threshold)
+    low, high = label_bounds(n.display, n.threshold)
+    return Publication(n.where, cells, low=low, high=high, threshold=n.threshold,
+                       sensitive=0 < true < n.threshold)
+
+
+def _differences(own: Sequence[_Number], mine: Sequence[Publication], theirs: Sequence[_Number],
+                 published: Sequence[Publication], counts: dict[int, int]) -> list[Publication]:
+    """The same number in a view and one filter wider: their difference, where it counts 1 to T-1 people,
+    as a sensitive hidden number of its own (what differencing the two views would tell)."""
+    index = {n.key: p for n, p in zip(own, mine)}
+    out = []
+    for n, wide in zip(theirs, published):
+        narrow = index.get(n.key)
+        if narrow is None or not narrow.cells < wide.cells:
+            continue
+        cells = wide.cells - narrow.cells
+        if 0 < sum(counts[c] for c in cells) < n.threshold:
+            out.append(Publication(f"{n.where} minus the narrower view", cells, threshold=n.threshold,
+                                   sensitive=True))
+    return out
+
+
+# ---------------------------------------------------------------- hiding more, in the tables
+
+
+def _hide(tables: dict[str, wf.Protected], hidden: Iterable[tuple[str, int, str]]) -> dict[str, wf.Protected]:
+    """The tables with the numbers ``hidden`` (table, row, column) hidden as complements, and what is
+    computed from them (shares, parity gaps, mean days) hidden with them."""
+    by_table: dict[str, list[tuple[int, str]]] = {}
+    for name, row, column in hidden:
+        by_table.setdefault(name, []).append((row, column))
+    out = dict(tables)
+    for name, cells in by_table.items():
+        table = tables[name]
+        frame = table.frame.with_row_index("_row")
+        for column in {c for _, c in cells}:
+            rows = sorted(r for r, c in cells if c == column)
+            hit = pl.col("_row").is_in(rows)
+            display = _display_column(frame, column)
+            reason = f"{column}_reason" if f"{column}_reason" in frame.columns else "reason"
+            frame = frame.with_columns(
+                pl.when(hit).then(None).otherwise(pl.col(column)).alias(column),
+                pl.when(hit).then(pl.lit(disclosure.SUPPRESSED_TEXT)).otherwise(pl.col(display)).alias(display),
+                pl.when(hit & (pl.col(reason) == "")).then(pl.lit(disclosure.COMPLEMENTARY))
+                .otherwise(pl.col(reason)).alias(reason))
+            if "suppressed" in frame.columns and display == "display":
+                frame = frame.with_columns((pl.col("suppressed") | hit).alias("suppressed"))
+        out[name] = replace(table, frame=_recompute(frame.drop("_row"), table))
+    return out
+
+
+def _recompute(frame: pl.DataFrame, table: wf.Protected) -> pl.DataFrame:
+    """Shares, parity gaps and mean days again, from the counts as they are now shown."""
+    columns = [c for c, _, _ in table.parts]
+    if "share" in frame.columns and len(columns) == 3:
+        part, other, total = columns
+        frame = frame.with_columns(*wf.share_columns(part, other, total, table.threshold))
+        if "women_needed" in frame.columns:
+            frame = frame.with_columns(
+                pl.when(pl.col("share").is_null()).then(None).otherwise(pl.col("women_needed")).alias("women_needed"),
+                pl.when(pl.col("share").is_null()).then(None).otherwise(pl.col("men_needed")).alias("men_needed"),
+            ).with_columns(*wf.parity_columns())
+        if "within_band" in frame.columns:
+            low, high = wf.PARITY_BAND
+            frame = frame.with_columns(pl.col("share").is_between(low, high).alias("within_band"))
+    if "days" in frame.columns:
+        frame = frame.with_columns(
+            pl.when(pl.col("count").is_null()).then(None).otherwise(pl.col("days")).alias("days"),
+            pl.when(pl.col("count").is_null()).then(pl.col("display")).otherwise(pl.col("days_display"))
+            .alias("days_display"))
+    return frame
+
+
+# ---------------------------------------------------------------- the protector
+
+
+@dataclass(frozen=True)
+class PageYear:
+    """One page's tables for one year and selection, protected together, and what it publishes."""
+
+    tables: dict[str, wf.Protected]
+    numbers: tuple[_Number, ...]
+    #: The numbers hidden by the page-level step (beyond each table's own protection).
+    added: int
+
+
+class PageProtector:
+    """Protected workforce pages of one set of records, computed on demand and kept (thread-safe)."""
+
+    def __init__(self, records: Records, rule: DisclosureRule = DEFAULT_RULE, *, secured: bool = True) -> None:
+        self.records = records
+        self.rule = rule
+        self.secured = secured
+        self._done: dict[tuple, PageYear] = {}
+        staff = families(records)
+        self._known = {"staff": staff, "recruitment": {k: staff[k] for k in ("grade", "station", "sector")}}
+        self._lock = threading.RLock()
+
+    def page_year(self, page: str, year: int, selection: wf.Selection, part: str = "full") -> PageYear:
+        """``page``'s tables for ``year`` and ``selection``, protected with the page and its wider views.
+
+        ``part="trend"``: only the tables a page shows over the years. They are protected first, on their
+        own, and are fixed when the rest of the page is (``"full"``): so a year's trend points are the same
+        whichever year a reader has selected, and cost little for the years that are only in a trend.
+        """
+        key = (page, year, selection, part)
+        with self._lock:
+            if key not in self._done:
+                self._done[key] = self._compute(page, year, selection, part)
+            return self._done[key]
+
+    def _label(self, page: str, year: int, selection: wf.Selection) -> str:
+        chosen = ", ".join(f"{k}={v}" for k, v in selection.active().items()) or "all staff"
+        return f"{page} ({chosen}) {year}"
+
+    def _compute(self, page: str, year: int, selection: wf.Selection, part: str) -> PageYear:
+        every = page_tables(self.records, page, year, selection, self.rule)
+        label = self._label(page, year, selection)
+        trends = TREND_TABLES[page]
+        if part == "trend":
+            tables, fixed = {k: v for k, v in every.items() if k in trends}, None
+        else:
+            fixed = self.page_year(page, year, selection, "trend")
+            tables = {k: v for k, v in every.items() if k not in trends}
+        numbers = _numbers(tables, year, label)
+        if not self.secured:
+            if fixed is not None:
+                return PageYear({**tables, **fixed.tables}, (*numbers, *fixed.numbers), 0)
+            return PageYear(tables, tuple(numbers), 0)
+        neighbours = [self.page_year(page, year, w, part) for w in wider(selection, self.records.duty_stations)]
+        settled = list(fixed.numbers) if fixed is not None else []
+        others = [[*n.numbers, *settled] for n in neighbours] or [settled]
+        views = [tables, *([fixed.tables] if fixed is not None else []), *(n.tables for n in neighbours)]
+        mine, contexts, links = self._program(numbers, others, views, year)
+        _, newly = secure(mine, contexts=contexts, links=links)
+        # Newly hidden numbers, and "fewer than T" parts of a "fewer than T" whole relabelled "hidden".
+        tables = _hide(tables, [numbers[i].origin for i in newly])
+        numbers = _numbers(tables, year, label)
+        if fixed is not None:
+            return PageYear({**tables, **fixed.tables}, (*numbers, *fixed.numbers), len(newly) + fixed.added)
+        return PageYear(tables, tuple(numbers), len(newly))
+
+    def _program(self, numbers: Sequence[_Number], others: Sequence[Sequence[_Number]],
+                 views: Sequence[dict[str, wf.Protected]], year: int
+                 ) -> tuple[list[Publication], list[list[Publication]], list[Link]]:
+        """The view's publications, each wider view's (with the differences), and the links
+        (:func:`_program`, with the filters of the views as the separator)."""
+        separator = {c for tables in views for t in tables.values() for c, _ in (*t.population, *t.slices)}
+        records = {"staff": self.records.staff.filter(pl.col("year") == year),
+                   "recruitment": self.records.recruitment.filter(pl.col("year") == year)}
+        published, links, counts = _program([*numbers, *(x for o in others for x in o)], self._known, separator,
+                                            records)
+        mine, start, contexts = published[:len(numbers)], len(numbers), []
+        for other in others:
+            theirs = published[start:start + len(other)]
+            start += len(other)
+            contexts.append([*theirs, *_differences(numbers, mine, other, theirs, counts)])
+        return mine, contexts or [[]], links
+
+    def view(self, page: str, year: int, years: Sequence[int], selection: wf.Selection) -> dict[str, wf.Protected]:
+        """The tables a page shows: those of ``year``, and its trend tables over ``years`` (and ``year``)."""
+        tables = dict(self.page_year(page, year, selection).tables)
+        span = sorted({*years, year})
+        for name in TREND_TABLES[page]:
+            parts = [self.page_year(page, y, selection, "trend").tables[name] for y in span]
+            first = parts[0]
+            frame = pl.concat([p.frame for p in parts], how="diagonal_relaxed")
+            tables[name] = replace(first, frame=frame,
+                                   hidden_years=tuple(y for p in parts for y in p.hidden_years))
+        return tables
+
+    def audit(self, page: str, year: int, selection: wf.Selection) -> list[Finding]:
+        """The audit of a view beside each wider view, or alone (:func:`kpi.disclosure_audit.audit`)."""
+        mine = self.page_year(page, year, selection)
+        neighbours = [self.page_year(page, year, w) for w in wider(selection, self.records.duty_stations)]
+        own, contexts, links = self._program(list(mine.numbers), [list(n.numbers) for n in neighbours],
+                                             [mine.tables, *(n.tables for n in neighbours)], year)
+        findings = []
+        for context in contexts:
+            findings += audit([*own, *context], links)
+        return findings
+
+    def grouping(self, year: int, selection: wf.Selection, breakdown: str = "grade",
+                 crossed: Sequence[str] = ("gender",)) -> coarsening.Grouping:
+        """The grouping :mod:`kpi.coarsening` chooses for a breakdown of the selection's staff in ``year``."""
+        staff = self.records.staff.filter(pl.col("year") == year)
+        for name, value in selection.active().items():
+            if name != "gender" or "gender" not in crossed:
+                staff = staff.filter(wf.filter_expr(name, value))
+        if breakdown == "duty_station":
+            staff = staff.filter(pl.col("location") == "field")
+        return coarsening.choose_grouping(staff, breakdown, self.rule.min_count, crossed=crossed)
