@@ -7,6 +7,7 @@
     python -m kpi users revoke IDENTITY ROLE [--sector S] --user NAME
     python -m kpi users list
     python -m kpi bench [--scale N ...] [--runs K] [--json FILE] [--profile DIR]
+    python -m kpi audit [--years K] [--page P ...] [--singles-only]
 
 The store is chosen by ``RBM_DATABASE_URL`` (default: ``data/rbm.sqlite``). The command line is the
 operator's channel: it acts with every role (kpi.access.operator), and every write names its operator
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_transfer_parsers(sub)
     _add_users_parser(sub)
     _add_bench_parser(sub)
+    _add_audit_parser(sub)
     return parser
 
 
@@ -102,6 +104,25 @@ def _add_bench_parser(sub) -> None:
         description="Build (or reuse, under .bench/) a demo store per scale, then time loading the frames, each "
                     "page's cold and warm run on the server (AppTest), the same aggregation in plain Polars and "
                     "the peak memory. Prints a table per scale; --json FILE writes the figures."))
+
+
+def _add_audit_parser(sub) -> None:
+    audit = sub.add_parser(
+        "audit", help="prove the workforce pages reveal no hidden count (the disclosure audit)",
+        description="Protect every workforce page for every audited selection (each filter value, Sector x grade "
+                    "category x gender, duty-station group x gender) of the latest years, and audit each view "
+                    "with each view one filter wider by linear programming. Exit 1 on any finding.")
+    audit.add_argument("--years", type=int, default=3, help="the latest K years (default 3)")
+    audit.add_argument("--page", action="append", help="a page (composition, gender, geography, field, hr); "
+                                                       "repeat for several; default all")
+    audit.add_argument("--singles-only", action="store_true",
+                       help="each filter value alone, without the combinations")
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from kpi.workforce_pages import PAGES, audit_command
+
+    return audit_command(years=args.years, pages=args.page or list(PAGES), combinations=not args.singles_only)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -243,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
     handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export, "users": _cmd_users,
-                "bench": _cmd_bench}
+                "bench": _cmd_bench, "audit": _cmd_audit}
     return handlers[args.command](args)
 
 

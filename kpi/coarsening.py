@@ -55,14 +55,15 @@ def hidden_share(records: pl.DataFrame, by: Sequence[str], threshold: int) -> fl
 
 
 def choose_grouping(records: pl.DataFrame, breakdown: str, threshold: int, *, crossed: Sequence[str] = (),
-                    max_hidden: float = MAX_HIDDEN_SHARE) -> Grouping:
+                    max_hidden: float = MAX_HIDDEN_SHARE, levels: Sequence[str] | None = None) -> Grouping:
     """The finest level of ``breakdown`` (crossed with ``crossed``, e.g. gender) hiding at most ``max_hidden``.
 
-    When every level hides more, the coarsest is chosen (the page then says how much stays hidden).
+    ``levels`` replaces :data:`LEVELS` (finest first). When every level hides more, the coarsest is
+    chosen (the page then says how much stays hidden).
     """
-    if "grade_band" in LEVELS[breakdown] and "grade_band" not in records.columns:
+    levels = tuple(levels or LEVELS[breakdown])
+    if "grade_band" in levels and "grade_band" not in records.columns:
         records = with_grade_band(records)
-    levels = LEVELS[breakdown]
     shares = {level: hidden_share(records, [level, *crossed], threshold) for level in levels}
     chosen = next((level for level in levels if shares[level] <= max_hidden), levels[-1])
     return Grouping(chosen, shares)

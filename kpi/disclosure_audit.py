@@ -159,12 +159,13 @@ def publications(frame: pl.DataFrame, dims: Sequence[str], cells: pl.DataFrame, 
 Link = tuple[frozenset[int], frozenset[int]]
 
 
-def feasible_ranges(published: Sequence[Publication], links: Sequence[Link] = (), *, sensitive_only: bool = False
-                    ) -> list[tuple[int, int | None] | None]:
+def feasible_ranges(published: Sequence[Publication], links: Sequence[Link] = (), *, sensitive_only: bool = False,
+                    among: set[int] | None = None) -> list[tuple[int, int | None] | None]:
     """Each hidden publication's integer range under all the others (None for shown ones, and with
     ``sensitive_only`` for hidden ones that are not sensitive).
 
-    ``links`` are equalities between sums of cells (the same people counted in two grids).
+    ``links`` are equalities between sums of cells (the same people counted in two grids); ``among``
+    limits the ranges computed to those publications.
     """
     import highspy
 
@@ -185,8 +186,8 @@ def feasible_ranges(published: Sequence[Publication], links: Sequence[Link] = ()
         columns = [index[c] for c in sorted(a)] + [index[c] for c in sorted(b)]
         highs.addRow(0.0, 0.0, len(columns), columns, [1.0] * len(a) + [-1.0] * len(b))
     ranges: list[tuple[int, int | None] | None] = []
-    for p in published:
-        if not p.hidden or (sensitive_only and not p.is_sensitive):
+    for i, p in enumerate(published):
+        if not p.hidden or (sensitive_only and not p.is_sensitive) or (among is not None and i not in among):
             ranges.append(None)
             continue
         ranges.append((_optimum(highs, p, index, len(variables), highspy.ObjSense.kMinimize),
@@ -215,12 +216,14 @@ def _optimum(highs, publication: Publication, index: dict[int, int], n: int, sen
     return math.ceil(value - _TOLERANCE) if minimise else math.floor(value + _TOLERANCE)
 
 
-def audit(published: Iterable[Publication], links: Sequence[Link] = ()) -> list[Finding]:
-    """Every hidden publication that the others narrow beyond its label (empty: nothing disclosed)."""
+def audit(published: Iterable[Publication], links: Sequence[Link] = (), *, among: set[int] | None = None
+          ) -> list[Finding]:
+    """Every hidden publication that the others narrow beyond its label (empty: nothing disclosed);
+    ``among``: only those publications are checked."""
     published = list(published)
     findings = []
-    for i, (p, bounds) in enumerate(zip(published, feasible_ranges(published, links, sensitive_only=True),
-                                         strict=True)):
+    ranges = feasible_ranges(published, links, sensitive_only=True, among=among)
+    for i, (p, bounds) in enumerate(zip(published, ranges, strict=True)):
         if bounds is None:
             continue
         low, high = bounds
@@ -261,16 +264,21 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
     current = list(published)
     newly: list[int] = []
     # The parts of a "fewer than T" number say "at least 1" each: three of them tell it is at least 3.
-    for i in sorted(_small_parts(current, {p.where for p in current if p.small})):
+    wholes = [p for p in [*current, *(q for c in contexts for q in c)] if p.small]
+    for i in sorted(_small_parts(current, wholes)):
         current[i] = _hidden(current[i])
         newly.append(i)
     own = len(current)
+    # Hiding a number only widens the others' ranges: after the first round only what was found is checked again.
+    suspects: list[set[int] | None] = [None] * len(contexts)
     for _ in range(max_rounds):
         chosen: set[int] = set()
         found: list[str] = []
-        for context in contexts:
+        for k, context in enumerate(contexts):
             together = [*current, *context]
-            for finding in audit(together, links):
+            findings = audit(together, links, among=suspects[k]) if suspects[k] != set() else []
+            suspects[k] = {f.index for f in findings}
+            for finding in findings:
                 found.append(finding.where)
                 p = together[finding.index]
                 candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
@@ -284,8 +292,8 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
             # Nothing near the leak is left to hide: hide every number of the view (it then shows nothing,
             # which is safe whatever the wider views show).
             rest = [i for i, q in enumerate(current[:own]) if _can_hide(q, i, set(), own)]
-            if not rest:
-                raise ValueError("no shown number is left to hide for: " + "; ".join(sorted(set(found))))
+            if not rest:  # the rest lies in the other views and the labels alone: the audit reports it
+                return current, newly
             chosen = set(rest)
         for i in sorted(chosen):
             current[i] = _hidden(current[i])
@@ -325,10 +333,7 @@ def _overlapping(p: Publication, current: Sequence[Publication], chosen: set[int
     return [_rank(q, i) for i, q in enumerate(current) if _can_hide(q, i, chosen, own) and q.cells & p.cells]
 
 
-def _small_parts(current: Sequence[Publication], disclosed: set[str]) -> set[int]:
-    """The "fewer than T" parts of each disclosed "fewer than T" number (their "at least 1" narrows it)."""
-    parts: set[int] = set()
-    for p in current:
-        if p.where in disclosed and p.small:
-            parts |= {i for i, q in enumerate(current) if q.small and q.cells < p.cells}
-    return parts
+def _small_parts(current: Sequence[Publication], wholes: Sequence[Publication]) -> set[int]:
+    """The "fewer than T" numbers of ``current`` that are parts of a "fewer than T" whole (their "at least 1"
+    narrows it)."""
+    return {i for i, q in enumerate(current) if q.small and any(q.cells < p.cells for p in wholes)}

@@ -73,7 +73,10 @@ GAP_BY: dict[str, str] = {"grade": "Grade", "sector": "Sector", "duty_station": 
                           "location": "Location"}
 #: The pyramid's groupings, finest first (:mod:`kpi.coarsening` picks one; the reader may ask for finer).
 PYRAMID_LEVELS: tuple[str, ...] = ("grade", "grade_band")
+#: The recruitment heat map's groupings (a year has about 60 recruitments: grades are thin).
+RECRUITMENT_LEVELS: tuple[str, ...] = ("grade", "grade_band", "category_group")
 GROUPING_NAMES: dict[str, str] = {"grade": "grade", "grade_band": "grade band", "grade_category": "category",
+                                  "category_group": "category group",
                                   "duty_station": "office", "office_region": "region"}
 
 
@@ -126,6 +129,8 @@ def _hr(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[
         "recruitment:grade": wf.recruitment_timeline(r.recruitment, year, ["grade", "sector"], sel, rule=rule),
         "recruitment:grade_band": wf.recruitment_timeline(r.recruitment, year, ["grade_band", "sector"], sel,
                                                           rule=rule),
+        "recruitment:category_group": wf.recruitment_timeline(r.recruitment, year, ["category_group", "sector"], sel,
+                                                              rule=rule),
         "recruitment_trend": wf.recruitment_timeline(r.recruitment, [year], ["category_group"], sel, rule=rule),
         "training": wf.training_completion(r.staff, year, ["sector"], sel, rule=rule),
         "training_trend": wf.training_completion(r.staff, [year], ["category_group"], sel, rule=rule),
@@ -359,7 +364,29 @@ def _program(numbers: Sequence[_Number], known: dict[str, dict[str, pl.DataFrame
                          grid.group_by(key).agg(pl.col("_cell")).iter_rows()})
         for first, other in zip(sums, sums[1:]):
             links += [(first[k], other.get(k, frozenset())) for k in first]
-    return [p for p in publications if p is not None], links, counts
+    return _merged([p for p in publications if p is not None], links, counts)
+
+
+def _merged(publications: list[Publication], links: list[Link], counts: dict[int, int]
+            ) -> tuple[list[Publication], list[Link], dict[int, int]]:
+    """The same program with the cells that every sum covers alike merged into one (only sums are ever
+    published or linked, so this is exact; it makes the program several times smaller)."""
+    sets = [p.cells for p in publications] + [side for link in links for side in link]
+    member: dict[int, list[int]] = {}
+    for k, cells in enumerate(sets):
+        for c in cells:
+            member.setdefault(c, []).append(k)
+    atom_of: dict[tuple[int, ...], int] = {}
+    atom = {c: atom_of.setdefault(tuple(ks), len(atom_of)) for c, ks in member.items()}
+    merged_counts: dict[int, int] = {}
+    for c, a in atom.items():
+        merged_counts[a] = merged_counts.get(a, 0) + counts.get(c, 0)
+
+    def translate(cells: frozenset[int]) -> frozenset[int]:
+        return frozenset(atom[c] for c in cells)
+
+    return ([replace(p, cells=translate(p.cells)) for p in publications],
+            [(translate(a), translate(b)) for a, b in links], merged_counts)
 
 
 def _groups(fams: list[str], found: Sequence[set[str]]) -> list[list[str]]:
@@ -517,7 +544,7 @@ class PageProtector:
         settled = list(fixed.numbers) if fixed is not None else []
         others = [[*n.numbers, *settled] for n in neighbours] or [settled]
         views = [tables, *([fixed.tables] if fixed is not None else []), *(n.tables for n in neighbours)]
-        mine, contexts, links = self._program(numbers, others, views, year)
+        mine, contexts, links, _ = self._program(numbers, others, views, year)
         _, newly = secure(mine, contexts=contexts, links=links)
         # Newly hidden numbers, and "fewer than T" parts of a "fewer than T" whole relabelled "hidden".
         tables = _hide(tables, [numbers[i].origin for i in newly])
@@ -528,9 +555,9 @@ class PageProtector:
 
     def _program(self, numbers: Sequence[_Number], others: Sequence[Sequence[_Number]],
                  views: Sequence[dict[str, wf.Protected]], year: int
-                 ) -> tuple[list[Publication], list[list[Publication]], list[Link]]:
-        """The view's publications, each wider view's (with the differences), and the links
-        (:func:`_program`, with the filters of the views as the separator)."""
+                 ) -> tuple[list[Publication], list[list[Publication]], list[Link], dict[int, int]]:
+        """The view's publications, each wider view's (with the differences), the links and the cells' true
+        counts (:func:`_program`, with the filters of the views as the separator)."""
         separator = {c for tables in views for t in tables.values() for c, _ in (*t.population, *t.slices)}
         records = {"staff": self.records.staff.filter(pl.col("year") == year),
                    "recruitment": self.records.recruitment.filter(pl.col("year") == year)}
@@ -541,7 +568,7 @@ class PageProtector:
             theirs = published[start:start + len(other)]
             start += len(other)
             contexts.append([*theirs, *_differences(numbers, mine, other, theirs, counts)])
-        return mine, contexts or [[]], links
+        return mine, contexts or [[]], links, counts
 
     def view(self, page: str, year: int, years: Sequence[int], selection: wf.Selection) -> dict[str, wf.Protected]:
         """The tables a page shows: those of ``year``, and its trend tables over ``years`` (and ``year``)."""
@@ -555,24 +582,106 @@ class PageProtector:
                                    hidden_years=tuple(y for p in parts for y in p.hidden_years))
         return tables
 
-    def audit(self, page: str, year: int, selection: wf.Selection) -> list[Finding]:
-        """The audit of a view beside each wider view, or alone (:func:`kpi.disclosure_audit.audit`)."""
+    def program(self, page: str, year: int, selection: wf.Selection
+                ) -> tuple[list[Publication], list[list[Publication]], list[Link], dict[int, int]]:
+        """What a view publishes as a linear program: its publications, each wider view's (with the
+        differences), the links between grids and each cell's true count."""
         mine = self.page_year(page, year, selection)
         neighbours = [self.page_year(page, year, w) for w in wider(selection, self.records.duty_stations)]
-        own, contexts, links = self._program(list(mine.numbers), [list(n.numbers) for n in neighbours],
-                                             [mine.tables, *(n.tables for n in neighbours)], year)
+        return self._program(list(mine.numbers), [list(n.numbers) for n in neighbours],
+                             [mine.tables, *(n.tables for n in neighbours)], year)
+
+    def audit(self, page: str, year: int, selection: wf.Selection) -> list[Finding]:
+        """The audit of a view beside each wider view, or alone (:func:`kpi.disclosure_audit.audit`)."""
+        own, contexts, links, _ = self.program(page, year, selection)
         findings = []
         for context in contexts:
             findings += audit([*own, *context], links)
         return findings
 
     def grouping(self, year: int, selection: wf.Selection, breakdown: str = "grade",
-                 crossed: Sequence[str] = ("gender",)) -> coarsening.Grouping:
-        """The grouping :mod:`kpi.coarsening` chooses for a breakdown of the selection's staff in ``year``."""
-        staff = self.records.staff.filter(pl.col("year") == year)
+                 crossed: Sequence[str] = ("gender",), universe: str = "staff",
+                 levels: Sequence[str] | None = None) -> coarsening.Grouping:
+        """The grouping :mod:`kpi.coarsening` chooses for a breakdown of the selection's staff (or
+        recruitments) in ``year``."""
+        records = self.records.staff if universe == "staff" else self.records.recruitment
+        staff = records.filter(pl.col("year") == year)
         for name, value in selection.active().items():
-            if name != "gender" or "gender" not in crossed:
+            if (name != "gender" or "gender" not in crossed) and (universe == "staff" or name != "gender"):
                 staff = staff.filter(wf.filter_expr(name, value))
         if breakdown == "duty_station":
             staff = staff.filter(pl.col("location") == "field")
-        return coarsening.choose_grouping(staff, breakdown, self.rule.min_count, crossed=crossed)
+        return coarsening.choose_grouping(staff, breakdown, self.rule.min_count, crossed=crossed, levels=levels)
+
+
+# ---------------------------------------------------------------- the audited space
+
+
+def audited_selections(records: Records, *, combinations: bool = True) -> list[wf.Selection]:
+    """The selections the audit covers: every value of each filter with the others at all and, with
+    ``combinations``, every Sector x grade category x gender and every duty-station group x gender."""
+    stations = [wf.HEADQUARTERS, wf.FIELD, wf.LIAISON,
+                *records.duty_stations.filter(pl.col("kind") != "headquarters")["code"].to_list()]
+    categories = [wf.PROFESSIONAL_AND_HIGHER, *dims.GRADE_CATEGORIES]
+    genders = list(dims.GENDERS)
+    out = [wf.Selection()]
+    out += [wf.Selection(sector=s) for s in dims.SECTOR_CODES]
+    out += [wf.Selection(duty_station=d) for d in stations]
+    out += [wf.Selection(grade_category=c) for c in categories]
+    out += [wf.Selection(gender=g) for g in genders]
+    if combinations:
+        for sector in (None, *dims.SECTOR_CODES):
+            for category in (None, *categories):
+                for gender in (None, *genders):
+                    out.append(wf.Selection(sector=sector, grade_category=category, gender=gender))
+        for station in (None, wf.HEADQUARTERS, wf.FIELD, wf.LIAISON):
+            for gender in (None, *genders):
+                out.append(wf.Selection(duty_station=station, gender=gender))
+    return list(dict.fromkeys(out))
+
+
+def audit_space(protector: PageProtector, years: Sequence[int], selections: Sequence[wf.Selection],
+                pages: Sequence[str] = tuple(PAGES)) -> list[Finding]:
+    """Every finding of :meth:`PageProtector.audit` over ``pages`` x ``years`` x ``selections`` (each view
+    beside each view one filter wider; the trend part of each page-year with the rest)."""
+    findings: list[Finding] = []
+    for page in pages:
+        for year in years:
+            for selection in selections:
+                findings += protector.audit(page, year, selection)
+    return findings
+
+
+def load_records(engine) -> Records:
+    """The workforce records of a store, prepared as the pages use them."""
+    from kpi.store.frames import load_workforce
+
+    frames = load_workforce(engine)
+    staff = wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
+                             frames["countries"])
+    return Records(staff, wf.prepare_recruitment(frames["recruitment"], frames["duty_stations"]),
+                   frames["countries"], frames["duty_stations"], frames["units"])
+
+
+def audit_command(*, years: int, pages: Sequence[str], combinations: bool) -> int:
+    """``python -m kpi audit``: audit the store's workforce pages, print the findings and the figures."""
+    import time
+
+    from kpi.store.engine import make_engine
+
+    engine = make_engine()
+    records = load_records(engine)
+    engine.dispose()
+    protector = PageProtector(records)
+    latest = wf.staff_years(records.staff)[-years:]
+    selections = audited_selections(records, combinations=combinations)
+    total = 0
+    for page in pages:
+        started = time.perf_counter()
+        findings = audit_space(protector, latest, selections, [page])
+        total += len(findings)
+        print(f"{page}: {len(selections)} selections x {len(latest)} years, {len(findings)} findings, "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+        for finding in findings:
+            print(f"  {finding}")
+    return 1 if total else 0

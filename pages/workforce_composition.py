@@ -7,18 +7,18 @@ import streamlit as st
 from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import SECTOR_COLOURS, SERIES_COLOURS
+from kpi.workforce_pages import GROUPING_NAMES, TREND_BY
 from ui import workforce as uw
 from ui.widgets import synthetic_notice
 
-TREND_BY = {"sector": "Sector", "grade_category": "Grade category", "location": "Location",
-            "contract_type": "Contract type", "gender": "Gender"}
 
 st.title("Workforce composition")
 f = uw.page_filters()
 sel, year = f.selection, f.year
 st.caption(uw.selection_text(f))
 
-head = uw.table("headcount", year, selection=sel)
+tables = uw.page_view("composition", f)
+head = tables["headcount"]
 figures = wf.headline_figures(head)
 uw.guard(head)
 if uw.hidden_view_warning(head, year):
@@ -32,16 +32,19 @@ uw.metric(cols[3], "Liaison offices", figures.get("liaison"))
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Grade and gender")
-    grades = uw.table("gender_by_grade", year, selection=sel)
+    chosen = uw.grouping(f, "grade")
+    finer = uw.finer_toggle(chosen, GROUPING_NAMES, key="wf_finer_grades")
+    level = "grade" if finer or chosen.level == "grade" else "grade_band"
+    grades = tables[f"pyramid:{level}"]
     pyramid = wf.cells(grades, year=year)
     uw.guard(grades)
     uw.plot("wf-pyramid", lambda: charts.pyramid(pyramid, grades.threshold, projector=f.projector),
-            f"staff_grade_gender_{year}", f)
+            f"staff_grade_gender_{year}", f, level)
     st.caption("Grades from G1 (bottom) to elected officials (top); men left, women right."
                + (" The pyramid shows both genders: the gender filter does not apply to it." if sel.gender else ""))
 with right:
     st.subheader("Contract type")
-    contracts = uw.table("composition", year, ["contract_type"], selection=sel)
+    contracts = tables["contracts"]
     uw.guard(contracts)
     uw.plot("wf-contracts", lambda: charts.count_bars(wf.cells(contracts, year=year), contracts.threshold,
                                                       colours=SECTOR_COLOURS["ITU"], projector=f.projector),
@@ -54,7 +57,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader("Sector")
-    sectors = uw.table("composition", year, ["sector"], selection=sel)
+    sectors = tables["sectors"]
     uw.guard(sectors)
     rows = wf.cells(sectors, year=year)
     uw.plot("wf-sectors", lambda: charts.count_bars(rows, sectors.threshold, projector=f.projector,
@@ -62,8 +65,7 @@ with left:
             f"staff_sector_{year}", f)
 with right:
     st.subheader("Department or unit")
-    units = uw.table("composition", year, ["sector", "unit"], selection=sel,
-                     names=dict(zip(uw.data().units["code"].to_list(), uw.data().units["name"].to_list())))
+    units = tables["units"]
     uw.guard(units)
     units_rows = wf.cells(units, year=year)
     uw.plot("wf-units", lambda: charts.count_bars(units_rows, units.threshold, projector=f.projector,
@@ -72,8 +74,7 @@ with right:
     st.caption("Bars in the colour of the unit's Sector.")
 
 st.subheader("Outside headquarters: each regional, area and liaison office")
-stations = uw.table("composition", year, ["location", "duty_station"], selection=sel,
-                    names=dict(zip(uw.data().duty_stations["code"].to_list(), uw.data().duty_stations["name"].to_list())))
+stations = tables["stations"]
 uw.guard(stations)
 offices = wf.cells(stations, year=year).filter(pl.col("location") != "headquarters")
 if offices.is_empty():
@@ -90,7 +91,7 @@ def trend() -> None:
     """Staff over the years, by the dimension chosen here (reruns alone)."""
     st.subheader("Over time")
     by = uw.segmented("By", TREND_BY, key="wf_trend_by")
-    series = uw.table("over_time", list(f.years), by, selection=sel)
+    series = tables[f"trend:{by}"]
     uw.guard(series)
     frame = series.frame.with_columns(
         pl.when(pl.col("total_over") == by).then(pl.lit("All staff")).otherwise(pl.col("label")).alias("label"))
@@ -103,13 +104,13 @@ trend()
 
 st.subheader("Grade and gender: table")
 table = pyramid.select("label", "women_display", "men_display", "total_display", "share_display").rename({
-    "label": "Grade", "women_display": "Women", "men_display": "Men", "total_display": "All",
+    "label": "Grade" if level == "grade" else "Grade band", "women_display": "Women", "men_display": "Men", "total_display": "All",
     "share_display": "Women (%)"})
 st.dataframe(table, hide_index=True)
 uw.download_csv(grades, grades.frame.select(
     "year", *[c for c in grades.dims if c in grades.frame.columns], "label", "total_over", "women", "men", "total",
     "share", "women_display", "men_display", "total_display", "share_display"),
-    f"staff_grade_gender_{year}", key="wf-download")
+    f"staff_{level}_gender_{year}", key="wf-download")
 uw.privacy_caption(grades)
 st.info(uw.PRIVACY_NOTE, icon=":material/shield_person:")
 synthetic_notice()

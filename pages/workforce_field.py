@@ -8,6 +8,7 @@ from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import HEADLINE_COLOUR, SECTOR_COLOURS, SERIES_COLOURS
+from kpi.workforce_pages import GROUPING_NAMES
 from ui import workforce as uw
 from ui.widgets import synthetic_notice
 
@@ -18,8 +19,8 @@ f = uw.page_filters()
 sel, year = f.selection, f.year
 st.caption(uw.selection_text(f) + " · staff in the regional and area offices")
 
-years = sorted({*f.years, year})
-presence = uw.table("field_presence", years, ["sector"], selection=sel)
+tables = uw.page_view("field", f)
+presence = tables["presence"]
 uw.guard(presence)
 if presence.note:
     st.info(f"{presence.note} Choose “All duty stations”, “All regional and area offices” or one of the offices.",
@@ -43,17 +44,18 @@ uw.plot("wf-field-trend", lambda: charts.trend_lines(trend, colours=colours, pro
         "field_presence_by_sector", f)
 
 left, right = st.columns(2)
-names = dict(zip(uw.data().duty_stations["code"].to_list(), uw.data().duty_stations["name"].to_list()))
 with left:
     st.subheader(f"Each regional and area office, {year}")
-    offices = uw.table("field_presence", year, ["duty_station"], selection=sel, names=names)
+    offices = tables["offices"]
     uw.guard(offices)
-    uw.plot("wf-field-offices", lambda: charts.count_bars(wf.cells(offices, year=year), offices.threshold,
-                                                          colours=SERIES_COLOURS[0], projector=f.projector),
-            f"field_offices_{year}", f)
+    chosen = uw.grouping(f, "duty_station", ())
+    if chosen.level == "duty_station" or uw.finer_toggle(chosen, GROUPING_NAMES, key="wf_finer_offices"):
+        uw.plot("wf-field-offices", lambda: charts.count_bars(wf.cells(offices, year=year), offices.threshold,
+                                                              colours=SERIES_COLOURS[0], projector=f.projector),
+                f"field_offices_{year}", f)
 with right:
     st.subheader(f"By ITU-D region, {year}")
-    regions = uw.table("field_presence", year, ["office_region", "sector"], selection=sel)
+    regions = tables["regions"]
     uw.guard(regions)
     region_totals = regions.frame.filter((pl.col("year") == year) & (pl.col("total_over") == "sector")).with_columns(
         pl.col("office_region").replace_strict(dims.ITU_D_REGIONS, default=pl.col("office_region")).alias("label"))

@@ -9,13 +9,13 @@ from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import GENDER_COLOURS, HEADLINE_COLOUR, SERIES_COLOURS
 from kpi.formatting import format_value
+from kpi.workforce_pages import GAP_BY
 from ui import data as ui_data
 from ui import workforce as uw
 from ui.filters import link_params
 from ui.widgets import status_badge, synthetic_notice
 
 TARGET_CODE = "E1.WOMEN_P"
-GAP_BY = {"grade": "Grade", "sector": "Sector", "duty_station": "Duty station", "location": "Location"}
 LINE_COLOURS = {wf.ALL_STAFF: HEADLINE_COLOUR, wf.CATEGORY_GROUPS[wf.PROFESSIONAL_AND_HIGHER]: GENDER_COLOURS["F"],
                 wf.CATEGORY_GROUPS[wf.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2]}
 
@@ -26,7 +26,8 @@ results = ui_data.results()
 st.caption(uw.selection_text(f) + " · parity band 47-53 % women")
 
 years = sorted({*f.years, year})
-shares = uw.table("women_share_over_time", years, selection=sel)
+tables = uw.page_view("gender", f)
+shares = tables["shares"]
 uw.guard(shares)
 if uw.hidden_view_warning(shares, year):
     st.stop()
@@ -58,7 +59,7 @@ uw.plot("wf-gender-trend", lambda: charts.trend_lines(
     target_name="Target, Professional and higher"), "women_share_over_time", f)
 
 st.subheader("By grade over time")
-history = uw.table("gender_by_grade", years, selection=sel)
+history = tables["grades"]
 uw.guard(history)
 order = [wf.label_of("grade", g) for g in reversed(wf.ORDER["grade"])]
 uw.plot("wf-gender-heatmap", lambda: charts.share_heatmap(wf.cells(history), order, projector=f.projector),
@@ -72,8 +73,7 @@ def gap() -> None:
     """The gap to parity, in people, by the dimension chosen here (reruns alone)."""
     st.subheader(f"Gap to parity, {year}")
     by = uw.segmented("By", GAP_BY, key="wf_gap_by")
-    names = dict(zip(uw.data().duty_stations["code"].to_list(), uw.data().duty_stations["name"].to_list()))
-    table = uw.table("parity_gap", year, by, selection=sel, names=names if by == "duty_station" else None)
+    table = tables[f"gap:{by}"]
     frame = uw.guard(table)
     chart, listing = st.columns([2, 3])
     with chart:

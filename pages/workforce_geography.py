@@ -24,7 +24,8 @@ results = ui_data.results()
 st.caption(uw.selection_text(f) + " · nationality of staff in post")
 
 years = sorted({*f.years, year})
-coverage = uw.table("member_states_coverage", years, selection=sel)
+tables = uw.page_view("geography", f)
+coverage = tables["coverage"]
 uw.guard(coverage)
 if uw.hidden_view_warning(coverage, year):
     st.stop()
@@ -45,7 +46,7 @@ st.page_link("pages/explorer.py", label=f"Open {TARGET_CODE} in the indicator ex
              query_params=link_params(indicator=TARGET_CODE))
 
 st.subheader(f"Staff by nationality, {year}")
-countries = uw.table("nationality_by_country", year, selection=sel)
+countries = tables["countries"]
 frame = uw.guard(countries)
 uw.plot("wf-map", lambda: charts.nationality_map(frame, countries.threshold, year, projector=f.projector),
         f"staff_nationality_map_{year}", f)
@@ -55,7 +56,7 @@ st.caption(f"Blue: staff of that nationality; grey: fewer than {countries.thresh
 left, right = st.columns(2)
 with left:
     st.subheader(f"By ITU administrative region, {year}")
-    regions = uw.table("nationality_by_region", year, selection=sel)
+    regions = tables["regions"]
     uw.guard(regions)
     uw.plot("wf-regions", lambda: charts.count_bars(wf.cells(regions, year=year), regions.threshold,
                                                     colours=list(SERIES_COLOURS[:5]), projector=f.projector),
@@ -64,7 +65,7 @@ with left:
                "Northern Asia; D: Africa; E: Asia and Australasia).")
 with right:
     st.subheader("By region over time")
-    trend = uw.table("over_time", years, "admin_region", selection=sel)
+    trend = tables["trend"]
     uw.guard(trend)
     region_rows = trend.frame.filter(pl.col("total_over") == "")
     uw.plot("wf-region-trend", lambda: charts.trend_lines(region_rows, projector=f.projector),

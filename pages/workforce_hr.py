@@ -9,6 +9,7 @@ from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import HEADLINE_COLOUR, SECTOR_COLOURS, SERIES_COLOURS
 from kpi.formatting import format_value
+from kpi.workforce_pages import GROUPING_NAMES, RECRUITMENT_LEVELS
 from ui import data as ui_data
 from ui import workforce as uw
 from ui.filters import link_params
@@ -27,6 +28,7 @@ sel, year = f.selection, f.year
 results = ui_data.results()
 st.caption(uw.selection_text(f) + " · enabler indicators computed from the staff records")
 years = sorted({*f.years, year})
+tables = uw.page_view("hr", f)
 
 
 def indicator_header(code: str) -> None:
@@ -48,21 +50,28 @@ indicator_header(RECRUIT)
 targets = wf.indicator_targets(results.indicators, results.targets, RECRUIT)
 left, right = st.columns(2)
 with left:
-    st.subheader(f"By grade and Sector, {year}")
-    grid = uw.table("recruitment_timeline", year, ["grade", "sector"], selection=sel)
+    chosen = uw.grouping(f, "grade", ("sector",), universe="recruitment", levels=RECRUITMENT_LEVELS)
+    level = chosen.level
+    st.subheader(f"By {GROUPING_NAMES[level]} and Sector, {year}")
+    if uw.finer_toggle(chosen, GROUPING_NAMES, key="wf_finer_recruit"):
+        level = "grade"
+    grid = tables[f"recruitment:{level}"]
     frame = uw.guard(grid)
     sector_labels = {s: wf.label_of("sector", s) for s in dims.SECTOR_CODES}
-    with_all = frame.filter(pl.col("year") == year).with_columns(pl.col("grade", "sector").fill_null(ALL))
+    row_labels = {"grade": dict(dims.GRADE_LABELS), "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
+                  "category_group": dict(wf.CATEGORY_GROUPS)}[level]
+    row_order = list(row_labels)
+    with_all = frame.filter(pl.col("year") == year).with_columns(pl.col(level, "sector").fill_null(ALL))
     uw.plot("wf-recruit-grid", lambda: charts.value_heatmap(
-        with_all, "grade", "sector", "days", "days_display", row_labels={**dims.GRADE_LABELS, ALL: "All grades"},
-        column_labels={**sector_labels, ALL: "All Sectors"}, row_order=[*reversed(dims.GRADE_CODES), ALL],
+        with_all, level, "sector", "days", "days_display", row_labels={**row_labels, ALL: "All grades"},
+        column_labels={**sector_labels, ALL: "All Sectors"}, row_order=[*reversed(row_order), ALL],
         column_order=[*dims.SECTOR_CODES, ALL], colour_title="Days", projector=f.projector, missing="no selection"),
-        f"recruitment_days_grade_sector_{year}", f)
+        f"recruitment_days_{level}_sector_{year}", f, level)
     st.caption("Mean days, shown where the number of selections is (5 or more, and not hidden to protect another "
                "cell). Last row and column: all grades, all Sectors.")
 with right:
     st.subheader("Over time")
-    trend = uw.table("recruitment_timeline", years, ["category_group"], selection=sel)
+    trend = tables["recruitment_trend"]
     uw.guard(trend)
     lines = trend.frame.with_columns(
         pl.when(pl.col("total_over") == "category_group").then(pl.lit(ALL_RECRUITMENTS)).otherwise(pl.col("label"))
@@ -72,13 +81,13 @@ with right:
         targets=targets.filter(pl.col("year").is_between(years[0], years[-1])), target_name=f"Target ({RECRUIT})"),
         "recruitment_days_over_time", f)
 table = with_all.with_columns(
-    pl.col("grade").replace_strict({**dims.GRADE_LABELS, ALL: "All grades"}).alias("Grade"),
+    pl.col(level).replace_strict({**row_labels, ALL: "All grades"}).alias("Grade"),
     pl.col("sector").replace_strict({**sector_labels, ALL: "All Sectors"}).alias("Sector"),
 ).pivot(on="Sector", index="Grade", values="days_display", aggregate_function="first")
 table = table.select("Grade", *[c for c in [*sector_labels.values(), "All Sectors"] if c in table.columns])
 with st.expander(f"Table: mean days by grade and Sector, {year}"):
     st.dataframe(table.fill_null("no selection"), hide_index=True)
-    uw.download_csv(grid, frame.select("year", "grade", "sector", "total_over", "count", "display", "days",
+    uw.download_csv(grid, frame.select("year", level, "sector", "total_over", "count", "display", "days",
                                        "days_display"), f"recruitment_days_{year}", key="wf-recruit-download")
 
 st.header("Mandatory training")
@@ -86,7 +95,7 @@ st.caption("Staff in post at the end of the year who completed every mandatory c
 indicator_header(TRAIN)
 train_targets = wf.indicator_targets(results.indicators, results.targets, TRAIN)
 target_now = train_targets.filter(pl.col("year") == year)["target"].to_list()
-training = uw.table("training_completion", year, ["sector"], selection=sel)
+training = tables["training"]
 uw.guard(training)
 if training.frame.filter(pl.col("year") == year).is_empty():
     st.info(f"No training records for {year}: mandatory-training completion is recorded from 2018.",
@@ -103,7 +112,7 @@ else:
             x_title="Completed (%)", target=target_now[0] if target_now else None), f"training_by_sector_{year}", f)
     with right:
         st.subheader("Over time")
-        history = uw.table("training_completion", years, ["category_group"], selection=sel)
+        history = tables["training_trend"]
         uw.guard(history)
         lines = history.frame.with_columns(
             pl.when(pl.col("total_over") == "category_group").then(pl.lit(wf.ALL_STAFF)).otherwise(pl.col("label"))

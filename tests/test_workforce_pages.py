@@ -12,6 +12,7 @@ from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results, load_workforce
+from kpi.workforce_pages import PageProtector, Records
 from tests.access_support import sign_in
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -30,6 +31,21 @@ def records(demo_store_url):
     staff = wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
                              frames["countries"])
     return staff, wf.prepare_recruitment(frames["recruitment"], frames["duty_stations"]), frames["countries"], results
+
+
+@pytest.fixture(scope="module")
+def pages(demo_store_url, records):
+    """The pages as kpi.workforce_pages protects them (what the app must show, table by table)."""
+    engine = make_engine(demo_store_url)
+    frames = load_workforce(engine)
+    engine.dispose()
+    staff, recruitment, countries, _ = records
+    protector = PageProtector(Records(staff, recruitment, countries, frames["duty_stations"], frames["units"]))
+
+    def tables(page: str, selection: wf.Selection = wf.Selection()) -> dict[str, wf.Protected]:
+        return protector.page_year(page, YEAR, selection).tables
+
+    return tables
 
 
 def open_page(page: str, user: str | None = "staff@demo.invalid") -> AppTest:
@@ -62,35 +78,40 @@ def test_each_workforce_page_renders_with_a_privacy_notice(demo_env, page, title
     assert len(at.get("plotly_chart")) >= 2
 
 
-def test_composition_shows_the_head_counts_and_the_grade_table_kpi_computes(demo_env, records):
-    staff, *_ = records
+def test_composition_shows_the_head_counts_and_the_grade_table_kpi_computes(demo_env, pages):
     at = open_page("pages/workforce_composition.py")
-    figures = wf.headline_figures(wf.headcount(staff, YEAR))
+    figures = wf.headline_figures(pages("composition")["headcount"])
     assert metrics(at) == {"Staff in post": figures["total"], "Headquarters (Geneva)": figures["headquarters"],
                            "Regional and area offices": figures["field"], "Liaison offices": figures["liaison"]}
-    expected = wf.cells(wf.gender_by_grade(staff, YEAR), year=YEAR)
+    expected = wf.cells(pages("composition")["pyramid:grade"], year=YEAR)
     shown = table(at)
     assert shown["Grade"].to_list() == expected["label"].to_list()
     assert shown["Women"].to_list() == expected["women_display"].to_list()
     assert shown["Men"].to_list() == expected["men_display"].to_list()
     assert shown["All"].to_list() == expected["total_display"].to_list()
-    assert "fewer than 5" in shown["Women"].to_list()
+    assert "fewer than 5" in shown["All"].to_list()
 
 
-def test_composition_follows_the_duty_station_and_sector_filters(demo_env, records):
-    staff, *_ = records
+def test_composition_follows_the_duty_station_and_sector_filters(demo_env, pages):
     at = open_page("pages/workforce_composition.py")
     at.selectbox(key="url:wf_station").set_value("Cairo").run()
     assert [e.value for e in at.exception] == []
-    cairo = wf.headline_figures(wf.headcount(staff, YEAR, S(duty_station="Cairo")))
+    cairo = wf.headline_figures(pages("composition", S(duty_station="Cairo"))["headcount"])
     assert metrics(at)["Staff in post"] == cairo["total"] == "10"
     at.selectbox(key="url:wf_station").set_value("All").run()
     at.sidebar.selectbox(key="url:sector").set_value("ITU-D").run()
-    itu_d = wf.headline_figures(wf.headcount(staff, YEAR, S(sector="ITU-D")))
+    itu_d = wf.headline_figures(pages("composition", S(sector="ITU-D"))["headcount"])
     assert metrics(at)["Staff in post"] == itu_d["total"]
-    expected = wf.cells(wf.gender_by_grade(staff, YEAR, S(sector="ITU-D")), year=YEAR)
+    # By grade, ITU-D's pyramid would hide 17 % of its people: it is shown by grade band, and says so.
+    expected = wf.cells(pages("composition", S(sector="ITU-D"))["pyramid:grade_band"], year=YEAR)
+    assert table(at)["Grade band"].to_list() == expected["label"].to_list()
     assert table(at)["Women"].to_list() == expected["women_display"].to_list()
-    assert "fewer than 10" in table(at)["Women"].to_list()  # Sector x grade x gender: three dimensions
+    assert any(c.value.startswith("Shown by grade band: by grade, cells of fewer people") for c in at.caption)
+    at.toggle(key="wf_finer_grades").set_value(True).run()
+    finer = wf.cells(pages("composition", S(sector="ITU-D"))["pyramid:grade"], year=YEAR)
+    assert table(at)["Grade"].to_list() == finer["label"].to_list()
+    assert table(at)["Women"].to_list() == finer["women_display"].to_list()
+    assert "fewer than 10" not in table(at)["Women"].to_list()  # Sector x grade x gender: 5, not 10
 
 
 def test_a_duty_station_with_a_handful_of_staff_is_hidden_with_a_warning(demo_env):
@@ -101,10 +122,10 @@ def test_a_duty_station_with_a_handful_of_staff_is_hidden_with_a_warning(demo_en
     assert at.metric == [] or all(m.value != "1" for m in at.metric)
 
 
-def test_gender_page_shows_the_shares_target_and_gap_kpi_computes(demo_env, records):
-    staff, _, _, results = records
+def test_gender_page_shows_the_shares_target_and_gap_kpi_computes(demo_env, records, pages):
+    _, _, _, results = records
     at = open_page("pages/workforce_gender.py")
-    shares = wf.women_share_over_time(staff, [YEAR]).frame
+    shares = pages("gender")["shares"].frame
     by_label = {r["label"]: r for r in shares.iter_rows(named=True)}
     professional = by_label["Professional and higher"]
     target = wf.indicator_targets(results.indicators, results.targets, "E1.WOMEN_P")
@@ -117,31 +138,29 @@ def test_gender_page_shows_the_shares_target_and_gap_kpi_computes(demo_env, reco
     }
     view = indicator_view(results, "E1.WOMEN_P", YEAR)
     assert any(view.assessment.explanation in m.value for m in at.markdown)
-    gap = wf.parity_gap(staff, YEAR, "grade").frame
+    gap = pages("gender")["gap:grade"].frame
     shown = table(at)
     assert shown["Grade"].to_list() == gap["label"].to_list()
     assert shown["To reach 50 %"].to_list() == gap["parity_short"].to_list()
     assert shown["Women (%)"].to_list() == gap["share_display"].to_list()
 
 
-def test_gender_gap_by_sector_panel(demo_env, records):
-    staff, *_ = records
+def test_gender_gap_by_sector_panel(demo_env, pages):
     at = open_page("pages/workforce_gender.py")
     at.segmented_control(key="url:wf_gap_by").set_value("sector").run()
     assert [e.value for e in at.exception] == []
-    gap = wf.parity_gap(staff, YEAR, "sector").frame
+    gap = pages("gender")["gap:sector"].frame
     assert table(at)["To reach 50 %"].to_list() == gap["parity_short"].to_list()
 
 
-def test_geography_page_shows_member_states_and_the_nationality_table(demo_env, records):
-    staff, _, countries, _ = records
+def test_geography_page_shows_member_states_and_the_nationality_table(demo_env, pages):
     at = open_page("pages/workforce_geography.py")
-    coverage = wf.member_states_coverage(staff, countries, [YEAR]).frame.row(0, named=True)
+    coverage = pages("geography")["coverage"].frame.row(0, named=True)
     shown = metrics(at)
     assert shown[f"Member States with nationals on staff ({YEAR})"] == coverage["with_nationals_display"]
     assert shown["Member States without nationals on staff"] == coverage["without_nationals_display"]
     assert shown["Share of Member States with nationals"] == format_value(coverage["share"], "pct")
-    nations = wf.nationality_by_country(staff, countries, YEAR).frame
+    nations = pages("geography")["countries"].frame
     listing = table(at)
     expected = dict(nations.select("nationality", "display").iter_rows())
     assert dict(listing.select("ISO-3", "Staff").iter_rows()) == {k: v for k, v in expected.items() if v != "0"}
@@ -150,10 +169,9 @@ def test_geography_page_shows_member_states_and_the_nationality_table(demo_env, 
     assert any("do not imply official endorsement" in c.value for c in at.caption)
 
 
-def test_field_page_shows_field_presence_kpi_computes(demo_env, records):
-    staff, *_ = records
+def test_field_page_shows_field_presence_kpi_computes(demo_env, pages):
     at = open_page("pages/workforce_field.py")
-    presence = wf.field_presence(staff, [YEAR], ["sector"]).frame
+    presence = pages("field")["presence"].frame
     total = presence.filter(pl.col("total_over") == "sector")["display"][0]
     assert metrics(at)[f"Staff in regional and area offices ({YEAR})"] == total
     itu_d = presence.filter(pl.col("sector") == "ITU-D")["display"][0]
@@ -162,16 +180,17 @@ def test_field_page_shows_field_presence_kpi_computes(demo_env, records):
     assert any("selects no regional or area office" in i.value for i in at.info)
 
 
-def test_hr_page_shows_the_enabler_status_and_the_training_table(demo_env, records):
-    staff, recruitment, _, results = records
+def test_hr_page_shows_the_enabler_status_and_the_training_table(demo_env, records, pages):
+    _, _, _, results = records
     at = open_page("pages/workforce_hr.py")
     for code in ("E1.RECRUIT", "E1.TRAIN"):
         view = indicator_view(results, code, YEAR)
         assert any(m.value.endswith(view.assessment.explanation) for m in at.markdown)
-    training = wf.training_completion(staff, YEAR, ["sector"]).frame
+    training = pages("hr")["training"].frame
     shown = table(at, 1)
     assert shown["Completed (%)"].to_list() == training["share_display"].to_list()
-    days = wf.recruitment_timeline(recruitment, YEAR, ["grade", "sector"]).frame
+    at.toggle(key="wf_finer_recruit").set_value(True).run()  # by grade (the page shows grade bands first)
+    days = pages("hr")["recruitment:grade"].frame
     grid = table(at, 0)
     assert grid.columns == ["Grade", "General Secretariat", "ITU-R (BR)", "ITU-T (TSB)", "ITU-D (BDT)", "All Sectors"]
     for row in days.iter_rows(named=True):

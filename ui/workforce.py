@@ -15,10 +15,12 @@ from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.config import database_url
+from kpi.coarsening import Grouping, coarsening_sentence
 from kpi.explorer import IndicatorView, indicator_view
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure
 from kpi.store.frames import load_workforce
 from kpi.text import markdown_text
+from kpi.workforce_pages import PageProtector, Records
 from ui import data as ui_data
 from ui.downloads import csv_bytes
 from ui.filters import current_filters, link_params
@@ -26,9 +28,10 @@ from ui.urlstate import url_segmented, url_selectbox
 
 ALL = "All"
 PRIVACY_NOTE = (
-    "To protect individuals, no count under 5 people is shown (under 10 where nationality is involved or a "
-    "filter makes three dimensions cross), and further cells are hidden so that a hidden one cannot be "
-    "worked out from totals or from another selection: such cells read **fewer than 5** or **hidden**."
+    "To protect individuals, no count under 5 people is shown (under 10 where nationality is involved), and "
+    "further numbers are hidden so that a hidden one cannot be worked out from the rest of the page or from the "
+    "same page with one filter wider: such numbers read **fewer than 5** or **hidden**. Where a breakdown would "
+    "hide more than a tenth of the people, the page shows the next coarser grouping."
 )
 
 
@@ -70,29 +73,37 @@ def data() -> WorkforceData:
     return _data(*_store())
 
 
-# ---------------------------------------------------------------- cached protected tables
-
-_SOURCES = {
-    "recruitment_timeline": "recruitment",
-    "nationality_by_country": "staff+countries",
-    "member_states_coverage": "staff+countries",
-}
+# ---------------------------------------------------------------- protected pages
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
-def _table(url: str, version: int, name: str, args: tuple, selection: tuple, kwargs: tuple) -> wf.Protected:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _protector(url: str, version: int) -> PageProtector:
     records = _data(url, version)
-    source = _SOURCES.get(name, "staff")
-    first = {"staff": (records.staff,), "recruitment": (records.recruitment,),
-             "staff+countries": (records.staff, records.countries)}[source]
-    return getattr(wf, name)(*first, *args, selection=wf.Selection(*selection), **dict(kwargs))
+    return PageProtector(Records(records.staff, records.recruitment, records.countries, records.duty_stations,
+                                 records.units))
 
 
-def table(name: str, *args, selection: wf.Selection, **kwargs) -> wf.Protected:
-    """``kpi.workforce.<name>(records, *args, selection, **kwargs)``, cached per data version and arguments."""
-    frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
-    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _table(*_store(), name, args, astuple(selection), frozen)
+def page_view(page: str, filters: WorkforceFilters) -> dict[str, wf.Protected]:
+    """Every table of workforce page ``page`` (:data:`kpi.workforce_pages.PAGES`) for the filters, protected
+    together (:class:`kpi.workforce_pages.PageProtector`, shared by all sessions of a data version)."""
+    with st.spinner("Protecting the page's figures…", show_time=True):
+        return _protector(*_store()).view(page, filters.year, filters.years, filters.selection)
+
+
+def grouping(filters: WorkforceFilters, breakdown: str, crossed: tuple[str, ...] = ("gender",),
+             universe: str = "staff", levels: tuple[str, ...] | None = None) -> Grouping:
+    """The grouping :mod:`kpi.coarsening` chooses for a breakdown of the selection (grade or duty station)."""
+    return _protector(*_store()).grouping(filters.year, filters.selection, breakdown, crossed, universe, levels)
+
+
+def finer_toggle(grouping_: Grouping, names: dict[str, str], *, key: str) -> bool:
+    """Say in one line that a breakdown is shown coarser, and offer the finer one; whether it is asked for."""
+    sentence = coarsening_sentence(grouping_, names)
+    if sentence is None:
+        return False
+    finest = next(iter(grouping_.hidden_shares))
+    st.caption(sentence)
+    return st.toggle(f"Show by {names[finest]} (more cells hidden)", key=key)
 
 
 def guard(protected: wf.Protected) -> pl.DataFrame:
