@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test init bench clean-store help
+.PHONY: run test init bench audit clean-store help
 
 help:
 	@echo "make run [PORT=8501]   serve the dashboard (builds the store with demo data on first start)"
 	@echo "make test              the whole test suite"
 	@echo "make bench             python -m kpi bench (scales 1, 10, 100)"
+	@echo "make audit             python -m kpi audit: the workforce disclosure audit over the whole filter space"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,9 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m kpi bench
+
+audit: init
+	$(BIN)/python -m kpi audit
 
 clean-store:
 	rm -f data/rbm.sqlite data/rbm.sqlite-wal data/rbm.sqlite-shm

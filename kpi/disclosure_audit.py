@@ -284,6 +284,10 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
                 candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
                 if candidates:
                     chosen.add(min(candidates)[3])
+                elif finding.index < own and p.small:
+                    # What pins it is fixed (a wider view's total): say "hidden" instead of "fewer than T",
+                    # whose "at least 1" is what pins it (two "fewer than 5" beside a known 8 are 4 and 4).
+                    chosen.add(finding.index)
             if chosen:
                 break  # hide these first: they may protect the other contexts too
         if not found:
