@@ -76,21 +76,37 @@ PYRAMID_LEVELS: tuple[str, ...] = ("grade", "grade_band")
 #: The recruitment heat map's groupings (a year has about 60 recruitments: grades are thin).
 RECRUITMENT_LEVELS: tuple[str, ...] = ("grade", "grade_band", "category_group")
 GROUPING_NAMES: dict[str, str] = {"grade": "grade", "grade_band": "grade band", "grade_category": "category",
-                                  "category_group": "category group",
+                                  "category_group": "category group", "location": "headquarters or field",
                                   "duty_station": "office", "office_region": "region"}
+
+
+def grouping(records: Records, year: int, selection: wf.Selection, breakdown: str = "grade",
+             crossed: Sequence[str] = ("gender",), universe: str = "staff", levels: Sequence[str] | None = None,
+             rule: DisclosureRule = DEFAULT_RULE) -> coarsening.Grouping:
+    """The grouping :mod:`kpi.coarsening` chooses for a breakdown of the selection's staff (or recruitments)
+    in ``year``: a page shows it, and the finest one on request (both are protected with the page; a coarser
+    one is on the page only when it is chosen, so that the finest is not hidden for a table nobody sees)."""
+    rows = (records.staff if universe == "staff" else records.recruitment).filter(pl.col("year") == year)
+    for name, value in selection.active().items():
+        if (name != "gender" or "gender" not in crossed) and (universe == "staff" or name != "gender"):
+            rows = rows.filter(wf.filter_expr(name, value))
+    if breakdown == "duty_station":
+        rows = rows.filter(pl.col("location") == "field")
+    return coarsening.choose_grouping(rows, breakdown, rule.min_count, crossed=crossed, levels=levels)
 
 
 def _composition(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
     tables = {
         "headcount": wf.headcount(r.staff, year, sel, rule=rule),
         "pyramid:grade": wf.gender_by_grade(r.staff, year, sel, rule=rule),
-        "pyramid:grade_band": wf.gender_split(r.staff, year, ["grade_band"], sel, rule=rule),
         "contracts": wf.composition(r.staff, year, ["contract_type"], sel, rule=rule),
         "sectors": wf.composition(r.staff, year, ["sector"], sel, rule=rule),
         "units": wf.composition(r.staff, year, ["sector", "unit"], sel, names=r.unit_names(), rule=rule),
         "stations": wf.composition(r.staff, year, ["location", "duty_station"], sel, names=r.station_names(),
                                    rule=rule),
     }
+    if grouping(r, year, sel, rule=rule).level != "grade":
+        tables["pyramid:grade_band"] = wf.gender_split(r.staff, year, ["grade_band"], sel, rule=rule)
     for by in TREND_BY:
         tables[f"trend:{by}"] = wf.over_time(r.staff, [year], by, sel, rule=rule)
     return tables
@@ -125,12 +141,11 @@ def _field(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> di
 
 
 def _hr(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> dict[str, wf.Protected]:
+    level = grouping(r, year, sel, "grade", ("sector",), "recruitment", RECRUITMENT_LEVELS, rule).level
+    grids = {f"recruitment:{by}": wf.recruitment_timeline(r.recruitment, year, [by, "sector"], sel, rule=rule)
+             for by in dict.fromkeys(["grade", level])}
     return {
-        "recruitment:grade": wf.recruitment_timeline(r.recruitment, year, ["grade", "sector"], sel, rule=rule),
-        "recruitment:grade_band": wf.recruitment_timeline(r.recruitment, year, ["grade_band", "sector"], sel,
-                                                          rule=rule),
-        "recruitment:category_group": wf.recruitment_timeline(r.recruitment, year, ["category_group", "sector"], sel,
-                                                              rule=rule),
+        **grids,
         "recruitment_trend": wf.recruitment_timeline(r.recruitment, [year], ["category_group"], sel, rule=rule),
         "training": wf.training_completion(r.staff, year, ["sector"], sel, rule=rule),
         "training_trend": wf.training_completion(r.staff, [year], ["category_group"], sel, rule=rule),
@@ -602,16 +617,8 @@ class PageProtector:
     def grouping(self, year: int, selection: wf.Selection, breakdown: str = "grade",
                  crossed: Sequence[str] = ("gender",), universe: str = "staff",
                  levels: Sequence[str] | None = None) -> coarsening.Grouping:
-        """The grouping :mod:`kpi.coarsening` chooses for a breakdown of the selection's staff (or
-        recruitments) in ``year``."""
-        records = self.records.staff if universe == "staff" else self.records.recruitment
-        staff = records.filter(pl.col("year") == year)
-        for name, value in selection.active().items():
-            if (name != "gender" or "gender" not in crossed) and (universe == "staff" or name != "gender"):
-                staff = staff.filter(wf.filter_expr(name, value))
-        if breakdown == "duty_station":
-            staff = staff.filter(pl.col("location") == "field")
-        return coarsening.choose_grouping(staff, breakdown, self.rule.min_count, crossed=crossed, levels=levels)
+        """:func:`grouping` of these records."""
+        return grouping(self.records, year, selection, breakdown, crossed, universe, levels, self.rule)
 
 
 # ---------------------------------------------------------------- the audited space

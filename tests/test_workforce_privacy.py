@@ -70,7 +70,7 @@ def test_the_audit_tests_itself_primary_suppression_alone_leaks(protector):
                 if p.hidden and not p.is_sensitive else p for p in own]
     assert audit(own, links) == []
     findings = audit(revealed, links)
-    assert len(findings) >= 5
+    assert len(findings) >= 3
     assert all(f.stated == "fewer than 5" or f.stated == "hidden" for f in findings)
     assert view.added > 0
 
