@@ -328,7 +328,17 @@ def _siblings(p: Publication, current: Sequence[Publication], chosen: set[int],
                  and q.cells.isdisjoint(p.cells) and any(q.cells < r.cells for r in lines)]
         if found:
             return found
-    return []
+        # A line whose hidden parts all read "fewer than T" pins them by their labels alone (two "fewer than 5"
+        # beside a shown 6 are 2 to 4 each): its total is what to hide.
+        found = [_rank(q, i) for i, q in enumerate(current) if _can_hide(q, i, chosen, own) and q in lines
+                 and all(h.small for h in current if h.hidden and h.cells < q.cells)]
+        if found:
+            return found
+    # No part of any line left to hide: the narrowest line's total itself (two "fewer than 5" beside a shown 6
+    # need the 6 hidden, not a cell of another line).
+    narrowest = sorted((len(q.cells), _rank(q, i)) for i, q in enumerate(current)
+                       if _can_hide(q, i, chosen, own) and q in totals)
+    return [narrowest[0][1]] if narrowest else []
 
 
 def _overlapping(p: Publication, current: Sequence[Publication], chosen: set[int],
