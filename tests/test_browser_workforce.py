@@ -5,6 +5,8 @@ import polars as pl
 import pytest
 
 from kpi import workforce as wf
+from kpi.store.engine import make_engine
+from kpi.workforce_pages import PageProtector, load_records
 from tests.browser_support import SCREENSHOT_DIR, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -25,6 +27,15 @@ def page(browser, server):
 @pytest.fixture(scope="module")
 def staff(demo_staff, demo_workforce_frames):
     return demo_staff, demo_workforce_frames["countries"]
+
+
+@pytest.fixture(scope="module")
+def protector(demo_store_url):
+    """The pages as kpi.workforce_pages protects them: what the browser must draw."""
+    engine = make_engine(demo_store_url)
+    records = load_records(engine)
+    engine.dispose()
+    return PageProtector(records)
 
 
 def open_page(page, server: str, path: str) -> None:
@@ -74,7 +85,7 @@ def test_composition_page_and_duty_station_filter(server, page, staff):
     shot(page, "composition-vilnius-hidden")
 
 
-def test_gender_page_and_gap_by_sector(server, page, staff):
+def test_gender_page_and_gap_by_sector(server, page, staff, protector):
     staff_frame, _ = staff
     open_page(page, server, "workforce-gender")
     assert h1(page) == "Gender balance"
@@ -85,7 +96,7 @@ def test_gender_page_and_gap_by_sector(server, page, staff):
     wait_idle(page)
     page.wait_for_timeout(500)
     assert "wf_gap_by=sector" in page.url
-    gap = wf.parity_gap(staff_frame, YEAR, "sector").frame
+    gap = protector.page_year("gender", YEAR, S()).tables["gap:sector"].frame
     chart = page.locator("[data-testid='stPlotlyChart']").last
     chart.scroll_into_view_if_needed()
     drawn = chart.text_content()
