@@ -123,6 +123,25 @@ def demo_workforce_frames(demo_store_url) -> dict:
 
 
 @pytest.fixture(scope="session")
+def demo_records(demo_store_url):
+    """The demo store's workforce records as the pages use them (kpi.workforce_pages.load_records)."""
+    from kpi.workforce_pages import load_records
+
+    engine = make_engine(demo_store_url)
+    records = load_records(engine)
+    engine.dispose()
+    return records
+
+
+@pytest.fixture(scope="session")
+def demo_protector(demo_records):
+    """The workforce pages of the demo store as kpi.workforce_pages protects them (shared: its cache too)."""
+    from kpi.workforce_pages import PageProtector
+
+    return PageProtector(demo_records)
+
+
+@pytest.fixture(scope="session")
 def demo_staff(demo_workforce_frames):
     """The demo store's staff-years, prepared as the workforce pages use them."""
     from kpi import workforce as wf

@@ -5,8 +5,6 @@ import polars as pl
 import pytest
 
 from kpi import workforce as wf
-from kpi.store.engine import make_engine
-from kpi.workforce_pages import PageProtector, load_records
 from tests.browser_support import SCREENSHOT_DIR, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -30,12 +28,9 @@ def staff(demo_staff, demo_workforce_frames):
 
 
 @pytest.fixture(scope="module")
-def protector(demo_store_url):
+def protector(demo_protector):
     """The pages as kpi.workforce_pages protects them: what the browser must draw."""
-    engine = make_engine(demo_store_url)
-    records = load_records(engine)
-    engine.dispose()
-    return PageProtector(records)
+    return demo_protector
 
 
 def open_page(page, server: str, path: str) -> None:

@@ -12,7 +12,6 @@ from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results, load_workforce
-from kpi.workforce_pages import PageProtector, Records
 from tests.access_support import sign_in
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -34,16 +33,11 @@ def records(demo_store_url):
 
 
 @pytest.fixture(scope="module")
-def pages(demo_store_url, records):
+def pages(demo_protector):
     """The pages as kpi.workforce_pages protects them (what the app must show, table by table)."""
-    engine = make_engine(demo_store_url)
-    frames = load_workforce(engine)
-    engine.dispose()
-    staff, recruitment, countries, _ = records
-    protector = PageProtector(Records(staff, recruitment, countries, frames["duty_stations"], frames["units"]))
 
     def tables(page: str, selection: wf.Selection = wf.Selection()) -> dict[str, wf.Protected]:
-        return protector.page_year(page, YEAR, selection).tables
+        return demo_protector.page_year(page, YEAR, selection).tables
 
     return tables
 

@@ -7,24 +7,20 @@ import pytest
 
 from kpi import workforce as wf
 from kpi.disclosure_audit import Publication, audit
-from kpi.store.engine import make_engine
-from kpi.workforce_pages import PageProtector, audit_space, audited_selections, load_records
+from kpi.workforce_pages import PageProtector, audit_space, audited_selections
 
 S = wf.Selection
 YEAR = 2025
 
 
 @pytest.fixture(scope="module")
-def records(demo_store_url):
-    engine = make_engine(demo_store_url)
-    loaded = load_records(engine)
-    engine.dispose()
-    return loaded
+def records(demo_records):
+    return demo_records
 
 
 @pytest.fixture(scope="module")
-def protector(records):
-    return PageProtector(records)
+def protector(demo_protector):
+    return demo_protector
 
 
 def test_the_audit_finds_the_field_presence_leak_of_protecting_each_table_on_its_own(records):
