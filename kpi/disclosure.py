@@ -138,6 +138,10 @@ __all__ = [
     "PRIMARY",
     "SENSITIVE_COLUMNS",
     "SUPPRESSED_TEXT",
+    "ROUNDED",
+    "ROUNDING_BASE",
+    "rounded_range",
+    "between",
     "assert_no_disclosure",
     "fewer_than",
     "is_sensitive",
@@ -184,6 +188,24 @@ DIFFERENCING = "differencing"
 #: The word for a count hidden to protect another one: the same in every chart, table and download
 #: (a small count itself reads "fewer than 5", :func:`fewer_than`).
 SUPPRESSED_TEXT = "hidden"
+
+
+#: A count shown as the ten it lies in ("130-139") rather than hidden, where that range protects the cells
+#: it was hidden for (a Sector's headquarters staff beside its two in the field): coarsen before you hide.
+ROUNDED = "rounded"
+#: The width of such a range.
+ROUNDING_BASE = 10
+
+
+def rounded_range(value: int, base: int = ROUNDING_BASE) -> tuple[int, int]:
+    """The range of ``base`` values that holds ``value`` (135 -> 130, 139)."""
+    low = value // base * base
+    return low, low + base - 1
+
+
+def between(low: int, high: int) -> str:
+    """Display text of a count shown as a range: ``"130–139"``."""
+    return f"{low:,}–{high:,}"
 
 
 class DisclosureError(ValueError):

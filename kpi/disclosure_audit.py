@@ -46,6 +46,7 @@ import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from kpi import disclosure
@@ -73,6 +74,18 @@ class Publication:
     threshold: int = disclosure.DEFAULT_RULE.min_count
     #: Whether the hidden count is 1 to T-1 (None: as its label says).
     sensitive: bool | None = None
+    #: What its feasible range must reach (None: its label's when "fewer than T", else only not pinned).
+    protect: tuple[int, int | None] | None = None
+
+    @property
+    def protection(self) -> tuple[int, int | None] | None:
+        """The values a reader must not be able to rule out: 1 to T-1 for a "fewer than T" count; 1 (and
+        below) for a count of 1 to T-1 labelled "hidden" (a reader may not learn that at least two people are
+        there; how few at most is bounded by its whole's label anyway); None for a sensitive difference (the
+        difference of two "fewer than 5" is at most 3 whatever is hidden), which only must not be pinned."""
+        if self.protect is not None:
+            return self.protect
+        return (self.low, self.high) if self.small else None
 
     @property
     def is_sensitive(self) -> bool:
@@ -85,8 +98,8 @@ class Publication:
 
     @property
     def small(self) -> bool:
-        """Whether the label states "fewer than T" (rather than "hidden")."""
-        return self.hidden and self.high is not None
+        """Whether the label states "fewer than T" (rather than "hidden" or a range of larger counts)."""
+        return self.hidden and self.high is not None and self.high < self.threshold
 
 
 @dataclass(frozen=True)
@@ -107,9 +120,13 @@ class Finding:
 
 
 def label_bounds(display: str, threshold: int) -> tuple[int, int | None]:
-    """What a hidden cell's label states: "fewer than T" is 1..T-1, "hidden" is 0 or more."""
+    """What a hidden cell's label states: "fewer than T" is 1..T-1, a range "130–139" is itself, "hidden" is
+    0 or more."""
     if display == disclosure.fewer_than(threshold):
         return 1, threshold - 1
+    low, dash, high = display.partition("–")
+    if dash and low.replace(",", "").isdigit() and high.replace(",", "").isdigit():
+        return int(low.replace(",", "")), int(high.replace(",", ""))
     return 0, None
 
 
@@ -159,6 +176,81 @@ def publications(frame: pl.DataFrame, dims: Sequence[str], cells: pl.DataFrame, 
 Link = tuple[frozenset[int], frozenset[int]]
 
 
+class _Program:
+    """The linear program of a set of publications: one variable per base cell, one row per number and link."""
+
+    def __init__(self, published: Sequence[Publication], links: Sequence[Link]) -> None:
+        import highspy
+
+        variables = sorted({c for p in published for c in p.cells} | {c for a, b in links for c in a | b})
+        self.index = {c: i for i, c in enumerate(variables)}
+        self.size = len(variables)
+        self.solved = False
+        self.highs = highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        # Without presolve, each solve after the first starts from the last optimal basis (only the costs
+        # change between solves), a few pivots instead of a new presolve and a cold start.
+        highs.setOptionValue("presolve", "off")
+        highs.setOptionValue("simplex_strategy", 4)  # primal: the last basis stays feasible when costs change
+        inf = highspy.kHighsInf
+        highs.addVars(self.size, np.zeros(self.size), np.full(self.size, inf))
+        lower, upper, starts, columns, values = [], [], [], [], []
+        for p in published:
+            if not p.cells:
+                continue
+            low, high = (p.shown, p.shown) if not p.hidden else (p.low, inf if p.high is None else p.high)
+            lower.append(low)
+            upper.append(high)
+            starts.append(len(columns))
+            columns += [self.index[c] for c in p.cells]
+            values += [1.0] * len(p.cells)
+        for a, b in links:
+            lower.append(0.0)
+            upper.append(0.0)
+            starts.append(len(columns))
+            columns += [self.index[c] for c in a] + [self.index[c] for c in b]
+            values += [1.0] * len(a) + [-1.0] * len(b)
+        if lower:
+            highs.addRows(len(lower), np.array(lower, dtype=float), np.array(upper, dtype=float), len(columns),
+                          np.array(starts, dtype=np.int32), np.array(columns, dtype=np.int32),
+                          np.array(values, dtype=float))
+        self._columns: dict[int, np.ndarray] = {}
+
+    def optimum(self, publication: Publication, minimise: bool) -> int | None:
+        """The minimum (rounded up) or maximum (rounded down) of a publication's sum; None when unbounded."""
+        import highspy
+
+        highs, n = self.highs, self.size
+        costs = [0.0] * n
+        for c in publication.cells:
+            costs[self.index[c]] = 1.0
+        highs.changeColsCost(n, list(range(n)), costs)
+        highs.changeObjectiveSense(highspy.ObjSense.kMinimize if minimise else highspy.ObjSense.kMaximize)
+        highs.run()
+        status = highs.getModelStatus()
+        self.solved = status == highspy.HighsModelStatus.kOptimal
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ValueError(f"the published numbers contradict each other ({highs.modelStatusToString(status)}): "
+                             f"{publication.where}")
+        value = highs.getInfo().objective_function_value
+        return math.ceil(value - _TOLERANCE) if minimise else math.floor(value + _TOLERANCE)
+
+    def sums(self, publications: Iterable[tuple[int, Publication]]) -> dict[int, float]:
+        """Each publication's sum in the last solution (a feasible point of the program; none when the last
+        program was unbounded)."""
+        if not self.solved:
+            return {}
+        values = np.asarray(self.highs.getSolution().col_value)
+        out = {}
+        for i, p in publications:
+            if i not in self._columns:
+                self._columns[i] = np.fromiter((self.index[c] for c in p.cells), dtype=np.int64, count=len(p.cells))
+            out[i] = float(values[self._columns[i]].sum())
+        return out
+
+
 def feasible_ranges(published: Sequence[Publication], links: Sequence[Link] = (), *, sensitive_only: bool = False,
                     among: set[int] | None = None) -> list[tuple[int, int | None] | None]:
     """Each hidden publication's integer range under all the others (None for shown ones, and with
@@ -167,80 +259,77 @@ def feasible_ranges(published: Sequence[Publication], links: Sequence[Link] = ()
     ``links`` are equalities between sums of cells (the same people counted in two grids); ``among``
     limits the ranges computed to those publications.
     """
-    import highspy
-
-    variables = sorted({c for p in published for c in p.cells} | {c for a, b in links for c in a | b})
-    index = {c: i for i, c in enumerate(variables)}
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    inf = highspy.kHighsInf
-    for _ in variables:
-        highs.addVar(0.0, inf)
-    for p in published:
-        columns = sorted(index[c] for c in p.cells)
-        if not columns:
-            continue
-        low, high = (p.shown, p.shown) if not p.hidden else (p.low, inf if p.high is None else p.high)
-        highs.addRow(float(low), float(high), len(columns), columns, [1.0] * len(columns))
-    for a, b in links:
-        columns = [index[c] for c in sorted(a)] + [index[c] for c in sorted(b)]
-        highs.addRow(0.0, 0.0, len(columns), columns, [1.0] * len(a) + [-1.0] * len(b))
+    program = _Program(published, links)
     ranges: list[tuple[int, int | None] | None] = []
     for i, p in enumerate(published):
         if not p.hidden or (sensitive_only and not p.is_sensitive) or (among is not None and i not in among):
             ranges.append(None)
             continue
-        ranges.append((_optimum(highs, p, index, len(variables), highspy.ObjSense.kMinimize),
-                       _optimum(highs, p, index, len(variables), highspy.ObjSense.kMaximize)))
+        ranges.append((program.optimum(p, True), program.optimum(p, False)))
     return ranges
 
 
-def _optimum(highs, publication: Publication, index: dict[int, int], n: int, sense) -> int | None:
-    """The minimum (rounded up) or maximum (rounded down) of a publication's sum; None when unbounded."""
-    import highspy
-
-    costs = [0.0] * n
-    for c in publication.cells:
-        costs[index[c]] = 1.0
-    highs.changeColsCost(n, list(range(n)), costs)
-    highs.changeObjectiveSense(sense)
-    highs.run()
-    status = highs.getModelStatus()
-    if status == highspy.HighsModelStatus.kUnbounded:
-        return None
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise ValueError(f"the published numbers contradict each other ({highs.modelStatusToString(status)}): "
-                         f"{publication.where}")
-    value = highs.getInfo().objective_function_value
-    minimise = sense == highspy.ObjSense.kMinimize
-    return math.ceil(value - _TOLERANCE) if minimise else math.floor(value + _TOLERANCE)
+def _safe(p: Publication, low: float, high: float) -> bool:
+    """Whether a sensitive publication whose feasible range reaches at least from ``low`` to ``high`` (two
+    feasible points seen) is protected whatever its exact range: it reaches what its protection asks
+    (:attr:`Publication.protection`) and is not pinned (it reaches zero or two integers)."""
+    protection = p.protection
+    spans = protection is None or (low <= protection[0] + _TOLERANCE
+                                   and (protection[1] is None or high >= protection[1] - _TOLERANCE))
+    unpinned = low <= _TOLERANCE or math.ceil(low - _TOLERANCE) < math.floor(high + _TOLERANCE)
+    return spans and unpinned
 
 
 def audit(published: Iterable[Publication], links: Sequence[Link] = (), *, among: set[int] | None = None
           ) -> list[Finding]:
     """Every hidden publication that the others narrow beyond its label (empty: nothing disclosed);
-    ``among``: only those publications are checked."""
+    ``among``: only those publications are checked.
+
+    Each optimum solved is a feasible point of the whole program: the sums it gives every other sensitive
+    publication widen what is known of their ranges, and one whose seen range already proves it protected
+    (:func:`_safe`) needs no program of its own. On the pages' programs this saves most of the solves.
+    """
     published = list(published)
+    candidates = [(i, p) for i, p in enumerate(published)
+                  if p.is_sensitive and (among is None or i in among)]
+    if not candidates:
+        return []
+    program = _Program(published, links)
+    seen: dict[int, tuple[float, float]] = {}
+
+    def observe() -> None:
+        for j, value in program.sums((j, q) for j, q in candidates if j not in done).items():
+            low, high = seen.get(j, (value, value))
+            seen[j] = (min(low, value), max(high, value))
+
+    done: set[int] = set()
     findings = []
-    ranges = feasible_ranges(published, links, sensitive_only=True, among=among)
-    for i, (p, bounds) in enumerate(zip(published, ranges, strict=True)):
-        if bounds is None:
+    for i, p in candidates:
+        if i in seen and _safe(p, *seen[i]):
+            done.add(i)
             continue
-        low, high = bounds
-        if not p.is_sensitive:
+        low = program.optimum(p, True)
+        observe()
+        if _safe(p, *seen[i]):
+            done.add(i)
             continue
+        high = program.optimum(p, False)
+        observe()
+        done.add(i)
         pinned = high is not None and high == low > 0
-        narrowed = p.small and (low > p.low or (high is not None and high < p.high))
-        disclosed = pinned or narrowed
-        stated = disclosure.fewer_than(p.threshold) if p.small else HIDDEN_TEXT
-        if disclosed:
+        protection = p.protection
+        narrowed = protection is not None and (
+            low > protection[0] or (protection[1] is not None and high is not None and high < protection[1]))
+        if pinned or narrowed:
+            stated = disclosure.fewer_than(p.threshold) if p.small else HIDDEN_TEXT
             findings.append(Finding(p.where, low, high, stated, i))
     return findings
 
 
 def _hidden(q: Publication) -> Publication:
     """``q`` labelled "hidden" (0 or more), as sensitive as it was."""
-    return Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold, sensitive=q.is_sensitive)
+    return Publication(q.where, q.cells, low=0, high=None, threshold=q.threshold, sensitive=q.is_sensitive,
+                       protect=None if q.protection is None else (1, None))
 
 
 def secure(published: Sequence[Publication], max_rounds: int = 200, *,
@@ -278,9 +367,21 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
             together = [*current, *context]
             findings = audit(together, links, among=suspects[k]) if suspects[k] != set() else []
             suspects[k] = {f.index for f in findings}
+            relabelled = _relabelled(together, findings, own, links)
             for finding in findings:
                 found.append(finding.where)
                 p = together[finding.index]
+                if finding.index in relabelled:
+                    chosen.add(finding.index)
+                    continue
+                if finding.index >= own:
+                    # A wider view's hidden count bounded by this view's "fewer than T" beside it (7 in a
+                    # Sector, 1 to 4 of them professionals here: the others are 3 to 6): they say "hidden".
+                    beside = _small_beside(p, together, own)
+                    if beside and not audit([_hidden(q) if i in beside else q for i, q in enumerate(together)],
+                                            links, among={finding.index}):
+                        chosen |= beside
+                        continue
                 candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
                 if candidates:
                     chosen.add(min(candidates)[3])
@@ -303,6 +404,26 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
             current[i] = _hidden(current[i])
             newly.append(i)
     raise ValueError(f"the page is still not protected after {max_rounds} rounds")
+
+
+def _small_beside(p: Publication, current: Sequence[Publication], own: int) -> set[int]:
+    """The view's own "fewer than T" numbers that are, with ``p``, parts of a total (a line; a hidden one too:
+    the difference of a view and a wider one is part of the wider view's number)."""
+    lines = [r for r in current if p.cells < r.cells]
+    return {i for i, q in enumerate(current[:own]) if q.small and q.cells.isdisjoint(p.cells)
+            and any(q.cells < r.cells for r in lines)}
+
+
+def _relabelled(together: Sequence[Publication], findings: Sequence[Finding], own: int,
+                links: Sequence[Link]) -> set[int]:
+    """The view's own "fewer than T" numbers found that saying "hidden" instead protects: their labels' bounds
+    are what narrowed them (two "fewer than 5" beside a known 6 are 2 to 4 each, beside a known 8 are 4 each).
+    A relabelled count keeps its protection of 1 to T-1, and no other number is lost."""
+    small = {f.index for f in findings if f.index < own and together[f.index].small}
+    if not small:
+        return set()
+    trial = [_hidden(q) if i in small else q for i, q in enumerate(together)]
+    return small - {f.index for f in audit(trial, links, among=small)}
 
 
 def _can_hide(q: Publication, i: int, chosen: set[int], own: int) -> bool:

@@ -371,8 +371,9 @@ def _program(numbers: Sequence[_Number], known: dict[str, dict[str, pl.DataFrame
                      else grid.with_columns(pl.lit(records[universe].height).alias("len")))
             counts.update(dict(truth.select("_cell", pl.col("len").fill_null(0)).iter_rows()))
             members = [i for i in chosen if family_set(numbers[i]) <= set(group) and publications[i] is None]
+            cells_of = _CellIndex(grid)
             for i in members:
-                cells = frozenset(grid.filter(_match(numbers[i].predicate)).get_column("_cell").to_list())
+                cells = cells_of(numbers[i].predicate)
                 publications[i] = _publication(numbers[i], cells, sum(counts[c] for c in cells))
             key = sep_columns or ["_"]
             sums.append({row[:-1]: frozenset(row[-1]) for row in
@@ -380,6 +381,29 @@ def _program(numbers: Sequence[_Number], known: dict[str, dict[str, pl.DataFrame
         for first, other in zip(sums, sums[1:]):
             links += [(first[k], other.get(k, frozenset())) for k in first]
     return _merged([p for p in publications if p is not None], links, counts)
+
+
+class _CellIndex:
+    """The cells of a grid that a predicate selects, by one ``group_by`` per set of columns (a page's numbers
+    are a few hundred predicates over a few sets of columns) rather than one filter per number."""
+
+    def __init__(self, grid: pl.DataFrame) -> None:
+        self.grid = grid
+        self.by_columns: dict[tuple[str, ...], dict[tuple, frozenset[int]]] = {}
+
+    def __call__(self, predicate: Predicate) -> frozenset[int]:
+        columns = tuple(c for c, _ in predicate)
+        single = all(len(v) == 1 and v[0] is not None for _, v in predicate)
+        if not single or len(set(columns)) != len(columns):
+            return frozenset(self.grid.filter(_match(predicate)).get_column("_cell").to_list())
+        if not columns:
+            return frozenset(self.grid.get_column("_cell").to_list())
+        key = tuple(sorted(columns))
+        if key not in self.by_columns:
+            self.by_columns[key] = {row[:-1]: frozenset(row[-1]) for row in
+                                    self.grid.group_by(list(key)).agg(pl.col("_cell")).iter_rows()}
+        values = dict((c, v[0]) for c, v in predicate)
+        return self.by_columns[key].get(tuple(values[c] for c in key), frozenset())
 
 
 def _merged(publications: list[Publication], links: list[Link], counts: dict[int, int]
@@ -427,8 +451,11 @@ def _publication(n: _Number, cells: frozenset[int], true: int) -> Publication:
     if n.shown is not None:
         return Publication(n.where, cells, shown=n.shown, threshold=n.threshold)
     low, high = label_bounds(n.display, n.threshold)
-    return Publication(n.where, cells, low=low, high=high, threshold=n.threshold,
-                       sensitive=0 < true < n.threshold)
+    small = 0 < true < n.threshold
+    # A count of 1 to T-1 labelled "hidden" (a part of a small whole, or relabelled so that its own "at least 1"
+    # does not narrow a sibling) is protected as such (Publication.protection).
+    return Publication(n.where, cells, low=low, high=high, threshold=n.threshold, sensitive=small,
+                       protect=(1, None) if small and high is None else None)
 
 
 def _differences(own: Sequence[_Number], mine: Sequence[Publication], theirs: Sequence[_Number],
@@ -474,6 +501,47 @@ def _hide(tables: dict[str, wf.Protected], hidden: Iterable[tuple[str, int, str]
             if "suppressed" in frame.columns and display == "display":
                 frame = frame.with_columns((pl.col("suppressed") | hit).alias("suppressed"))
         out[name] = replace(table, frame=_recompute(frame.drop("_row"), table))
+    return out
+
+
+#: The tables whose hidden complements may be shown as a range of ten instead (the headline figures).
+RANGED_TABLES: frozenset[str] = frozenset({"headcount"})
+#: A complement is shown as a range only from this count up (a range of ten is then at most a third of it).
+RANGED_FROM = 30
+
+
+def _ranges(secured: list[Publication], tables: Sequence[str],
+            contexts: Sequence[Sequence[Publication]], links: Sequence[Link], counts: dict[int, int]
+            ) -> dict[int, tuple[int, int]]:
+    """The hidden headline counts (complements) that can be shown as the ten they lie in (135 as "130–139") with
+    the page still safe beside every context: coarsen the number before hiding it. A range of ten beside
+    a shown total leaves the small part it protected anywhere from 0 to 9 more, which covers 1 to 4."""
+    out: dict[int, tuple[int, int]] = {}
+    for i, p in enumerate(secured):
+        true = sum(counts[c] for c in p.cells)
+        if tables[i] not in RANGED_TABLES or not p.hidden or p.is_sensitive or true < RANGED_FROM:
+            continue
+        low, high = disclosure.rounded_range(true)
+        trial = [*secured[:i], Publication(p.where, p.cells, low=low, high=high, threshold=p.threshold),
+                 *secured[i + 1:]]
+        if all(not audit([*trial, *context], links) for context in contexts):
+            secured, out[i] = trial, (low, high)
+    return out
+
+
+def _show_ranges(tables: dict[str, wf.Protected], ranges: dict[tuple[str, int, str], tuple[int, int]]
+                 ) -> dict[str, wf.Protected]:
+    """The tables with the counts of ``ranges`` (table, row, column) shown as their range."""
+    out = dict(tables)
+    for (name, row, column), (low, high) in ranges.items():
+        frame = out[name].frame.with_row_index("_row")
+        hit = pl.col("_row") == row
+        display = _display_column(frame, column)
+        reason = f"{column}_reason" if f"{column}_reason" in frame.columns else "reason"
+        frame = frame.with_columns(
+            pl.when(hit).then(pl.lit(disclosure.between(low, high))).otherwise(pl.col(display)).alias(display),
+            pl.when(hit).then(pl.lit(disclosure.ROUNDED)).otherwise(pl.col(reason)).alias(reason))
+        out[name] = replace(out[name], frame=frame.drop("_row"))
     return out
 
 
@@ -524,49 +592,41 @@ class PageProtector:
         self._known = {"staff": staff, "recruitment": {k: staff[k] for k in ("grade", "station", "sector")}}
         self._lock = threading.RLock()
 
-    def page_year(self, page: str, year: int, selection: wf.Selection, part: str = "full") -> PageYear:
-        """``page``'s tables for ``year`` and ``selection``, protected with the page and its wider views.
+    def page_year(self, page: str, year: int, selection: wf.Selection) -> PageYear:
+        """``page``'s tables for ``year`` and ``selection``, protected together and beside its wider views.
 
-        ``part="trend"``: only the tables a page shows over the years. They are protected first, on their
-        own, and are fixed when the rest of the page is (``"full"``): so a year's trend points are the same
-        whichever year a reader has selected, and cost little for the years that are only in a trend.
+        A page-year is protected whole, trend tables included, even for a year that a reader sees only in a
+        trend: a year's trend points are then the same whichever year is selected, and a view one filter
+        narrower is protected against everything its wider views publish for that year (a narrower view's
+        trend, men by category, protected against the wider view's trend alone, could pin what the wider
+        view's pyramid hides: D men minus all staff's D1 men gives D2 men, and D2 women with them).
         """
-        key = (page, year, selection, part)
+        key = (page, year, selection)
         with self._lock:
             if key not in self._done:
-                self._done[key] = self._compute(page, year, selection, part)
+                self._done[key] = self._compute(page, year, selection)
             return self._done[key]
 
     def _label(self, page: str, year: int, selection: wf.Selection) -> str:
         chosen = ", ".join(f"{k}={v}" for k, v in selection.active().items()) or "all staff"
         return f"{page} ({chosen}) {year}"
 
-    def _compute(self, page: str, year: int, selection: wf.Selection, part: str) -> PageYear:
-        every = page_tables(self.records, page, year, selection, self.rule)
+    def _compute(self, page: str, year: int, selection: wf.Selection) -> PageYear:
+        tables = page_tables(self.records, page, year, selection, self.rule)
         label = self._label(page, year, selection)
-        trends = TREND_TABLES[page]
-        if part == "trend":
-            tables, fixed = {k: v for k, v in every.items() if k in trends}, None
-        else:
-            fixed = self.page_year(page, year, selection, "trend")
-            tables = {k: v for k, v in every.items() if k not in trends}
         numbers = _numbers(tables, year, label)
         if not self.secured:
-            if fixed is not None:
-                return PageYear({**tables, **fixed.tables}, (*numbers, *fixed.numbers), 0)
             return PageYear(tables, tuple(numbers), 0)
-        neighbours = [self.page_year(page, year, w, part) for w in wider(selection, self.records.duty_stations)]
-        settled = list(fixed.numbers) if fixed is not None else []
-        others = [[*n.numbers, *settled] for n in neighbours] or [settled]
-        views = [tables, *([fixed.tables] if fixed is not None else []), *(n.tables for n in neighbours)]
-        mine, contexts, links, _ = self._program(numbers, others, views, year)
-        _, newly = secure(mine, contexts=contexts, links=links)
-        # Newly hidden numbers, and "fewer than T" parts of a "fewer than T" whole relabelled "hidden".
+        neighbours = [self.page_year(page, year, w) for w in wider(selection, self.records.duty_stations)]
+        views = [tables, *(n.tables for n in neighbours)]
+        mine, contexts, links, counts = self._program(numbers, [list(n.numbers) for n in neighbours], views, year)
+        secured, newly = secure(mine, contexts=contexts, links=links)
+        # Newly hidden numbers, and "fewer than T" numbers relabelled "hidden"; then complements of the
+        # headline figures shown as their ten where that is safe.
         tables = _hide(tables, [numbers[i].origin for i in newly])
-        numbers = _numbers(tables, year, label)
-        if fixed is not None:
-            return PageYear({**tables, **fixed.tables}, (*numbers, *fixed.numbers), len(newly) + fixed.added)
-        return PageYear(tables, tuple(numbers), len(newly))
+        ranges = _ranges(secured, [n.origin[0] for n in numbers], contexts, links, counts)
+        tables = _show_ranges(tables, {numbers[i].origin: bounds for i, bounds in ranges.items()})
+        return PageYear(tables, tuple(_numbers(tables, year, label)), len(newly))
 
     def _program(self, numbers: Sequence[_Number], others: Sequence[Sequence[_Number]],
                  views: Sequence[dict[str, wf.Protected]], year: int
@@ -590,7 +650,7 @@ class PageProtector:
         tables = dict(self.page_year(page, year, selection).tables)
         span = sorted({*years, year})
         for name in TREND_TABLES[page]:
-            parts = [self.page_year(page, y, selection, "trend").tables[name] for y in span]
+            parts = [self.page_year(page, y, selection).tables[name] for y in span]
             first = parts[0]
             frame = pl.concat([p.frame for p in parts], how="diagonal_relaxed")
             tables[name] = replace(first, frame=frame,
@@ -650,7 +710,7 @@ def audited_selections(records: Records, *, combinations: bool = True) -> list[w
 def audit_space(protector: PageProtector, years: Sequence[int], selections: Sequence[wf.Selection],
                 pages: Sequence[str] = tuple(PAGES)) -> list[Finding]:
     """Every finding of :meth:`PageProtector.audit` over ``pages`` x ``years`` x ``selections`` (each view
-    beside each view one filter wider; the trend part of each page-year with the rest)."""
+    beside each view one filter wider)."""
     findings: list[Finding] = []
     for page in pages:
         for year in years:
