@@ -142,6 +142,7 @@ __all__ = [
     "ROUNDING_BASE",
     "rounded_range",
     "between",
+    "range_of",
     "assert_no_disclosure",
     "fewer_than",
     "is_sensitive",
@@ -206,6 +207,13 @@ def rounded_range(value: int, base: int = ROUNDING_BASE) -> tuple[int, int]:
 def between(low: int, high: int) -> str:
     """Display text of a count shown as a range: ``"130–139"``."""
     return f"{low:,}–{high:,}"
+
+
+def range_of(display: str) -> tuple[int, int] | None:
+    """The range a display text of :func:`between` states (``"1,230–1,239"`` -> (1230, 1239)), else None."""
+    low, dash, high = display.partition("–")
+    low, high = low.replace(",", ""), high.replace(",", "")
+    return (int(low), int(high)) if dash and low.isdigit() and high.isdigit() else None
 
 
 class DisclosureError(ValueError):

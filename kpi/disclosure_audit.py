@@ -10,20 +10,22 @@ label states:
 - a *sensitive* number, a count of 1 to T-1 people, labelled "fewer than T", must keep its whole
   protection interval, 1 to T-1, as tau-ARGUS requires: it is disclosed when the minimum is above 1
   or the maximum below T-1;
-- a sensitive number labelled "hidden" (a part of a "fewer than T" whole: its interval is bounded by
-  the whole's) and the difference between a number and the same number one filter wider, when it
-  counts 1 to T-1 people (:mod:`kpi.workforce_pages` adds those as sensitive numbers of their own;
-  the difference of two "fewer than 5" is at most 3 whatever is hidden) are disclosed when the
-  published numbers pin them to one value;
+- a count of 1 to T-1 labelled "hidden" (a part of a "fewer than T" whole, or a "fewer than T" relabelled
+  because its own "at least 1" narrowed a sibling: two "fewer than 5" beside a known 6 are 2 to 4 each) is
+  disclosed when its minimum is above 1 (a reader learns that at least two people are there) or the
+  program pins it to one value; how few at most is bounded by its whole's label anyway;
+- the difference between a number and the same number one filter wider, when it counts 1 to T-1 people
+  (:mod:`kpi.workforce_pages` adds those as sensitive numbers of their own; the difference of two "fewer
+  than 5" is at most 3 whatever is hidden), is disclosed when the published numbers pin it to one value;
 - a "hidden" count of T or more (a complement, hidden to protect another one) is not sensitive: what
-  it may reveal is a count the rule would let a page show.
+  it may reveal is a count the rule would let a page show. A headline complement may be published as the
+  ten it lies in ("130–139", :func:`kpi.disclosure.between`) when the audit still finds nothing: a range is
+  a constraint like any label.
 
-The privacy issue asked for more on "hidden" cells: a feasible range at least T wide. That cannot hold
-beside any shown total: in a line "fewer than 5, hidden, total 12" the hidden cell is 12 minus 1..4,
-a range 3 wide, whatever else is hidden, so the rule would hide every total on every page. An earlier
-version here flagged a complement pinned to one value; that forbids only what is harmless (a count of
-T or more, often shown in a wider view anyway), and every real leak it signals is a sensitive number
-narrowed, which the rule above finds directly.
+The privacy issue asked for more on "hidden" complements: a feasible range at least T wide. That cannot
+hold beside any shown total: in a line "fewer than 5, hidden, total 12" the hidden cell is 12 minus 1..4,
+a range 3 wide, whatever else is hidden, so the rule would hide every total on every page. What it
+protects is the small count, and the rules above hold that one to its interval directly.
 
 The linear relaxation ignores that counts are integers, so its ranges can only be wider than the
 integer ones: bounds are rounded inwards (ceiling of the minimum, floor of the maximum), which is
@@ -124,10 +126,8 @@ def label_bounds(display: str, threshold: int) -> tuple[int, int | None]:
     0 or more."""
     if display == disclosure.fewer_than(threshold):
         return 1, threshold - 1
-    low, dash, high = display.partition("–")
-    if dash and low.replace(",", "").isdigit() and high.replace(",", "").isdigit():
-        return int(low.replace(",", "")), int(high.replace(",", ""))
-    return 0, None
+    stated = disclosure.range_of(display)
+    return stated if stated is not None else (0, None)
 
 
 def base_cells(known: dict[str, Sequence[Hashable]],
@@ -375,12 +375,11 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
                     chosen.add(finding.index)
                     continue
                 if finding.index >= own:
-                    # A wider view's hidden count bounded by this view's "fewer than T" beside it (7 in a
-                    # Sector, 1 to 4 of them professionals here: the others are 3 to 6): they say "hidden".
-                    beside = _small_beside(p, together, own)
-                    if beside and not audit([_hidden(q) if i in beside else q for i, q in enumerate(together)],
-                                            links, among={finding.index}):
-                        chosen |= beside
+                    # A wider view's hidden count bounded by this view's "fewer than T" (7 in a Sector, 1 to 4
+                    # of them professionals here: the others are 3 to 6): they say "hidden" instead.
+                    freeing = _freeing_labels(finding.index, together, own, links, chosen)
+                    if freeing:
+                        chosen |= freeing
                         continue
                 candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
                 if candidates:
@@ -406,12 +405,21 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
     raise ValueError(f"the page is still not protected after {max_rounds} rounds")
 
 
-def _small_beside(p: Publication, current: Sequence[Publication], own: int) -> set[int]:
-    """The view's own "fewer than T" numbers that are, with ``p``, parts of a total (a line; a hidden one too:
-    the difference of a view and a wider one is part of the wider view's number)."""
-    lines = [r for r in current if p.cells < r.cells]
-    return {i for i, q in enumerate(current[:own]) if q.small and q.cells.isdisjoint(p.cells)
-            and any(q.cells < r.cells for r in lines)}
+def _freeing_labels(index: int, together: Sequence[Publication], own: int, links: Sequence[Link],
+                    chosen: set[int]) -> set[int]:
+    """The view's own "fewer than T" numbers whose saying "hidden" frees the publication ``index`` (one if one
+    does, the fewest tried first; else all of them if that does; else none). The numbers of a page lie on
+    several grids linked by equalities, so which labels bound it is not read from the cells: it is tried."""
+    small = [i for i, q in enumerate(together[:own]) if q.small and i not in chosen]
+
+    def frees(labels: set[int]) -> bool:
+        trial = [_hidden(q) if i in labels else q for i, q in enumerate(together)]
+        return not audit(trial, links, among={index})
+
+    for i in small:
+        if frees({i}):
+            return {i}
+    return set(small) if len(small) > 1 and frees(set(small)) else set()
 
 
 def _relabelled(together: Sequence[Publication], findings: Sequence[Finding], own: int,

@@ -131,3 +131,46 @@ def test_secure_protects_the_field_presence_page_as_a_whole(staff):
         "by office_region and sector · office_region=ARB, sector=ITU-T",
         "by office_region and sector · office_region=ASP, sector=ITU-T",
         "by office_region and sector · office_region=CIS, sector=ITU-D"]
+
+
+def test_two_fewer_than_5_beside_a_known_total_say_hidden_instead_and_nothing_else_is_hidden():
+    """Two "fewer than 5" beside a shown 6 are 2 to 4 each, beside a shown 8 are 4 each: their own labels'
+    bounds narrow them. Saying "hidden" (0 or more) frees them; no shown number needs to go."""
+    for total, expected in ((6, "between 2 and 4"), (8, "exactly 4")):
+        published = [fewer_than_5("women", {A}), fewer_than_5("men", {B}), shown("office", {A, B}, total)]
+        assert [str(f) for f in audit(published)] == [
+            f"women: shown as 'fewer than 5', but the published numbers make it {expected}",
+            f"men: shown as 'fewer than 5', but the published numbers make it {expected}"]
+        secured, newly = secure(published)
+        assert newly == [0, 1]
+        assert [(p.shown, p.low, p.high) for p in secured] == [(None, 0, None), (None, 0, None), (total, 0, None)]
+        assert audit(secured) == []
+
+
+def test_a_hidden_count_of_1_to_4_may_not_be_shown_to_be_at_least_2_nor_pinned():
+    """A count of 1 to 4 labelled "hidden" keeps a protection: its minimum must reach 1 and it must not be
+    pinned (pinned at 1 is a disclosure too, though its minimum is 1)."""
+    at_least_two = [Publication("women", frozenset({A}), sensitive=True, protect=(1, None)),
+                    fewer_than_5("men", {B}), shown("office", {A, B}, 6)]
+    assert [str(f) for f in audit(at_least_two)] == [
+        "women: shown as 'hidden', but the published numbers make it between 2 and 5"]
+    pinned = [Publication("women", frozenset({A}), sensitive=True, protect=(1, None)), shown("men", {B}, 7),
+              shown("office", {A, B}, 8)]
+    assert [str(f) for f in audit(pinned)] == ["women: shown as 'hidden', but the published numbers make it exactly 1"]
+
+
+def test_a_headline_shown_as_its_ten_protects_the_small_count_beside_it():
+    """A Sector of 137 with 2 in the field: headquarters shown as 135 gives the 2 away; as "130–139" the 2
+    can be anything from 1 to 4 (0 to 7 by the range alone)."""
+    from kpi.disclosure import between, range_of
+    from kpi.disclosure_audit import label_bounds
+
+    assert (between(130, 139), range_of("1,230–1,239"), range_of("hidden")) == ("130–139", (1230, 1239), None)
+    assert label_bounds("130–139", 5) == (130, 139)
+    exact = [shown("headquarters", {A}, 135), fewer_than_5("field", {B}), shown("Sector", {A, B}, 137)]
+    assert [str(f) for f in audit(exact)] == [
+        "field: shown as 'fewer than 5', but the published numbers make it exactly 2"]
+    ranged = [Publication("headquarters", frozenset({A}), low=130, high=139), *exact[1:]]
+    assert not ranged[0].small and not ranged[0].is_sensitive
+    assert audit(ranged) == []
+    assert feasible_ranges(ranged)[:2] == [(133, 136), (1, 4)]

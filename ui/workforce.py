@@ -17,7 +17,7 @@ from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.config import database_url
 from kpi.coarsening import Grouping, coarsening_sentence
 from kpi.explorer import IndicatorView, indicator_view
-from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure
+from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure, range_of
 from kpi.store.frames import load_workforce
 from kpi.text import markdown_text
 from kpi.workforce_pages import PageProtector, Records
@@ -240,6 +240,9 @@ def metric(column, label: str, display: str | None, help: str | None = None) -> 
     protect another one, explained in the help)."""
     if display == SUPPRESSED_TEXT:
         column.metric(label, "hidden", help="Suppressed to protect another cell.")
+    elif display is not None and range_of(display) is not None:
+        column.metric(label, display, help="Shown as the ten it lies in: the exact figure, beside the others on "
+                                           "this page and the page one filter wider, would give away a small count.")
     else:
         column.metric(label, display if display is not None else "–", help=help)
 

@@ -30,7 +30,7 @@ from kpi.charts.theme import (
     TARGET_COLOUR,
     base_layout,
 )
-from kpi.disclosure import SUPPRESSED_TEXT
+from kpi.disclosure import SUPPRESSED_TEXT, range_of
 from kpi.text import plotly_text
 
 HIDDEN_FILL = "#E3E7EC"
@@ -58,8 +58,9 @@ def _layout(projector: bool, height: int, **extra) -> go.Layout:
 
 
 def _hidden_label(display: str) -> str:
-    """The words drawn for a hidden count: "fewer than 5" as such; any other reason, "hidden"."""
-    return display if display.startswith("fewer than") else HIDDEN_TEXT
+    """The words drawn for a count not shown exactly: "fewer than 5" and a range ("130–139") as such; any
+    other, "hidden"."""
+    return display if display.startswith("fewer than") or range_of(display) is not None else HIDDEN_TEXT
 
 
 # ---------------------------------------------------------------- bars
