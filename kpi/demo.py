@@ -427,7 +427,7 @@ class _Workforce:
         self.contracts = list(dims.CONTRACT_TYPES)
         self.ci = {code: i for i, code in enumerate(self.contracts)}
         self.category_of = np.array([ref.grade_category[c] for c in g])
-        self.geneva = self.si[dims.HEADQUARTERS]
+        self.geneva = self.si[dims.HEADQUARTERS_STATION]
         self.elected_grade = self.gi["ELECTED"]
         # grade shares as vectors over all grades
         self.geneva_grades = np.array([GENEVA_GRADES.get(c, 0.0) for c in g])
@@ -475,7 +475,7 @@ class _Workforce:
     def _station_plan(self, seed: int) -> None:
         """Non-elected staff wanted in each field office, each year (Geneva takes the rest)."""
         rng = _rng(seed, "stations")
-        field = [s for s in self.ref.stations if s != dims.HEADQUARTERS]
+        field = [s for s in self.ref.stations if s != dims.HEADQUARTERS_STATION]
         totals = headcount_targets()
         self.total = {y: round(totals[y] * self.scale) - ELECTED_PER_YEAR for y in YEARS}
         calibration_total = totals[CALIBRATION_YEAR]
@@ -522,7 +522,7 @@ class _Workforce:
                     units[pick] = [self.ui[codes[c]] for c in chosen]
             unit[at_geneva] = units
         for code in ref.stations:
-            if code == dims.HEADQUARTERS:
+            if code == dims.HEADQUARTERS_STATION:
                 continue
             pick = stations == self.si[code]
             k = int(pick.sum())
@@ -604,7 +604,7 @@ class _Workforce:
             nat[pick] = rng.choice(n_members, size=int(pick.sum()), p=local)
         # field: national officers are nationals; GS mostly nationals; P often from the region
         for code in ref.stations:
-            if code == dims.HEADQUARTERS:
+            if code == dims.HEADQUARTERS_STATION:
                 continue
             here = stations == self.si[code]
             if not here.any():
@@ -777,7 +777,7 @@ def _recruitment_rows(ref: _Reference, scale: int, seed: int) -> list[dict]:
     rng = _rng(seed, "recruitment")
     grade_codes = list(RECRUITMENT_GRADES)
     grade_p = _probs(list(RECRUITMENT_GRADES.values()))
-    field = [s for s in ref.stations if s != dims.HEADQUARTERS]
+    field = [s for s in ref.stations if s != dims.HEADQUARTERS_STATION]
     sectors = list(dims.SECTOR_CODES)
     rows: list[dict] = []
     for year in (CARRY_OVER_YEAR, *YEARS):
@@ -792,7 +792,7 @@ def _recruitment_rows(ref: _Reference, scale: int, seed: int) -> list[dict]:
         noise = rng.normal(0.0, SELECTION_DAYS_SD, n)
         for i in range(n):
             grade = grade_codes[grades[i]]
-            station = field[field_pick[i]] if in_field[i] else dims.HEADQUARTERS
+            station = field[field_pick[i]] if in_field[i] else dims.HEADQUARTERS_STATION
             sector = ("GS" if station == "New York" else "ITU-D") if in_field[i] else sectors[geneva_sector[i]]
             mean = SELECTION_DAYS_FIRST - SELECTION_DAYS_GAIN * (year - DEMO_FIRST_YEAR)
             if dims.GRADE_CATEGORY[grade] == "GS":

@@ -6,6 +6,7 @@ Colours live beside them in :mod:`kpi.charts.theme`.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -67,7 +68,7 @@ GRADE_CATEGORIES: dict[str, str] = {
     "ELECTED": "Elected official",
 }
 #: Categories counted as "Professional and higher" in gender and geography statistics.
-PROFESSIONAL_AND_HIGHER: frozenset[str] = frozenset({"P", "D", "ELECTED"})
+PROFESSIONAL_AND_HIGHER_CATEGORIES: frozenset[str] = frozenset({"P", "D", "ELECTED"})
 
 _GRADE_LIST = (
     [(f"G{i}", "GS") for i in range(1, 8)]
@@ -96,7 +97,8 @@ CONTRACT_TYPES: tuple[str, ...] = ("continuing", "fixed-term", "temporary")
 
 #: Where a duty station sits in the organisation.
 DUTY_STATION_KINDS: tuple[str, ...] = ("headquarters", "regional office", "area office", "liaison office")
-HEADQUARTERS = "Geneva"
+#: The headquarters duty station's code.
+HEADQUARTERS_STATION = "Geneva"
 
 #: Framework node kinds, from the top of the results chain down.
 NODE_KINDS: tuple[str, ...] = ("goal", "target", "outcome", "output", "enabler")
@@ -111,3 +113,71 @@ APPROVAL_STATES: tuple[str, ...] = ("provisional", "validated")
 
 #: Observation disaggregation columns, in the order used to build the disaggregation key.
 DISAGGREGATIONS: tuple[str, ...] = ("sector", "region", "country", "grade", "gender", "duty_station")
+
+
+# ---------------------------------------------------------------- workforce vocabulary
+
+#: Duty-station filter values besides a duty station's code.
+STATION_GROUP_HQ = "HQ"
+STATION_GROUP_FIELD = "FIELD"
+STATION_GROUP_LIAISON = "LIAISON"
+#: The location of a duty station: headquarters, a regional or area office ("field"), a liaison office.
+LOCATIONS: dict[str, str] = {
+    "headquarters": "Headquarters (Geneva)",
+    "field": "Regional and area offices",
+    "liaison": "Liaison offices",
+}
+LOCATION_OF_KIND: dict[str, str] = {
+    "headquarters": "headquarters", "regional office": "field", "area office": "field", "liaison office": "liaison",
+}
+LOCATION_FILTERS: dict[str, str] = {
+    STATION_GROUP_HQ: "headquarters", STATION_GROUP_FIELD: "field", STATION_GROUP_LIAISON: "liaison",
+}
+#: ``office_region`` of staff outside the regional and area offices.
+NOT_FIELD = "none"
+
+#: Grade-category filter value for the Professional and higher categories.
+PROFESSIONAL_AND_HIGHER = "P+"
+GENERAL_SERVICE_AND_NO = "GS+NO"
+CATEGORY_GROUPS: dict[str, str] = {
+    PROFESSIONAL_AND_HIGHER: "Professional and higher",
+    GENERAL_SERVICE_AND_NO: "General Service and National Professional Officers",
+}
+ALL_STAFF = "All staff"
+
+FEMALE, MALE = "F", "M"
+PARITY = 50.0
+#: The band around 50 % counted as gender parity.
+PARITY_BAND: tuple[float, float] = (47.0, 53.0)
+
+TRAINING_COMPLETED = "completed"
+TRAINING_NOT_COMPLETED = "not completed"
+
+#: Dimensions a dimension implies (a duty station has one location; a grade one category...):
+#: a filter on one of them is a slice of the table's rows, not a narrower population.
+IMPLIED_BY: dict[str, frozenset[str]] = {
+    "grade": frozenset({"grade_band", "grade_category", "category_group"}),
+    "grade_category": frozenset({"category_group"}),
+    "duty_station": frozenset({"location", "office_region", "station_kind"}),
+    "office_region": frozenset({"location"}),
+    "unit": frozenset({"sector"}),
+    "nationality": frozenset({"admin_region", "member_state"}),
+}
+#: The filters of a view, each with the staff column it is about (for the threshold).
+FILTER_COLUMNS: dict[str, str] = {
+    "sector": "sector", "duty_station": "duty_station", "grade_category": "grade_category", "gender": "gender",
+}
+#: Natural order of the values of a dimension (others sort alphabetically).
+ORDER: dict[str, Sequence[str]] = {
+    "grade": GRADE_CODES,
+    "grade_band": GRADE_BAND_ORDER,
+    "grade_category": tuple(GRADE_CATEGORIES),
+    "category_group": (GENERAL_SERVICE_AND_NO, PROFESSIONAL_AND_HIGHER),
+    "gender": (FEMALE, MALE),
+    "sector": SECTOR_CODES,
+    "location": tuple(LOCATIONS),
+    "admin_region": tuple(ADMIN_REGIONS),
+    "office_region": (*ITU_D_REGIONS, NOT_FIELD),
+    "contract_type": CONTRACT_TYPES,
+    "training": (TRAINING_COMPLETED, TRAINING_NOT_COMPLETED),
+}

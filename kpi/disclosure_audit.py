@@ -195,10 +195,13 @@ class _Program:
         inf = highspy.kHighsInf
         highs.addVars(self.size, np.zeros(self.size), np.full(self.size, inf))
         lower, upper, starts, columns, values = [], [], [], [], []
-        for p in published:
+        #: Each publication's row (those with cells), to open or restore its bounds.
+        self.rows: dict[int, tuple[int, float, float]] = {}
+        for k, p in enumerate(published):
             if not p.cells:
                 continue
             low, high = (p.shown, p.shown) if not p.hidden else (p.low, inf if p.high is None else p.high)
+            self.rows[k] = (len(lower), float(low), float(high))
             lower.append(low)
             upper.append(high)
             starts.append(len(columns))
@@ -236,6 +239,15 @@ class _Program:
                              f"{publication.where}")
         value = highs.getInfo().objective_function_value
         return math.ceil(value - _TOLERANCE) if minimise else math.floor(value + _TOLERANCE)
+
+    def open_rows(self, publications: Iterable[int], opened: bool) -> None:
+        """Let the publications' sums be anything from 0 up (a "hidden" label), or restore their bounds."""
+        import highspy
+
+        for k in publications:
+            row, low, high = self.rows[k]
+            self.highs.changeRowBounds(row, 0.0, highspy.kHighsInf) if opened else \
+                self.highs.changeRowBounds(row, low, high)
 
     def sums(self, publications: Iterable[tuple[int, Publication]]) -> dict[int, float]:
         """Each publication's sum in the last solution (a feasible point of the program; none when the last
@@ -280,6 +292,16 @@ def _safe(p: Publication, low: float, high: float) -> bool:
     return spans and unpinned
 
 
+def _disclosed(p: Publication, low: int, high: int | None) -> bool:
+    """Whether a sensitive publication with this integer feasible range is disclosed: pinned to one value, or
+    narrowed inside its protection (:attr:`Publication.protection`)."""
+    pinned = high is not None and high == low > 0
+    protection = p.protection
+    narrowed = protection is not None and (
+        low > protection[0] or (protection[1] is not None and high is not None and high < protection[1]))
+    return pinned or narrowed
+
+
 def audit(published: Iterable[Publication], links: Sequence[Link] = (), *, among: set[int] | None = None
           ) -> list[Finding]:
     """Every hidden publication that the others narrow beyond its label (empty: nothing disclosed);
@@ -316,11 +338,7 @@ def audit(published: Iterable[Publication], links: Sequence[Link] = (), *, among
         high = program.optimum(p, False)
         observe()
         done.add(i)
-        pinned = high is not None and high == low > 0
-        protection = p.protection
-        narrowed = protection is not None and (
-            low > protection[0] or (protection[1] is not None and high is not None and high < protection[1]))
-        if pinned or narrowed:
+        if _disclosed(p, low, high):
             stated = disclosure.fewer_than(p.threshold) if p.small else HIDDEN_TEXT
             findings.append(Finding(p.where, low, high, stated, i))
     return findings
@@ -408,18 +426,26 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
 def _freeing_labels(index: int, together: Sequence[Publication], own: int, links: Sequence[Link],
                     chosen: set[int]) -> set[int]:
     """The view's own "fewer than T" numbers whose saying "hidden" frees the publication ``index`` (one if one
-    does, the fewest tried first; else all of them if that does; else none). The numbers of a page lie on
-    several grids linked by equalities, so which labels bound it is not read from the cells: it is tried."""
+    does, else all of them if that does; else none). The numbers of a page lie on several grids linked by
+    equalities, so which labels bound it is not read from the cells: it is tried, on one program whose rows
+    are opened and restored."""
     small = [i for i, q in enumerate(together[:own]) if q.small and i not in chosen]
+    if not small:
+        return set()
+    program = _Program(together, links)
+    target = together[index]
 
-    def frees(labels: set[int]) -> bool:
-        trial = [_hidden(q) if i in labels else q for i, q in enumerate(together)]
-        return not audit(trial, links, among={index})
+    def frees(labels: list[int]) -> bool:
+        program.open_rows(labels, True)
+        try:
+            low = program.optimum(target, True)
+            return not _disclosed(target, low, program.optimum(target, False))
+        finally:
+            program.open_rows(labels, False)
 
-    for i in small:
-        if frees({i}):
-            return {i}
-    return set(small) if len(small) > 1 and frees(set(small)) else set()
+    if not frees(small):
+        return set()
+    return next(({i} for i in small if frees([i])), set(small))
 
 
 def _relabelled(together: Sequence[Publication], findings: Sequence[Finding], own: int,

@@ -278,7 +278,7 @@ def women_professional_share(staff: pl.DataFrame) -> pl.DataFrame:
     note names the hidden cells.
     """
     categories = pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None)
-    professional = staff.filter(categories.is_in(sorted(dims.PROFESSIONAL_AND_HIGHER)))
+    professional = staff.filter(categories.is_in(sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)))
     cells = _cells(
         professional,
         [pl.len().alias("n"), (pl.col("gender") == FEMALE).sum().alias("women")],

@@ -9,7 +9,7 @@ here, before it leaves this module:
   (:func:`kpi.disclosure.threshold_for`, whose docstring says why the number of crossed
   dimensions does not matter). A view's dimensions are its own plus every filter that narrows its
   population, minus the dimensions implied by another one (the location of a duty station, the
-  category of a grade, the Sector of a unit: :data:`IMPLIED_BY`).
+  category of a grade, the Sector of a unit: :data:`dims.IMPLIED_BY`).
 * **Primary and complementary suppression, totals included** (:func:`kpi.disclosure.protect_table`).
 * **Differencing.** A filtered view is compared with every wider view the filters allow (drop
   any subset of the filters): each is protected with :func:`kpi.disclosure.protect_filtered`
@@ -38,81 +38,18 @@ from kpi.disclosure import DEFAULT_RULE, DisclosureRule
 
 # ---------------------------------------------------------------- names and constants
 
-#: Duty-station filter values besides a duty station's code.
-HEADQUARTERS = "HQ"
-FIELD = "FIELD"
-LIAISON = "LIAISON"
-#: The location of a duty station: headquarters, a regional or area office ("field"), a liaison office.
-LOCATIONS: dict[str, str] = {
-    "headquarters": "Headquarters (Geneva)",
-    "field": "Regional and area offices",
-    "liaison": "Liaison offices",
-}
-LOCATION_OF_KIND: dict[str, str] = {
-    "headquarters": "headquarters", "regional office": "field", "area office": "field", "liaison office": "liaison",
-}
-LOCATION_FILTERS: dict[str, str] = {HEADQUARTERS: "headquarters", FIELD: "field", LIAISON: "liaison"}
-#: ``office_region`` of staff outside the regional and area offices.
-NOT_FIELD = "none"
-
-#: Grade-category filter value for the Professional and higher categories.
-PROFESSIONAL_AND_HIGHER = "P+"
-GENERAL_SERVICE_AND_NO = "GS+NO"
-CATEGORY_GROUPS: dict[str, str] = {
-    PROFESSIONAL_AND_HIGHER: "Professional and higher",
-    GENERAL_SERVICE_AND_NO: "General Service and National Professional Officers",
-}
-ALL_STAFF = "All staff"
-
-FEMALE, MALE = "F", "M"
-PARITY = 50.0
-#: The band around 50 % counted as gender parity.
-PARITY_BAND: tuple[float, float] = (47.0, 53.0)
-
-TRAINING_COMPLETED = "completed"
-TRAINING_NOT_COMPLETED = "not completed"
-
 #: Why a row is hidden, besides kpi.disclosure's reasons: its whole view is hidden that year.
 VIEW = "view"
 _REASON_RANK = {"": 0, disclosure.COMPLEMENTARY: 1, disclosure.DIFFERENCING: 2, VIEW: 3, disclosure.PRIMARY: 4}
-
-#: Dimensions a dimension implies (a duty station has one location; a grade one category...):
-#: a filter on one of them is a slice of the table's rows, not a narrower population.
-IMPLIED_BY: dict[str, frozenset[str]] = {
-    "grade": frozenset({"grade_band", "grade_category", "category_group"}),
-    "grade_category": frozenset({"category_group"}),
-    "duty_station": frozenset({"location", "office_region", "station_kind"}),
-    "office_region": frozenset({"location"}),
-    "unit": frozenset({"sector"}),
-    "nationality": frozenset({"admin_region", "member_state"}),
-}
-#: The filters of a view, each with the staff column it is about (for the threshold).
-FILTER_COLUMNS: dict[str, str] = {
-    "sector": "sector", "duty_station": "duty_station", "grade_category": "grade_category", "gender": "gender",
-}
-#: Natural order of the values of a dimension (others sort alphabetically).
-ORDER: dict[str, Sequence[str]] = {
-    "grade": dims.GRADE_CODES,
-    "grade_band": dims.GRADE_BAND_ORDER,
-    "grade_category": tuple(dims.GRADE_CATEGORIES),
-    "category_group": (GENERAL_SERVICE_AND_NO, PROFESSIONAL_AND_HIGHER),
-    "gender": (FEMALE, MALE),
-    "sector": dims.SECTOR_CODES,
-    "location": tuple(LOCATIONS),
-    "admin_region": tuple(dims.ADMIN_REGIONS),
-    "office_region": (*dims.ITU_D_REGIONS, NOT_FIELD),
-    "contract_type": dims.CONTRACT_TYPES,
-    "training": (TRAINING_COMPLETED, TRAINING_NOT_COMPLETED),
-}
-
 
 @dataclass(frozen=True)
 class Selection:
     """The filters of a workforce view; ``None`` means all.
 
-    ``duty_station`` is a duty station's code or :data:`HEADQUARTERS`, :data:`FIELD` (regional
-    and area offices), :data:`LIAISON`; ``grade_category`` a code of
-    :data:`kpi.dimensions.GRADE_CATEGORIES` or :data:`PROFESSIONAL_AND_HIGHER`; ``gender`` F or M.
+    ``duty_station`` is a duty station's code or a group of them: :data:`dims.STATION_GROUP_HQ`,
+    :data:`dims.STATION_GROUP_FIELD` (regional and area offices), :data:`dims.STATION_GROUP_LIAISON`;
+    ``grade_category`` a code of
+    :data:`kpi.dimensions.GRADE_CATEGORIES` or :data:`dims.PROFESSIONAL_AND_HIGHER`; ``gender`` F or M.
     """
 
     sector: str | None = None
@@ -122,7 +59,7 @@ class Selection:
 
     def active(self) -> dict[str, str]:
         """The filters that are set, by name."""
-        return {name: getattr(self, name) for name in FILTER_COLUMNS if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in dims.FILTER_COLUMNS if getattr(self, name) is not None}
 
     def without(self, *names: str) -> Selection:
         """The same selection with the filters ``names`` cleared."""
@@ -177,23 +114,24 @@ def prepare_staff(staff: pl.DataFrame, training: pl.DataFrame, courses: pl.DataF
     """The staff frame the pages use: one row per staff member and year, with derived columns.
 
     From :func:`kpi.store.frames.load_workforce`. Adds ``grade_category``, ``grade_band``, ``category_group``
-    (:data:`CATEGORY_GROUPS`), ``station_kind``, ``location`` (:data:`LOCATIONS`),
-    ``office_region`` (the ITU-D region of a regional or area office, :data:`NOT_FIELD` otherwise),
+    (:data:`dims.CATEGORY_GROUPS`), ``station_kind``, ``location`` (:data:`dims.LOCATIONS`),
+    ``office_region`` (the ITU-D region of a regional or area office, :data:`dims.NOT_FIELD` otherwise),
     ``admin_region`` and ``member_state`` of the nationality, and ``training``
-    (:data:`TRAINING_COMPLETED` when every mandatory course of the year was completed, else
-    :data:`TRAINING_NOT_COMPLETED`; null in years without training records). Drops ``staff_key``.
+    (:data:`dims.TRAINING_COMPLETED` when every mandatory course of the year was completed, else
+    :data:`dims.TRAINING_NOT_COMPLETED`; null in years without training records). Drops ``staff_key``.
     """
     stations = duty_stations.select(
         pl.col("code").alias("duty_station"), pl.col("kind").alias("station_kind"),
-        pl.col("kind").replace_strict(LOCATION_OF_KIND, default="field").alias("location"),
-        pl.when(pl.col("kind").replace_strict(LOCATION_OF_KIND, default="field") == "field")
-        .then(pl.col("itu_d_region").fill_null(NOT_FIELD)).otherwise(pl.lit(NOT_FIELD)).alias("office_region"),
+        pl.col("kind").replace_strict(dims.LOCATION_OF_KIND, default="field").alias("location"),
+        pl.when(pl.col("kind").replace_strict(dims.LOCATION_OF_KIND, default="field") == "field")
+        .then(pl.col("itu_d_region").fill_null(dims.NOT_FIELD)).otherwise(pl.lit(dims.NOT_FIELD))
+        .alias("office_region"),
     )
     nations = countries.select(pl.col("iso3").alias("nationality"), "admin_region",
                                pl.col("is_member_state").alias("member_state"))
     done = training.join(courses, on="year", how="inner").select(
         "year", "staff_key", (pl.col("completed_courses") >= pl.col("courses")).alias("_done"))
-    professional = sorted(dims.PROFESSIONAL_AND_HIGHER)
+    professional = sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)
     return (
         staff.with_columns(pl.col("year").cast(pl.Int64))
         .join(stations, on="duty_station", how="left")
@@ -205,13 +143,13 @@ def prepare_staff(staff: pl.DataFrame, training: pl.DataFrame, courses: pl.DataF
             pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None).alias("grade_category"),
             pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band"),
             pl.when(pl.col("_trained_year"))
-            .then(pl.when(pl.col("_done").fill_null(False)).then(pl.lit(TRAINING_COMPLETED))
-                  .otherwise(pl.lit(TRAINING_NOT_COMPLETED)))
+            .then(pl.when(pl.col("_done").fill_null(False)).then(pl.lit(dims.TRAINING_COMPLETED))
+                  .otherwise(pl.lit(dims.TRAINING_NOT_COMPLETED)))
             .otherwise(pl.lit(None, pl.String)).alias("training"),
         )
         .with_columns(
-            pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(PROFESSIONAL_AND_HIGHER))
-            .otherwise(pl.lit(GENERAL_SERVICE_AND_NO)).alias("category_group"),
+            pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(dims.PROFESSIONAL_AND_HIGHER))
+            .otherwise(pl.lit(dims.GENERAL_SERVICE_AND_NO)).alias("category_group"),
         )
         .drop("staff_key", "_done", "_trained_year")
     )
@@ -222,8 +160,9 @@ def prepare_recruitment(recruitment: pl.DataFrame, duty_stations: pl.DataFrame) 
     ``grade_category``, ``category_group`` and ``location``; vacancies without a selection are
     dropped (they have no timeline yet)."""
     stations = duty_stations.select(pl.col("code").alias("duty_station"),
-                                    pl.col("kind").replace_strict(LOCATION_OF_KIND, default="field").alias("location"))
-    professional = sorted(dims.PROFESSIONAL_AND_HIGHER)
+                                    pl.col("kind").replace_strict(dims.LOCATION_OF_KIND, default="field")
+                                    .alias("location"))
+    professional = sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)
     frame = recruitment.with_columns(
         *(pl.col(c).cast(pl.String).str.to_date(strict=False) if recruitment.schema[c] == pl.String else pl.col(c)
           for c in ("posted_on", "selected_on")),
@@ -238,8 +177,8 @@ def prepare_recruitment(recruitment: pl.DataFrame, duty_stations: pl.DataFrame) 
             pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band"),
         )
         .with_columns(
-            pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(PROFESSIONAL_AND_HIGHER))
-            .otherwise(pl.lit(GENERAL_SERVICE_AND_NO)).alias("category_group"),
+            pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(dims.PROFESSIONAL_AND_HIGHER))
+            .otherwise(pl.lit(dims.GENERAL_SERVICE_AND_NO)).alias("category_group"),
         )
         .select("vacancy_ref", "year", "grade", "grade_band", "grade_category", "category_group", "sector",
                 "duty_station",
@@ -258,23 +197,23 @@ def staff_years(staff: pl.DataFrame) -> list[int]:
 def filter_expr(name: str, value: str) -> pl.Expr:
     """The test a filter of :class:`Selection` (``name``, ``value``) makes on the staff frame."""
     if name == "duty_station":
-        if value in LOCATION_FILTERS:
-            return pl.col("location") == LOCATION_FILTERS[value]
+        if value in dims.LOCATION_FILTERS:
+            return pl.col("location") == dims.LOCATION_FILTERS[value]
         return pl.col("duty_station") == value
     if name == "grade_category":
-        if value in CATEGORY_GROUPS:
+        if value in dims.CATEGORY_GROUPS:
             return pl.col("category_group") == value
         return pl.col("grade_category") == value
-    return pl.col(FILTER_COLUMNS[name]) == value
+    return pl.col(dims.FILTER_COLUMNS[name]) == value
 
 
 def _filter_target(name: str, value: str) -> tuple[str, str]:
     """The column a filter tests and the value it keeps."""
-    if name == "duty_station" and value in LOCATION_FILTERS:
-        return "location", LOCATION_FILTERS[value]
-    if name == "grade_category" and value in CATEGORY_GROUPS:
+    if name == "duty_station" and value in dims.LOCATION_FILTERS:
+        return "location", dims.LOCATION_FILTERS[value]
+    if name == "grade_category" and value in dims.CATEGORY_GROUPS:
         return "category_group", value
-    return FILTER_COLUMNS[name], value
+    return dims.FILTER_COLUMNS[name], value
 
 
 def _mapping(staff: pl.DataFrame, source: str, target: str) -> dict | None:
@@ -291,7 +230,7 @@ def _slice_expr(staff: pl.DataFrame, name: str, value: str, table_dims: Sequence
     if column in table_dims:
         return pl.col(column) == kept
     for source in table_dims:
-        if column in IMPLIED_BY.get(source, ()):
+        if column in dims.IMPLIED_BY.get(source, ()):
             mapping = _mapping(staff, source, column)
             if mapping is not None:
                 return pl.col(source).replace_strict(mapping, default=None) == kept
@@ -301,14 +240,14 @@ def _slice_expr(staff: pl.DataFrame, name: str, value: str, table_dims: Sequence
 def _independent(columns: Iterable[str]) -> list[str]:
     """The columns not implied by another one (for the threshold)."""
     names = list(dict.fromkeys(columns))
-    return [c for c in names if not any(c in IMPLIED_BY.get(other, ()) for other in names if other != c)]
+    return [c for c in names if not any(c in dims.IMPLIED_BY.get(other, ()) for other in names if other != c)]
 
 
 def _order_keys(columns: Sequence[str]) -> list[pl.Expr]:
     keys: list[pl.Expr] = []
     for c in columns:
-        if c in ORDER:
-            rank = {v: i for i, v in enumerate(ORDER[c])}
+        if c in dims.ORDER:
+            rank = {v: i for i, v in enumerate(dims.ORDER[c])}
             keys.append(pl.col(c).replace_strict(rank, default=len(rank), return_dtype=pl.Int64))
         keys.append(pl.col(c))
     return keys
@@ -359,7 +298,7 @@ def _protect(
         else:
             slices.append(as_slice)
     threshold = disclosure.threshold_for(
-        _independent([*table_dims, *(FILTER_COLUMNS[n] for n in population)]), rule)
+        _independent([*table_dims, *(dims.FILTER_COLUMNS[n] for n in population)]), rule)
     flat = DisclosureRule(threshold, threshold)
 
     widest = _counts(base, table_dims, count).sort("year", *_order_keys(table_dims))
@@ -401,11 +340,11 @@ def _protect(
                 .then(pl.lit(disclosure.fewer_than(threshold)))
                 .when(hide).then(pl.lit(disclosure.SUPPRESSED_TEXT)).otherwise(pl.col("display")).alias("display"),
             )
-        frame = frame.with_columns(*(pl.lit(selection.active()[n]).alias(FILTER_COLUMNS[n]) for n in names
-                                     if FILTER_COLUMNS[n] not in table_dims))
+        frame = frame.with_columns(*(pl.lit(selection.active()[n]).alias(dims.FILTER_COLUMNS[n]) for n in names
+                                     if dims.FILTER_COLUMNS[n] not in table_dims))
     if slices:
         frame = frame.filter(*[s.fill_null(False) for s in slices])
-    filter_columns = tuple(FILTER_COLUMNS[n] for n in population if FILTER_COLUMNS[n] not in table_dims)
+    filter_columns = tuple(dims.FILTER_COLUMNS[n] for n in population if dims.FILTER_COLUMNS[n] not in table_dims)
     narrowing = tuple(_filter_target(n, v) for n, v in selection.active().items() if n in population)
     sliced = tuple(_filter_target(n, v) for n, v in selection.active().items()
                    if n not in population and n not in ignore)
@@ -446,14 +385,14 @@ def _labels(staff: pl.DataFrame | None = None) -> dict[str, dict[str, str]]:
         "grade": dict(dims.GRADE_LABELS),
         "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
         "grade_category": dict(dims.GRADE_CATEGORIES),
-        "category_group": dict(CATEGORY_GROUPS),
+        "category_group": dict(dims.CATEGORY_GROUPS),
         "gender": dict(dims.GENDERS),
         "sector": {s.code: s.name if s.code == s.bureau_code else f"{s.code} ({s.bureau_code})" for s in dims.SECTORS},
-        "location": dict(LOCATIONS),
+        "location": dict(dims.LOCATIONS),
         "admin_region": {k: f"{k} · {v}" for k, v in dims.ADMIN_REGIONS.items()},
-        "office_region": {**dims.ITU_D_REGIONS, NOT_FIELD: "Headquarters and liaison offices"},
+        "office_region": {**dims.ITU_D_REGIONS, dims.NOT_FIELD: "Headquarters and liaison offices"},
         "contract_type": {c: c.capitalize() for c in dims.CONTRACT_TYPES},
-        "training": {TRAINING_COMPLETED: "Completed", TRAINING_NOT_COMPLETED: "Not completed"},
+        "training": {dims.TRAINING_COMPLETED: "Completed", dims.TRAINING_NOT_COMPLETED: "Not completed"},
     }
 
 
@@ -586,18 +525,18 @@ def gender_split(
     """
     by = list(by)
     table = _protect(staff, [*by, "gender"], selection.without("gender"), _years(staff, year), rule=rule)
-    wide = _wide_by(table, "gender", FEMALE, MALE, by, ("women", "men", "total"))
+    wide = _wide_by(table, "gender", dims.FEMALE, dims.MALE, by, ("women", "men", "total"))
     half = (pl.col("total") / 2).ceil().cast(pl.Int64)
     wide = wide.with_columns(*share_columns("women", "men", "total", table.threshold)).with_columns(
         pl.when(pl.col("share").is_not_null()).then((half - pl.col("women")).clip(lower_bound=0)).alias("women_needed"),
         pl.when(pl.col("share").is_not_null()).then((half - pl.col("men")).clip(lower_bound=0)).alias("men_needed"),
     )
-    wide = _with_label(wide, by[-1], names) if by else wide.with_columns(pl.lit(ALL_STAFF).alias("label"))
+    wide = _with_label(wide, by[-1], names) if by else wide.with_columns(pl.lit(dims.ALL_STAFF).alias("label"))
     wide = wide.with_columns(*parity_columns())
     ordered = wide.sort("year", pl.col("total_over") != "", *_order_keys(by), nulls_last=True)
     return replace(table, frame=ordered, dims=tuple(d for d in table.dims if d != "gender"),
                    counts=("women", "men", "total"), row_dims=tuple(by),
-                   parts=(("women", "gender", FEMALE), ("men", "gender", MALE), ("total", None, None)),
+                   parts=(("women", "gender", dims.FEMALE), ("men", "gender", dims.MALE), ("total", None, None)),
                    note="" if selection.gender is None else "The gender filter does not apply to shares of women.")
 
 
@@ -637,10 +576,10 @@ def parity_gap(staff: pl.DataFrame, year: int, by: str, selection: Selection = S
     """How far each value of ``by`` (grade, sector, duty_station...) is from 50 % women, in people.
 
     The rows of :func:`gender_split` for ``year`` with ``within_band`` (the share is within
-    :data:`PARITY_BAND`).
+    :data:`dims.PARITY_BAND`).
     """
     table = gender_split(staff, year, [by], selection, names=names, rule=rule)
-    low, high = PARITY_BAND
+    low, high = dims.PARITY_BAND
     frame = table.frame.with_columns(pl.col("share").is_between(low, high).alias("within_band"))
     return replace(table, frame=frame)
 
@@ -650,11 +589,12 @@ def women_share_over_time(staff: pl.DataFrame, years: Sequence[int] | None, sele
     """Share of women each year in all staff and in the two category groups (Professional and
     higher; General Service and National Professional Officers), one table per year.
 
-    ``label`` is :data:`ALL_STAFF` or the group's name.
+    ``label`` is :data:`dims.ALL_STAFF` or the group's name.
     """
     table = gender_split(staff, years, ["category_group"], selection, rule=rule)
     frame = table.frame.with_columns(
-        pl.when(pl.col("category_group").is_null()).then(pl.lit(ALL_STAFF)).otherwise(pl.col("label")).alias("label"))
+        pl.when(pl.col("category_group").is_null()).then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
+        .alias("label"))
     return replace(table, frame=frame)
 
 
@@ -704,7 +644,8 @@ def nationality_by_country(staff: pl.DataFrame, countries: pl.DataFrame, year: i
 
 def _filter_values(frame: pl.DataFrame, table: Protected) -> dict[str, str]:
     """The constant filter columns of a protected table, with their value."""
-    extra = [c for c in table.dims if c in FILTER_COLUMNS.values() and c in frame.columns and c not in ("nationality",)]
+    extra = [c for c in table.dims
+             if c in dims.FILTER_COLUMNS.values() and c in frame.columns and c not in ("nationality",)]
     return {c: frame.get_column(c)[0] for c in extra if frame.height}
 
 
@@ -762,15 +703,16 @@ def field_presence(staff: pl.DataFrame, years: int | Sequence[int] | None, by: S
     by = list(by)
     station = selection.duty_station
     field_stations = set(staff.filter(pl.col("location") == "field").get_column("duty_station").unique().to_list())
-    if station in (HEADQUARTERS, LIAISON) or (station not in (None, FIELD) and station not in field_stations):
+    if station in (dims.STATION_GROUP_HQ, dims.STATION_GROUP_LIAISON) or (
+            station not in (None, dims.STATION_GROUP_FIELD) and station not in field_stations):
         empty = _protect(staff.head(0), by, selection.without("duty_station"), [], rule=rule)
         return replace(empty, frame=_with_label(empty.frame, by[-1], names),
                        note="The duty-station filter selects no regional or area office.")
-    chosen = selection if station is not None else replace(selection, duty_station=FIELD)
+    chosen = selection if station is not None else replace(selection, duty_station=dims.STATION_GROUP_FIELD)
     table = _protect(staff, by, chosen, _years(staff, years), rule=rule)
     frame = table.frame
     if "office_region" in by:
-        frame = frame.filter(pl.col("office_region").fill_null("") != NOT_FIELD)
+        frame = frame.filter(pl.col("office_region").fill_null("") != dims.NOT_FIELD)
     if "duty_station" in by:
         frame = frame.filter(pl.col("duty_station").is_in(sorted(field_stations)) | pl.col("duty_station").is_null())
     frame = _with_label(frame, by[-1], names).sort("year", pl.col("total_over") != "", *_order_keys(by),
@@ -830,16 +772,16 @@ def training_completion(staff: pl.DataFrame, year: int | Sequence[int] | None, b
     by = list(by)
     trained = staff.filter(pl.col("training").is_not_null())
     table = _protect(trained, [*by, "training"], selection, _years(trained, year), rule=rule)
-    wide = _wide_by(table, "training", TRAINING_COMPLETED, TRAINING_NOT_COMPLETED, by,
+    wide = _wide_by(table, "training", dims.TRAINING_COMPLETED, dims.TRAINING_NOT_COMPLETED, by,
                     ("completed", "not_completed", "total"))
     wide = wide.with_columns(*share_columns("completed", "not_completed", "total", table.threshold))
-    wide = _with_label(wide, by[-1], names) if by else wide.with_columns(pl.lit(ALL_STAFF).alias("label"))
+    wide = _with_label(wide, by[-1], names) if by else wide.with_columns(pl.lit(dims.ALL_STAFF).alias("label"))
     ordered = wide.sort("year", pl.col("total_over") != "", *_order_keys(by), nulls_last=True)
     return replace(table, frame=ordered, dims=tuple(d for d in table.dims if d != "training"),
                    counts=("completed", "not_completed", "total"), row_dims=tuple(by),
-                   population=(*table.population, ("training", (TRAINING_COMPLETED, TRAINING_NOT_COMPLETED))),
-                   parts=(("completed", "training", TRAINING_COMPLETED),
-                          ("not_completed", "training", TRAINING_NOT_COMPLETED), ("total", None, None)))
+                   population=(*table.population, ("training", (dims.TRAINING_COMPLETED, dims.TRAINING_NOT_COMPLETED))),
+                   parts=(("completed", "training", dims.TRAINING_COMPLETED),
+                          ("not_completed", "training", dims.TRAINING_NOT_COMPLETED), ("total", None, None)))
 
 
 # ---------------------------------------------------------------- for tests and audits

@@ -180,11 +180,12 @@ def wider(selection: wf.Selection, duty_stations: pl.DataFrame) -> list[wf.Selec
     out = []
     for name, value in selection.active().items():
         parent: str | None = None
-        if name == "duty_station" and value not in wf.LOCATION_FILTERS:
-            location = wf.LOCATION_OF_KIND.get(kinds.get(value, ""), "field")
-            parent = {"field": wf.FIELD, "liaison": wf.LIAISON, "headquarters": wf.HEADQUARTERS}[location]
-        elif name == "grade_category" and value in dims.PROFESSIONAL_AND_HIGHER:
-            parent = wf.PROFESSIONAL_AND_HIGHER
+        if name == "duty_station" and value not in dims.LOCATION_FILTERS:
+            location = dims.LOCATION_OF_KIND.get(kinds.get(value, ""), "field")
+            parent = {"field": dims.STATION_GROUP_FIELD, "liaison": dims.STATION_GROUP_LIAISON,
+                      "headquarters": dims.STATION_GROUP_HQ}[location]
+        elif name == "grade_category" and value in dims.PROFESSIONAL_AND_HIGHER_CATEGORIES:
+            parent = dims.PROFESSIONAL_AND_HIGHER
         out.append(replace(selection, **{name: parent}))
     return out
 
@@ -265,15 +266,16 @@ def families(records: Records) -> dict[str, pl.DataFrame]:
         pl.col("grade").replace_strict(dims.GRADE_BANDS).alias("grade_band"),
         pl.col("grade").replace_strict(dims.GRADE_CATEGORY).alias("grade_category"),
     ).with_columns(
-        pl.when(pl.col("grade_category").is_in(sorted(dims.PROFESSIONAL_AND_HIGHER)))
-        .then(pl.lit(wf.PROFESSIONAL_AND_HIGHER)).otherwise(pl.lit(wf.GENERAL_SERVICE_AND_NO)).alias("category_group"))
+        pl.when(pl.col("grade_category").is_in(sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)))
+        .then(pl.lit(dims.PROFESSIONAL_AND_HIGHER)).otherwise(pl.lit(dims.GENERAL_SERVICE_AND_NO))
+        .alias("category_group"))
     stations = records.duty_stations.select(
         pl.col("code").alias("duty_station"), pl.col("kind").alias("station_kind"),
-        pl.col("kind").replace_strict(wf.LOCATION_OF_KIND, default="field").alias("location"), "itu_d_region")
+        pl.col("kind").replace_strict(dims.LOCATION_OF_KIND, default="field").alias("location"), "itu_d_region")
     stations = stations.select(
         "duty_station", "station_kind", "location",
-        pl.when(pl.col("location") == "field").then(pl.col("itu_d_region").fill_null(wf.NOT_FIELD))
-        .otherwise(pl.lit(wf.NOT_FIELD)).alias("office_region"))
+        pl.when(pl.col("location") == "field").then(pl.col("itu_d_region").fill_null(dims.NOT_FIELD))
+        .otherwise(pl.lit(dims.NOT_FIELD)).alias("office_region"))
     nations = records.countries.select(pl.col("iso3").alias("nationality"), "admin_region",
                                        pl.col("is_member_state").alias("member_state"))
     staff = records.staff
@@ -286,7 +288,7 @@ def families(records: Records) -> dict[str, pl.DataFrame]:
         "nationality": pl.concat([nations, staff.select(nations.columns).unique()]).unique(),
         "gender": pl.DataFrame({"gender": list(dims.GENDERS)}),
         "contract_type": pl.DataFrame({"contract_type": list(dims.CONTRACT_TYPES)}),
-        "training": pl.DataFrame({"training": [wf.TRAINING_COMPLETED, wf.TRAINING_NOT_COMPLETED, None]},
+        "training": pl.DataFrame({"training": [dims.TRAINING_COMPLETED, dims.TRAINING_NOT_COMPLETED, None]},
                                  schema={"training": pl.String}),
     }
 
@@ -557,7 +559,7 @@ def _recompute(frame: pl.DataFrame, table: wf.Protected) -> pl.DataFrame:
                 pl.when(pl.col("share").is_null()).then(None).otherwise(pl.col("men_needed")).alias("men_needed"),
             ).with_columns(*wf.parity_columns())
         if "within_band" in frame.columns:
-            low, high = wf.PARITY_BAND
+            low, high = dims.PARITY_BAND
             frame = frame.with_columns(pl.col("share").is_between(low, high).alias("within_band"))
     if "days" in frame.columns:
         frame = frame.with_columns(
@@ -687,9 +689,9 @@ class PageProtector:
 def audited_selections(records: Records, *, combinations: bool = True) -> list[wf.Selection]:
     """The selections the audit covers: every value of each filter with the others at all and, with
     ``combinations``, every Sector x grade category x gender and every duty-station group x gender."""
-    stations = [wf.HEADQUARTERS, wf.FIELD, wf.LIAISON,
+    stations = [dims.STATION_GROUP_HQ, dims.STATION_GROUP_FIELD, dims.STATION_GROUP_LIAISON,
                 *records.duty_stations.filter(pl.col("kind") != "headquarters")["code"].to_list()]
-    categories = [wf.PROFESSIONAL_AND_HIGHER, *dims.GRADE_CATEGORIES]
+    categories = [dims.PROFESSIONAL_AND_HIGHER, *dims.GRADE_CATEGORIES]
     genders = list(dims.GENDERS)
     out = [wf.Selection()]
     out += [wf.Selection(sector=s) for s in dims.SECTOR_CODES]
@@ -701,7 +703,7 @@ def audited_selections(records: Records, *, combinations: bool = True) -> list[w
             for category in (None, *categories):
                 for gender in (None, *genders):
                     out.append(wf.Selection(sector=sector, grade_category=category, gender=gender))
-        for station in (None, wf.HEADQUARTERS, wf.FIELD, wf.LIAISON):
+        for station in (None, dims.STATION_GROUP_HQ, dims.STATION_GROUP_FIELD, dims.STATION_GROUP_LIAISON):
             for gender in (None, *genders):
                 out.append(wf.Selection(duty_station=station, gender=gender))
     return list(dict.fromkeys(out))

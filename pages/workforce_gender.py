@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import GENDER_COLOURS, HEADLINE_COLOUR, SERIES_COLOURS
@@ -16,8 +17,9 @@ from ui.filters import link_params
 from ui.widgets import status_badge, synthetic_notice
 
 TARGET_CODE = "E1.WOMEN_P"
-LINE_COLOURS = {wf.ALL_STAFF: HEADLINE_COLOUR, wf.CATEGORY_GROUPS[wf.PROFESSIONAL_AND_HIGHER]: GENDER_COLOURS["F"],
-                wf.CATEGORY_GROUPS[wf.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2]}
+LINE_COLOURS = {dims.ALL_STAFF: HEADLINE_COLOUR,
+                dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]: GENDER_COLOURS["F"],
+                dims.CATEGORY_GROUPS[dims.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2]}
 
 st.title("Gender balance")
 f = uw.page_filters(gender=False)
@@ -33,8 +35,8 @@ if uw.hidden_view_warning(shares, year):
     st.stop()
 now = shares.frame.filter(pl.col("year") == year)
 by_label = {row["label"]: row for row in now.iter_rows(named=True)}
-professional = by_label.get(wf.CATEGORY_GROUPS[wf.PROFESSIONAL_AND_HIGHER], {})
-everyone = by_label.get(wf.ALL_STAFF, {})
+professional = by_label.get(dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER], {})
+everyone = by_label.get(dims.ALL_STAFF, {})
 targets = wf.indicator_targets(results.indicators, results.targets, TARGET_CODE)
 target_now = targets.filter(pl.col("year") == year)["target"].to_list()
 
@@ -55,13 +57,13 @@ st.page_link("pages/explorer.py", label=f"Open {TARGET_CODE} in the indicator ex
 st.subheader("Share of women over time")
 uw.plot("wf-gender-trend", lambda: charts.trend_lines(
     shares.frame, "share", "share_display", colours=LINE_COLOURS, projector=f.projector, y_title="Women (%)",
-    percent=True, band=wf.PARITY_BAND, targets=targets.filter(pl.col("year").is_between(years[0], years[-1])),
+    percent=True, band=dims.PARITY_BAND, targets=targets.filter(pl.col("year").is_between(years[0], years[-1])),
     target_name="Target, Professional and higher"), "women_share_over_time", f)
 
 st.subheader("By grade over time")
 history = tables["grades"]
 uw.guard(history)
-order = [wf.label_of("grade", g) for g in reversed(wf.ORDER["grade"])]
+order = [wf.label_of("grade", g) for g in reversed(dims.ORDER["grade"])]
 uw.plot("wf-gender-heatmap", lambda: charts.share_heatmap(wf.cells(history), order, projector=f.projector),
         "women_by_grade_over_time", f)
 st.caption("Share of women in each grade, each year. Orange: more men; purple: more women; white: parity. "
@@ -78,7 +80,7 @@ def gap() -> None:
     chart, listing = st.columns([2, 3])
     with chart:
         uw.plot("wf-gap", lambda: charts.share_bars(frame, table.threshold, projector=f.projector,
-                                                    band=wf.PARITY_BAND), f"parity_gap_by_{by}_{year}", f, by)
+                                                    band=dims.PARITY_BAND), f"parity_gap_by_{by}_{year}", f, by)
     shown = frame.select(
         pl.col("label").alias(GAP_BY[by]), pl.col("women_display").alias("Women"), pl.col("men_display").alias("Men"),
         pl.col("total_display").alias("All"), pl.col("share_display").alias("Women (%)"),

@@ -18,9 +18,9 @@ from ui.widgets import status_badge, synthetic_notice
 RECRUIT, TRAIN = "E1.RECRUIT", "E1.TRAIN"
 ALL_RECRUITMENTS = "All recruitments"
 ALL = "ALL"
-GROUP_COLOURS = {wf.CATEGORY_GROUPS[wf.PROFESSIONAL_AND_HIGHER]: SERIES_COLOURS[0],
-                 wf.CATEGORY_GROUPS[wf.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2],
-                 ALL_RECRUITMENTS: HEADLINE_COLOUR, wf.ALL_STAFF: HEADLINE_COLOUR}
+GROUP_COLOURS = {dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]: SERIES_COLOURS[0],
+                 dims.CATEGORY_GROUPS[dims.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2],
+                 ALL_RECRUITMENTS: HEADLINE_COLOUR, dims.ALL_STAFF: HEADLINE_COLOUR}
 
 st.title("Recruitment and training")
 f = uw.page_filters()
@@ -59,7 +59,7 @@ with left:
     frame = uw.guard(grid)
     sector_labels = {s: wf.label_of("sector", s) for s in dims.SECTOR_CODES}
     row_labels = {"grade": dict(dims.GRADE_LABELS), "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
-                  "category_group": dict(wf.CATEGORY_GROUPS)}[level]
+                  "category_group": dict(dims.CATEGORY_GROUPS)}[level]
     row_order = list(row_labels)
     with_all = frame.filter(pl.col("year") == year).with_columns(pl.col(level, "sector").fill_null(ALL))
     uw.plot("wf-recruit-grid", lambda: charts.value_heatmap(
@@ -105,7 +105,7 @@ else:
     with left:
         st.subheader(f"By Sector, {year}")
         rows = training.frame.filter(pl.col("year") == year).with_columns(
-            pl.when(pl.col("total_over") == "sector").then(pl.lit(wf.ALL_STAFF)).otherwise(pl.col("label"))
+            pl.when(pl.col("total_over") == "sector").then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
             .alias("label"))
         uw.plot("wf-train-sector", lambda: charts.share_bars(
             rows, training.threshold, projector=f.projector, band=None, colour=SECTOR_COLOURS["ITU"],
@@ -115,7 +115,7 @@ else:
         history = tables["training_trend"]
         uw.guard(history)
         lines = history.frame.with_columns(
-            pl.when(pl.col("total_over") == "category_group").then(pl.lit(wf.ALL_STAFF)).otherwise(pl.col("label"))
+            pl.when(pl.col("total_over") == "category_group").then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
             .alias("label"))
         uw.plot("wf-train-trend", lambda: charts.trend_lines(
             lines, "share", "share_display", colours=GROUP_COLOURS, projector=f.projector, y_title="Completed (%)",

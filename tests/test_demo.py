@@ -31,7 +31,7 @@ FILLED = (
 CEB = {2015: 744, 2016: 744, 2017: 680, 2018: 727, 2019: 749}
 HEADCOUNT = {**CEB, 2020: 752, 2021: 756, 2022: 759, 2023: 762, 2024: 765, 2025: 768}
 YEARS = list(range(2015, 2026))
-P_AND_HIGHER = sorted(dims.PROFESSIONAL_AND_HIGHER)
+P_AND_HIGHER = sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)
 
 
 def _build(path, *, seed: int = DEMO_SEED, scale: int = 1) -> tuple[Engine, dict[str, int]]:
@@ -184,7 +184,7 @@ def test_headcount_is_the_ceb_figure_each_year(staff):
 
 def test_geneva_holds_about_92_percent_in_2019(staff):
     y2019 = staff.filter(pl.col("year") == 2019)
-    share = (y2019["duty_station"] == dims.HEADQUARTERS).mean() * 100
+    share = (y2019["duty_station"] == dims.HEADQUARTERS_STATION).mean() * 100
     assert 90 <= share <= 94
     # New Delhi has no staff up to 2019 (as in the CEB figures), a few afterwards
     delhi = dict(staff.filter(pl.col("duty_station") == "New Delhi").group_by("year").len().iter_rows())
@@ -221,19 +221,19 @@ def test_national_officers_only_in_the_field_and_nationals_there(engine, staff):
     stations = dict(_read(engine, "SELECT code, country_iso3 FROM duty_station").iter_rows())
     officers = staff.filter(pl.col("category") == "NO")
     assert officers.height > 0
-    assert dims.HEADQUARTERS not in officers["duty_station"].to_list()
+    assert dims.HEADQUARTERS_STATION not in officers["duty_station"].to_list()
     assert all(stations[s] == n for s, n in officers.select("duty_station", "nationality").iter_rows())
 
 
 def test_small_field_offices_exist(staff):
-    sizes = staff.filter(pl.col("duty_station") != dims.HEADQUARTERS).group_by("year", "duty_station").len()
+    sizes = staff.filter(pl.col("duty_station") != dims.HEADQUARTERS_STATION).group_by("year", "duty_station").len()
     small = sizes.filter(pl.col("len").is_between(1, 4))
     assert small.height >= 10
     assert sizes["len"].max() <= 15
 
 
 def test_field_staff_are_mostly_itu_d_field_unit(staff):
-    field = staff.filter(~pl.col("duty_station").is_in([dims.HEADQUARTERS, "New York"]))
+    field = staff.filter(~pl.col("duty_station").is_in([dims.HEADQUARTERS_STATION, "New York"]))
     assert (field["sector"] == "ITU-D").mean() >= 0.8
     assert set(field.filter(pl.col("sector") == "ITU-D")["unit"].to_list()) == {"BDT-FIELD"}
 
@@ -255,7 +255,7 @@ def test_at_least_80_nationalities_each_year_from_member_states(engine, staff):
     assert all(n <= 130 for n in per_year.values()), per_year
     assert set(staff["nationality"].to_list()) <= members
     assert "PLW" not in staff["nationality"].to_list()
-    geneva_gs = staff.filter((pl.col("category") == "GS") & (pl.col("duty_station") == dims.HEADQUARTERS))
+    geneva_gs = staff.filter((pl.col("category") == "GS") & (pl.col("duty_station") == dims.HEADQUARTERS_STATION))
     top_two = {n for n, _ in Counter(geneva_gs["nationality"].to_list()).most_common(2)}
     assert top_two == {"FRA", "CHE"}
 

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureError
 from kpi.store.engine import make_engine
@@ -311,7 +312,7 @@ def test_the_guard_refuses_a_table_showing_a_small_count():
 
 def test_field_presence_under_a_headquarters_filter_is_empty_with_a_note():
     staff = staff_frame([(20, {"duty_station": "Cairo", "sector": "ITU-D"}), (50, {})])
-    table = wf.field_presence(staff, None, ["sector"], S(duty_station=wf.HEADQUARTERS))
+    table = wf.field_presence(staff, None, ["sector"], S(duty_station=dims.STATION_GROUP_HQ))
     assert table.frame.is_empty() and "no regional or area office" in table.note
     shown = wf.field_presence(staff, None, ["sector"])
     assert shown.frame.filter(pl.col("total_over") == "sector")["count"].to_list() == [20]
@@ -321,9 +322,10 @@ def test_field_presence_under_a_headquarters_filter_is_empty_with_a_note():
 
 
 SELECTIONS = [
-    S(), S(sector="ITU-D"), S(duty_station="Cairo"), S(duty_station="Vilnius"), S(duty_station=wf.HEADQUARTERS),
-    S(duty_station=wf.FIELD), S(grade_category=wf.PROFESSIONAL_AND_HIGHER), S(grade_category="D"), S(gender="F"),
-    S(sector="ITU-D", duty_station=wf.FIELD, gender="F"),
+    S(), S(sector="ITU-D"), S(duty_station="Cairo"), S(duty_station="Vilnius"), S(duty_station=dims.STATION_GROUP_HQ),
+    S(duty_station=dims.STATION_GROUP_FIELD), S(grade_category=dims.PROFESSIONAL_AND_HIGHER), S(grade_category="D"),
+    S(gender="F"),
+    S(sector="ITU-D", duty_station=dims.STATION_GROUP_FIELD, gender="F"),
 ]
 
 
@@ -376,7 +378,7 @@ def test_every_public_table_on_the_demo_store_shows_no_small_count(demo):
 def test_demo_views_filtered_by_sector_and_station_do_not_difference(demo, by):
     staff, _, _ = demo
     full = wf.composition(staff, YEAR, by)
-    for sector, station in product([None, "ITU-D", "ITU-T"], [None, "Cairo", wf.FIELD]):
+    for sector, station in product([None, "ITU-D", "ITU-T"], [None, "Cairo", dims.STATION_GROUP_FIELD]):
         part = wf.composition(staff, YEAR, by, S(sector=sector, duty_station=station))
         assert_safe(part)
         if YEAR not in part.hidden_years:

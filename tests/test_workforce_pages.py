@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.explorer import indicator_view
 from kpi.formatting import format_value
@@ -170,7 +171,7 @@ def test_field_page_shows_field_presence_kpi_computes(demo_env, pages):
     assert metrics(at)[f"Staff in regional and area offices ({YEAR})"] == total
     itu_d = presence.filter(pl.col("sector") == "ITU-D")["display"][0]
     assert metrics(at)["ITU-D (BDT)"] == (itu_d if itu_d[0].isdigit() or itu_d.startswith("fewer") else "hidden")
-    at.selectbox(key="url:wf_station").set_value(wf.HEADQUARTERS).run()
+    at.selectbox(key="url:wf_station").set_value(dims.STATION_GROUP_HQ).run()
     assert any("selects no regional or area office" in i.value for i in at.info)
 
 
@@ -199,6 +200,6 @@ def test_hr_page_shows_the_enabler_status_and_the_training_table(demo_env, recor
 def test_every_page_passes_the_guard_under_a_combination_of_filters(demo_env, page):
     at = open_page(page)
     at.sidebar.selectbox(key="url:sector").set_value("ITU-D").run()
-    at.selectbox(key="url:wf_station").set_value(wf.FIELD).run()
-    at.selectbox(key="url:wf_category").set_value(wf.PROFESSIONAL_AND_HIGHER).run()
+    at.selectbox(key="url:wf_station").set_value(dims.STATION_GROUP_FIELD).run()
+    at.selectbox(key="url:wf_category").set_value(dims.PROFESSIONAL_AND_HIGHER).run()
     assert [e.value for e in at.exception] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.disclosure_audit import Publication, audit
 from kpi.workforce_pages import PAGES, PageProtector, audit_space, audited_selections
@@ -49,7 +50,7 @@ def test_the_field_presence_page_as_protected_now_gives_nothing_away(protector):
 def test_a_share_is_hidden_where_its_counts_are(protector):
     """Gender balance of the field offices showed "50.0 % women" of 64 while its table hid the counts."""
     for by in ("grade", "sector", "duty_station", "location"):
-        frame = protector.page_year("gender", YEAR, S(duty_station=wf.FIELD)).tables[f"gap:{by}"].frame
+        frame = protector.page_year("gender", YEAR, S(duty_station=dims.STATION_GROUP_FIELD)).tables[f"gap:{by}"].frame
         for row in frame.iter_rows(named=True):
             if row["share"] is not None:
                 assert None not in (row["women"], row["men"], row["total"]), row

@@ -132,16 +132,17 @@ class WorkforceFilters:
 def _station_options(records: WorkforceData) -> tuple[list[str], dict[str, str]]:
     stations = records.duty_stations.sort(
         pl.col("kind").replace_strict({k: i for i, k in enumerate(dims.DUTY_STATION_KINDS)}, default=9), "name")
-    labels = {ALL: "All duty stations", wf.HEADQUARTERS: "Headquarters (Geneva)",
-              wf.FIELD: "All regional and area offices", wf.LIAISON: "All liaison offices"}
-    options = [ALL, wf.HEADQUARTERS, wf.FIELD, wf.LIAISON]
+    labels = {ALL: "All duty stations", dims.STATION_GROUP_HQ: dims.LOCATIONS["headquarters"],
+              dims.STATION_GROUP_FIELD: "All regional and area offices",
+              dims.STATION_GROUP_LIAISON: "All liaison offices"}
+    options = [ALL, dims.STATION_GROUP_HQ, dims.STATION_GROUP_FIELD, dims.STATION_GROUP_LIAISON]
     for row in stations.filter(pl.col("kind") != "headquarters").iter_rows(named=True):
         options.append(row["code"])
         labels[row["code"]] = f"{row['name']} ({row['kind']})"
     return options, labels
 
 
-CATEGORY_LABELS = {ALL: "All grades", wf.PROFESSIONAL_AND_HIGHER: "Professional and higher (P, D, elected)",
+CATEGORY_LABELS = {ALL: "All grades", dims.PROFESSIONAL_AND_HIGHER: "Professional and higher (P, D, elected)",
                    **dims.GRADE_CATEGORIES}
 GENDER_LABELS = {ALL: "All", **dims.GENDERS}
 
