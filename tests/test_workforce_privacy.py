@@ -94,6 +94,7 @@ def test_composition_of_itu_r_answers_the_question(protector, records):
     assert sectors.filter(pl.col("sector") == "ITU-R")["display"].to_list() == [str(people)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", list(PAGES))
 def test_the_audit_finds_nothing_over_every_filter_value_of_the_latest_year(protector, records, page):
     """Each filter value with the others at all (32 views), each view beside the view one filter wider."""
