@@ -245,6 +245,8 @@ class _Program:
         import highspy
 
         for k in publications:
+            if k not in self.rows:  # a number about no possible cell is no constraint
+                continue
             row, low, high = self.rows[k]
             self.highs.changeRowBounds(row, 0.0, highspy.kHighsInf) if opened else \
                 self.highs.changeRowBounds(row, low, high)
@@ -401,7 +403,7 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
                         continue
                 candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
                 if candidates:
-                    chosen.add(min(candidates)[3])
+                    chosen.add(_freeing_complement(finding.index, together, links, sorted(candidates)))
                 elif finding.index < own and p.small:
                     # What pins it is fixed (a wider view's total): say "hidden" instead of "fewer than T",
                     # whose "at least 1" is what pins it (two "fewer than 5" beside a known 8 are 4 and 4).
@@ -421,6 +423,29 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
             current[i] = _hidden(current[i])
             newly.append(i)
     raise ValueError(f"the page is still not protected after {max_rounds} rounds")
+
+
+#: How many complement candidates are tried, smallest first, for one that frees a finding on its own.
+COMPLEMENT_TRIALS = 12
+
+
+def _freeing_complement(index: int, together: Sequence[Publication], links: Sequence[Link],
+                        ranked: Sequence[tuple[int, int, int, int]]) -> int:
+    """The first of the ranked candidates (smallest first) whose hiding alone frees publication ``index``;
+    the first candidate when none of the first :data:`COMPLEMENT_TRIALS` does (the next rounds go on)."""
+    if len(ranked) == 1:
+        return ranked[0][3]
+    program = _Program(together, links)
+    target = together[index]
+    for rank in ranked[:COMPLEMENT_TRIALS]:
+        program.open_rows([rank[3]], True)
+        try:
+            low = program.optimum(target, True)
+            if not _disclosed(target, low, program.optimum(target, False)):
+                return rank[3]
+        finally:
+            program.open_rows([rank[3]], False)
+    return ranked[0][3]
 
 
 def _freeing_labels(index: int, together: Sequence[Publication], own: int, links: Sequence[Link],
