@@ -44,7 +44,9 @@ def pages(demo_protector):
 
 
 def open_page(page: str, user: str | None = "staff@demo.invalid") -> AppTest:
-    at = sign_in(AppTest.from_file(APP, default_timeout=180), user)
+    # A bound on one run, not a speed check: the first view of a selection under three filters protects every
+    # year shown beside each wider view (about a minute and a half for Gender balance on two quiet cores).
+    at = sign_in(AppTest.from_file(APP, default_timeout=600), user)
     at.run()
     at.switch_page(page)
     at.run()
