@@ -44,8 +44,9 @@ the wider one).
 """
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -248,8 +249,21 @@ class _Program:
             if k not in self.rows:  # a number about no possible cell is no constraint
                 continue
             row, low, high = self.rows[k]
-            self.highs.changeRowBounds(row, 0.0, highspy.kHighsInf) if opened else \
+            if opened:
+                self.highs.changeRowBounds(row, 0.0, highspy.kHighsInf)
+            else:
                 self.highs.changeRowBounds(row, low, high)
+
+    def frees(self, target: Publication, opened: Iterable[int]) -> bool:
+        """Whether ``target`` is no longer disclosed once the publications ``opened`` say "hidden" (their
+        bounds are restored after)."""
+        opened = list(opened)
+        self.open_rows(opened, True)
+        try:
+            low = self.optimum(target, True)
+            return not _disclosed(target, low, self.optimum(target, False))
+        finally:
+            self.open_rows(opened, False)
 
     def sums(self, publications: Iterable[tuple[int, Publication]]) -> dict[int, float]:
         """Each publication's sum in the last solution (a feasible point of the program; none when the last
@@ -385,6 +399,8 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
         found: list[str] = []
         for k, context in enumerate(contexts):
             together = [*current, *context]
+            # One program for every trial of this round: what is chosen is applied after the round.
+            program = functools.cache(lambda together=together: _Program(together, links))
             findings = audit(together, links, among=suspects[k]) if suspects[k] != set() else []
             suspects[k] = {f.index for f in findings}
             relabelled = _relabelled(together, findings, own, links)
@@ -397,13 +413,13 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
                 if finding.index >= own:
                     # A wider view's hidden count bounded by this view's "fewer than T" (7 in a Sector, 1 to 4
                     # of them professionals here: the others are 3 to 6): they say "hidden" instead.
-                    freeing = _freeing_labels(finding.index, together, own, links, chosen)
+                    freeing = _freeing_labels(finding.index, together, own, program, chosen)
                     if freeing:
                         chosen |= freeing
                         continue
                 candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
                 if candidates:
-                    chosen.add(_freeing_complement(finding.index, together, links, sorted(candidates)))
+                    chosen.add(_freeing_complement(together[finding.index], program, sorted(candidates)))
                 elif finding.index < own and p.small:
                     # What pins it is fixed (a wider view's total): say "hidden" instead of "fewer than T",
                     # whose "at least 1" is what pins it (two "fewer than 5" beside a known 8 are 4 and 4).
@@ -429,48 +445,26 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
 COMPLEMENT_TRIALS = 12
 
 
-def _freeing_complement(index: int, together: Sequence[Publication], links: Sequence[Link],
+def _freeing_complement(target: Publication, program: Callable[[], _Program],
                         ranked: Sequence[tuple[int, int, int, int]]) -> int:
-    """The first of the ranked candidates (smallest first) whose hiding alone frees publication ``index``;
-    the first candidate when none of the first :data:`COMPLEMENT_TRIALS` does (the next rounds go on)."""
+    """The first of the ranked candidates (smallest first) whose hiding alone frees ``target``; the first
+    candidate when none of the first :data:`COMPLEMENT_TRIALS` does (the next rounds go on)."""
     if len(ranked) == 1:
         return ranked[0][3]
-    program = _Program(together, links)
-    target = together[index]
-    for rank in ranked[:COMPLEMENT_TRIALS]:
-        program.open_rows([rank[3]], True)
-        try:
-            low = program.optimum(target, True)
-            if not _disclosed(target, low, program.optimum(target, False)):
-                return rank[3]
-        finally:
-            program.open_rows([rank[3]], False)
-    return ranked[0][3]
+    return next((rank[3] for rank in ranked[:COMPLEMENT_TRIALS] if program().frees(target, [rank[3]])),
+                ranked[0][3])
 
 
-def _freeing_labels(index: int, together: Sequence[Publication], own: int, links: Sequence[Link],
+def _freeing_labels(index: int, together: Sequence[Publication], own: int, program: Callable[[], _Program],
                     chosen: set[int]) -> set[int]:
     """The view's own "fewer than T" numbers whose saying "hidden" frees the publication ``index`` (one if one
     does, else all of them if that does; else none). The numbers of a page lie on several grids linked by
-    equalities, so which labels bound it is not read from the cells: it is tried, on one program whose rows
-    are opened and restored."""
+    equalities, so which labels bound it is not read from the cells: it is tried, on the round's program."""
     small = [i for i, q in enumerate(together[:own]) if q.small and i not in chosen]
-    if not small:
-        return set()
-    program = _Program(together, links)
     target = together[index]
-
-    def frees(labels: list[int]) -> bool:
-        program.open_rows(labels, True)
-        try:
-            low = program.optimum(target, True)
-            return not _disclosed(target, low, program.optimum(target, False))
-        finally:
-            program.open_rows(labels, False)
-
-    if not frees(small):
+    if not small or not program().frees(target, small):
         return set()
-    return next(({i} for i in small if frees([i])), set(small))
+    return next(({i} for i in small if program().frees(target, [i])), set(small))
 
 
 def _relabelled(together: Sequence[Publication], findings: Sequence[Finding], own: int,

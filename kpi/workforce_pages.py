@@ -215,6 +215,10 @@ def _display_column(frame: pl.DataFrame, column: str) -> str:
     return f"{column}_display" if f"{column}_display" in frame.columns else "display"
 
 
+def _reason_column(frame: pl.DataFrame, column: str) -> str:
+    return f"{column}_reason" if f"{column}_reason" in frame.columns else "reason"
+
+
 def _numbers(tables: dict[str, wf.Protected], year: int, label: str) -> list[_Number]:
     """The numbers of one year of a page's tables (the count columns of every row)."""
     out: list[_Number] = []
@@ -494,7 +498,7 @@ def _hide(tables: dict[str, wf.Protected], hidden: Iterable[tuple[str, int, str]
             rows = sorted(r for r, c in cells if c == column)
             hit = pl.col("_row").is_in(rows)
             display = _display_column(frame, column)
-            reason = f"{column}_reason" if f"{column}_reason" in frame.columns else "reason"
+            reason = _reason_column(frame, column)
             frame = frame.with_columns(
                 pl.when(hit).then(None).otherwise(pl.col(column)).alias(column),
                 pl.when(hit).then(pl.lit(disclosure.SUPPRESSED_TEXT)).otherwise(pl.col(display)).alias(display),
@@ -539,7 +543,7 @@ def _show_ranges(tables: dict[str, wf.Protected], ranges: dict[tuple[str, int, s
         frame = out[name].frame.with_row_index("_row")
         hit = pl.col("_row") == row
         display = _display_column(frame, column)
-        reason = f"{column}_reason" if f"{column}_reason" in frame.columns else "reason"
+        reason = _reason_column(frame, column)
         frame = frame.with_columns(
             pl.when(hit).then(pl.lit(disclosure.between(low, high))).otherwise(pl.col(display)).alias(display),
             pl.when(hit).then(pl.lit(disclosure.ROUNDED)).otherwise(pl.col(reason)).alias(reason))
