@@ -9,7 +9,7 @@ from kpi import access
 from ui import auth
 from ui import data as ui_data
 from ui.filters import global_filters
-from ui.projector import apply_projector_style
+from ui.projector import apply_projector_style, presentation_keys
 from ui.runtime import freeze_after_first_run
 
 #: Served by Streamlit itself (a material-icon favicon would be fetched from a font CDN).
@@ -66,6 +66,7 @@ filters = global_filters(results, actor)
 st.session_state["filters"] = filters
 if filters.projector:
     apply_projector_style()
+presentation_keys()
 navigation.run()
 # The page's modules are now imported: keep the collector after each rerun off them (ui.runtime).
 freeze_after_first_run(navigation.url_path)

@@ -12,36 +12,52 @@ from kpi import access
 from kpi.access import Actor
 from kpi.store import models as m
 
-#: The default sequence shows at most this many indicators needing attention.
-MAX_ATTENTION_SLIDES = 6
 ATTENTION_STATUSES = ("off_track", "at_risk")
+#: A goal's table of indicators is split over slides of at most this many rows: a long table is continued on
+#: the next slide ("1 of 2"), never cut, and each row stays legible from the back of a room at 1280x720.
+GOAL_ROWS_PER_SLIDE = 7
 
 
 @dataclass(frozen=True)
 class Slide:
-    """One step of a presentation: the scorecard, a goal, or an indicator."""
+    """One step of a presentation: the scorecard, a goal (or a part of its table), or an indicator."""
 
     kind: str  # "scorecard" | "goal" | "indicator"
     ref: str
     title: str
+    #: For a goal slide, the codes of the indicators in its part of the goal's table.
+    codes: tuple[str, ...] = ()
+
+
+def _parts(codes: list[str], size: int) -> list[list[str]]:
+    """``codes`` in the fewest parts of at most ``size``, as even as can be (8 rows as 4 and 4, not 7 and 1)."""
+    count = max(1, -(-len(codes) // size))
+    cut = [round(k * len(codes) / count) for k in range(count + 1)]
+    return [codes[a:b] for a, b in zip(cut, cut[1:])]
 
 
 def build_sequence(statuses: pl.DataFrame, indicator_codes: list[str] | None = None) -> list[Slide]:
-    """Scorecard, then each goal and enabler, then the chosen indicators.
+    """Scorecard, then each goal and enabler (its table over as many slides as it needs), then the chosen
+    indicators.
 
-    Without a chosen list, the indicators needing attention (off track first, then at risk) are shown.
+    Without a chosen list, every indicator needing attention is shown (off track first, then at risk).
     """
     slides = [Slide("scorecard", "", "Scorecard")]
     for root in statuses.select("root_code", "root_name", "root_kind").unique(maintain_order=True).iter_rows(named=True):
         kind = "Goal" if root["root_kind"] == "goal" else "Enabler"
-        slides.append(Slide("goal", root["root_code"], f"{kind} {root['root_code']}: {root['root_name']}"))
+        title = f"{kind} {root['root_code']}: {root['root_name']}"
+        parts = _parts(statuses.filter(pl.col("root_code") == root["root_code"])["code"].to_list(),
+                       GOAL_ROWS_PER_SLIDE)
+        for k, part in enumerate(parts, start=1):
+            suffix = f" ({k} of {len(parts)})" if len(parts) > 1 else ""
+            slides.append(Slide("goal", root["root_code"], title + suffix, tuple(part)))
     names = dict(zip(statuses["code"].to_list(), statuses["name"].to_list(), strict=True))
     if indicator_codes is None:
         order = {s: i for i, s in enumerate(ATTENTION_STATUSES)}
         attention = statuses.filter(pl.col("status").is_in(ATTENTION_STATUSES)).with_columns(
             pl.col("status").replace_strict(order, return_dtype=pl.Int64).alias("_rank")
         ).sort("_rank", maintain_order=True)
-        indicator_codes = attention["code"].head(MAX_ATTENTION_SLIDES).to_list()
+        indicator_codes = attention["code"].to_list()
     slides += [Slide("indicator", code, names[code]) for code in indicator_codes if code in names]
     return slides
 

@@ -207,7 +207,7 @@ def filter_expr(name: str, value: str) -> pl.Expr:
     return pl.col(dims.FILTER_COLUMNS[name]) == value
 
 
-def _filter_target(name: str, value: str) -> tuple[str, str]:
+def filter_target(name: str, value: str) -> tuple[str, str]:
     """The column a filter tests and the value it keeps."""
     if name == "duty_station" and value in dims.LOCATION_FILTERS:
         return "location", dims.LOCATION_FILTERS[value]
@@ -226,7 +226,7 @@ def _mapping(staff: pl.DataFrame, source: str, target: str) -> dict | None:
 
 def _slice_expr(staff: pl.DataFrame, name: str, value: str, table_dims: Sequence[str]) -> pl.Expr | None:
     """The filter as a test on the table's own dimensions, or None if it narrows the population."""
-    column, kept = _filter_target(name, value)
+    column, kept = filter_target(name, value)
     if column in table_dims:
         return pl.col(column) == kept
     for source in table_dims:
@@ -345,8 +345,8 @@ def _protect(
     if slices:
         frame = frame.filter(*[s.fill_null(False) for s in slices])
     filter_columns = tuple(dims.FILTER_COLUMNS[n] for n in population if dims.FILTER_COLUMNS[n] not in table_dims)
-    narrowing = tuple(_filter_target(n, v) for n, v in selection.active().items() if n in population)
-    sliced = tuple(_filter_target(n, v) for n, v in selection.active().items()
+    narrowing = tuple(filter_target(n, v) for n, v in selection.active().items() if n in population)
+    sliced = tuple(filter_target(n, v) for n, v in selection.active().items()
                    if n not in population and n not in ignore)
     return Protected(frame=frame, dims=(*table_dims, *filter_columns), threshold=threshold,
                      hidden_years=tuple(hidden_years), row_dims=tuple(table_dims),

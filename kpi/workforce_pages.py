@@ -190,6 +190,23 @@ def wider(selection: wf.Selection, duty_stations: pl.DataFrame) -> list[wf.Selec
     return out
 
 
+def narrower(selection: wf.Selection, duty_stations: pl.DataFrame) -> list[wf.Selection]:
+    """The selections one filter narrower than ``selection``: those whose :func:`wider` views include it (each
+    Sector, category, gender or group of duty stations of all staff; each office of the regional offices)."""
+    offices = duty_stations.filter(pl.col("kind") != "headquarters")["code"].to_list()
+    values = {"sector": dims.SECTOR_CODES,
+              "duty_station": [dims.STATION_GROUP_HQ, dims.STATION_GROUP_FIELD, dims.STATION_GROUP_LIAISON, *offices],
+              "grade_category": [dims.PROFESSIONAL_AND_HIGHER, *dims.GRADE_CATEGORIES],
+              "gender": list(dims.GENDERS)}
+    out = []
+    for name, options in values.items():
+        for value in options:
+            child = replace(selection, **{name: value})
+            if child != selection and selection in wider(child, duty_stations):
+                out.append(child)
+    return out
+
+
 # ---------------------------------------------------------------- numbers as constraints
 
 Predicate = tuple[tuple[str, tuple], ...]
@@ -625,7 +642,12 @@ class PageProtector:
             return PageYear(tables, tuple(numbers), 0)
         neighbours = [self.page_year(page, year, w) for w in wider(selection, self.records.duty_stations)]
         views = [tables, *(n.tables for n in neighbours)]
-        mine, contexts, links, counts = self._program(numbers, [list(n.numbers) for n in neighbours], views, year)
+        others = [list(n.numbers) for n in neighbours]
+        # The small totals of the views one filter narrower, which this view must not bound: those views are
+        # protected after this one, against it, and cannot undo what it gives away (all staff's GS and
+        # GS+NO women telling that the NO view's few women are at least 2).
+        small = self._small_totals(page, year, selection)
+        mine, contexts, links, counts = self._program(numbers, [*others, small] if small else others, views, year)
         secured, newly = secure(mine, contexts=contexts, links=links)
         # Newly hidden numbers, and "fewer than T" numbers relabelled "hidden"; then complements of the
         # headline figures shown as their ten where that is safe.
@@ -634,12 +656,29 @@ class PageProtector:
         tables = _show_ranges(tables, {numbers[i].origin: bounds for i, bounds in ranges.items()})
         return PageYear(tables, tuple(_numbers(tables, year, label)), len(newly))
 
+    def _small_totals(self, page: str, year: int, selection: wf.Selection) -> list[_Number]:
+        """The totals of each view one filter narrower (its people, its women, its men) that count 1 to T-1,
+        as hidden numbers (what :func:`narrower` views show of them is at most "hidden" or "fewer than T")."""
+        staff = self.records.staff.filter(pl.col("year") == year)
+        threshold = self.rule.min_count
+        out = []
+        for child in narrower(selection, self.records.duty_stations):
+            base = tuple((c, (v,)) for c, v in (wf.filter_target(n, x) for n, x in child.active().items()))
+            splits = {"total": ()} | ({} if child.gender else {g: (("gender", (g,)),) for g in dims.GENDERS})
+            for name, split in splits.items():
+                predicate = base + split
+                if 0 < staff.filter(_match(predicate)).height < threshold:
+                    out.append(_Number(f"{self._label(page, year, child)} · its total · {name}", predicate, None,
+                                       disclosure.SUPPRESSED_TEXT, threshold, "staff", ("", -1, "")))
+        return out
+
     def _program(self, numbers: Sequence[_Number], others: Sequence[Sequence[_Number]],
                  views: Sequence[dict[str, wf.Protected]], year: int
                  ) -> tuple[list[Publication], list[list[Publication]], list[Link], dict[int, int]]:
         """The view's publications, each wider view's (with the differences), the links and the cells' true
         counts (:func:`_program`, with the filters of the views as the separator)."""
         separator = {c for tables in views for t in tables.values() for c, _ in (*t.population, *t.slices)}
+        separator |= {c for other in others for n in other if n.origin[0] == "" for c, _ in n.predicate}
         records = {"staff": self.records.staff.filter(pl.col("year") == year),
                    "recruitment": self.records.recruitment.filter(pl.col("year") == year)}
         published, links, counts = _program([*numbers, *(x for o in others for x in o)], self._known, separator,

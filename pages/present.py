@@ -17,7 +17,7 @@ from kpi import access
 from ui import cache, data as ui_data
 from ui.auth import current_actor
 from ui.filters import current_filters
-from ui.projector import exit_projector
+from ui.projector import fit_slides
 from ui.urlstate import url_selectbox
 from ui.widgets import attribution_line, data_stamp, status_badge, status_text
 
@@ -32,6 +32,8 @@ if statuses.is_empty():
     st.stop()
 
 saved = sequence_names(ui_data.engine())
+if filters.projector:
+    fit_slides()
 if filters.projector:  # on the projector the sequence comes from the link, with no selector on screen
     show = st.query_params.get("show", DEFAULT_SEQUENCE)
 else:
@@ -42,19 +44,30 @@ chosen = None if show == DEFAULT_SEQUENCE else (load_sequence(ui_data.engine(), 
 slides = build_sequence(statuses, chosen)
 
 
-def step(delta: int) -> None:
-    """Button callback: move to the previous or next slide."""
-    st.session_state["slide"] = max(1, min(len(slides), int(st.session_state.get("slide", 1)) + delta))
+def go_to(target: int) -> None:
+    """Button callback: move to slide ``target`` (kept within the sequence)."""
+    st.session_state["slide"] = max(1, min(len(slides), target))
 
 
 def stamp() -> None:
-    """The "data as of" stamp and source on every slide (pinned to the corner on the projector)."""
+    """The "data as of" stamp and source on every slide (pinned to the bottom on the projector)."""
     text = (f"{data_stamp(results.meta)} · {'validated data only' if filters.validated_only else 'includes provisional data'}"
             " · Sources: ITU via World Bank WDI, compiled by Gapminder (CC BY 4.0); other values synthetic demo data")
     if filters.projector:
-        st.html(f'<div class="slide-stamp">{html.escape(text)}</div>')
+        st.html(f'<div class="slide-stamp"><span>{html.escape(text)}</span>'
+                f'<span class="slide-count">Slide {number} of {total}</span></div>')
     else:
-        st.caption(text)
+        st.caption(f"{text} · slide {number} of {total}")
+
+
+def slide_figure(figure, key: str) -> None:
+    """A slide's chart: on the projector it takes the height the slide leaves it (ui.projector), so that it
+    fits any screen; elsewhere its own height."""
+    if filters.projector:
+        figure.update_layout(height=None, autosize=True)
+    with st.container(key="slide-figure"):
+        st.plotly_chart(figure, key=key, config={"displayModeBar": False, "responsive": True},
+                        height="stretch" if filters.projector else "content")
 
 
 def _slide_from_url() -> int:
@@ -62,20 +75,22 @@ def _slide_from_url() -> int:
     return int(raw) if raw.isdigit() else 1
 
 
-# The controls come first so that they stay on screen above a long slide.
-number = int(st.session_state.get("slide", _slide_from_url()))
-prev_col, pos_col, next_col, auto_col, exit_col = st.columns([1.1, 2.4, 1.1, 2.6, 1.3], vertical_alignment="center")
-prev_col.button("Back", on_click=step, args=(-1,), disabled=number <= 1, icon=":material/arrow_back:", key="prev")
-pos_col.select_slider(f"Slide (of {len(slides)})", options=list(range(1, len(slides) + 1)), key="slide",
-                      bind="query-params", label_visibility="collapsed")
-next_col.button("Next", on_click=step, args=(1,), disabled=number >= len(slides), icon=":material/arrow_forward:",
-                key="next")
-auto = auto_col.toggle("Auto-advance", key="auto", bind="query-params",
-                       help=f"Next slide every {AUTO_ADVANCE_SECONDS} seconds")
-if filters.projector:
-    exit_col.button("Exit", on_click=exit_projector, icon=":material/close_fullscreen:")
+# The controls come first so that they stay on screen above the slide; keys as in a presentation program.
+number = min(max(int(st.session_state.get("slide", _slide_from_url())), 1), len(slides))
+total = len(slides)
+bar = st.container(key="slide-nav", horizontal=True, vertical_alignment="center", gap="small")
+bar.button("First", key="first", on_click=go_to, args=(1,), disabled=number <= 1, icon=":material/first_page:")
+bar.button("Back", key="prev", on_click=go_to, args=(number - 1,), disabled=number <= 1,
+           icon=":material/arrow_back:")
+with bar.container(key="slide-position", width=260):
+    st.select_slider(f"Slide (of {total})", options=list(range(1, total + 1)), key="slide", bind="query-params",
+                     label_visibility="collapsed")
+bar.button("Next", key="next", on_click=go_to, args=(number + 1,), disabled=number >= total,
+           icon=":material/arrow_forward:")
+bar.button("Last", key="last", on_click=go_to, args=(total,), disabled=number >= total, icon=":material/last_page:")
+auto = bar.toggle("Auto-advance", key="auto", bind="query-params", help=f"Next slide every {AUTO_ADVANCE_SECONDS} seconds")
 number = int(st.session_state["slide"])
-slide = slides[min(max(number, 1), len(slides)) - 1]
+slide = slides[min(max(number, 1), total) - 1]
 st.title(markdown_text(slide.title))  # names from the store (kpi.presentation)
 
 if slide.kind == "scorecard":
@@ -83,14 +98,14 @@ if slide.kind == "scorecard":
         lambda r: short_label(r["root_code"], r["root_name"]), return_dtype=pl.String).alias("label"))
     overall = status_counts(statuses, []).row(0, named=True)
     st.markdown(f"**{overall['total']} indicators**, status as of {filters.year}")
-    st.plotly_chart(status_bars(counts, projector=filters.projector), key="slide-bars",
-                    config={"displayModeBar": False})
+    slide_figure(status_bars(counts, projector=filters.projector), "slide-bars")
 elif slide.kind == "goal":
     part = statuses.filter(pl.col("root_code") == slide.ref)
     counts = status_counts(part, []).row(0, named=True)
     st.markdown(" ".join(status_badge(s, counts[s]) for s in ("achieved", "on_track", "at_risk", "off_track",
                                                               "no_target", "no_data") if counts[s]))
-    table = part.select(  # st.table renders Markdown in its cells: the indicator is escaped
+    rows = part.filter(pl.col("code").is_in(list(slide.codes))) if slide.codes else part
+    table = rows.select(  # st.table renders Markdown in its cells: the indicator is escaped
         pl.col("status").map_elements(status_text, return_dtype=pl.String).alias("Status"),
         (pl.col("code") + " " + pl.col("name")).map_elements(markdown_text, return_dtype=pl.String).alias("Indicator"),
         pl.struct("latest_value", "latest_year", "unit").map_elements(
@@ -106,10 +121,9 @@ else:
     a = view.assessment
     st.markdown(f"{status_badge(a.status)} {a.explanation}")
     baseline = (view.sheet["baseline_year"], view.sheet["baseline_value"]) if view.sheet["baseline_value"] is not None else None
-    st.plotly_chart(indicator_figure(view.sheet, view.headline.filter(pl.col("year").is_between(*filters.years)),
-                                     view.targets, view.projection, baseline, projector=filters.projector,
-                                     height=620 if filters.projector else 460),
-                    key="slide-chart", config={"displayModeBar": False})
+    figure = indicator_figure(view.sheet, view.headline.filter(pl.col("year").is_between(*filters.years)),
+                              view.targets, view.projection, baseline, projector=filters.projector, height=460)
+    slide_figure(figure, "slide-chart")
     st.caption(attribution_line(view.sheet))
 stamp()
 
