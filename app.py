@@ -9,7 +9,8 @@ from kpi import access
 from ui import auth
 from ui import data as ui_data
 from ui.filters import global_filters
-from ui.projector import apply_projector_style, presentation_keys
+from ui.projector import apply_projector_style, presentation_keys, projector_stamp
+from ui.widgets import data_stamp
 from ui.runtime import freeze_after_first_run
 
 #: Served by Streamlit itself (a material-icon favicon would be fetched from a font CDN).
@@ -67,6 +68,8 @@ st.session_state["filters"] = filters
 if filters.projector:
     apply_projector_style()
 presentation_keys()
+if filters.projector and navigation.url_path != "present":  # the presentation stamps each slide itself
+    projector_stamp(data_stamp(results.meta))
 navigation.run()
 # The page's modules are now imported: keep the collector after each rerun off them (ui.runtime).
 freeze_after_first_run(navigation.url_path)

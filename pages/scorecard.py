@@ -43,7 +43,7 @@ overall = status_counts(shown, []).row(0, named=True) if not shown.is_empty() el
 st.markdown(f"**{overall.get('total', 0)} indicators** · " + status_counts_markdown(overall))
 
 TABLE_COLUMNS = {
-    "Status": st.column_config.TextColumn("Status", width="small"),
+    "Status": st.column_config.TextColumn("Status", width="medium"),  # "Off track" whole on a projector
     "Indicator": st.column_config.TextColumn("Indicator", width="large"),
     "Latest": st.column_config.TextColumn("Latest", width="medium"),
     "Target": st.column_config.TextColumn("Target", width="medium"),

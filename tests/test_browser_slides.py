@@ -158,7 +158,7 @@ def test_keys_do_not_move_the_slides_while_a_control_has_the_focus(app, browser)
     context.close()
 
 
-@pytest.mark.parametrize("path", ["present", "scorecard", "explorer", "workforce"])
+@pytest.mark.parametrize("path", ["present", "scorecard", "explorer", "workforce", "workforce-gender"])
 def test_every_projector_page_has_an_exit_and_escape_leaves(app, browser, path):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
@@ -169,6 +169,10 @@ def test_every_projector_page_has_an_exit_and_escape_leaves(app, browser, path):
     box = exit_button.bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280
     assert page.locator("[data-testid='stSidebar']").is_hidden()
+    # Every projector view carries the "data as of" stamp, legible (20 px at 1080p, scaled at 720p).
+    stamp = page.locator(".slide-stamp")
+    assert stamp.count() == 1 and stamp.inner_text().startswith("Data as of ")
+    assert float(stamp.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20 * 720 / 1080
     page.keyboard.press("Escape")
     page.wait_for_function("() => !location.search.includes('projector=true')", timeout=60_000)
     wait_idle(page, 300_000)

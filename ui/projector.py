@@ -7,6 +7,8 @@ under 18 px.
 """
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 #: Body type as a share of the window: 1080 / 45 = 24 px, 1920 x 1.25 % = 24 px (the smaller wins on a
@@ -86,6 +88,12 @@ def apply_projector_style() -> None:
     """Inject the projector stylesheet into this page, and its Exit (also the Escape key)."""
     st.html(PROJECTOR_CSS)
     st.button("Exit projector mode", key="exit-projector", on_click=exit_projector, icon=":material/close_fullscreen:")
+
+
+def projector_stamp(text: str) -> None:
+    """The "data as of" stamp pinned to the bottom of a projector view (the presentation writes its own, with
+    its sources and the slide number)."""
+    st.html(f'<div class="slide-stamp"><span>{html.escape(text)}</span></div>')
 
 
 def fit_slides() -> None:
