@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpi import access
+from kpi.workforce_pages import PAGE_TITLES
 from ui import auth
 from ui import data as ui_data
 from ui.filters import global_filters
@@ -27,14 +28,14 @@ RESULTS = [
             url_path="management"),
 ]
 WORKFORCE = [
-    st.Page("pages/workforce_composition.py", title="Composition", icon=":material/groups:", url_path="workforce"),
-    st.Page("pages/workforce_gender.py", title="Gender balance", icon=":material/balance:",
+    st.Page("pages/workforce_composition.py", title=PAGE_TITLES["composition"], icon=":material/groups:", url_path="workforce"),
+    st.Page("pages/workforce_gender.py", title=PAGE_TITLES["gender"], icon=":material/balance:",
             url_path="workforce-gender"),
-    st.Page("pages/workforce_geography.py", title="Geographical distribution", icon=":material/public:",
+    st.Page("pages/workforce_geography.py", title=PAGE_TITLES["geography"], icon=":material/public:",
             url_path="workforce-geography"),
-    st.Page("pages/workforce_field.py", title="Field presence", icon=":material/location_on:",
+    st.Page("pages/workforce_field.py", title=PAGE_TITLES["field"], icon=":material/location_on:",
             url_path="workforce-field"),
-    st.Page("pages/workforce_hr.py", title="Recruitment and training", icon=":material/person_add:",
+    st.Page("pages/workforce_hr.py", title=PAGE_TITLES["hr"], icon=":material/person_add:",
             url_path="workforce-hr"),
 ]
 DATA_PAGE = st.Page("pages/data.py", title="Data management", icon=":material/database:", url_path="data")

@@ -42,7 +42,53 @@ def _parser() -> argparse.ArgumentParser:
     _add_users_parser(sub)
     _add_bench_parser(sub)
     _add_audit_parser(sub)
+    _add_deck_parser(sub)
     return parser
+
+
+def _add_deck_parser(sub) -> None:
+    from kpi.config import CURRENT_CYCLE, LATEST_REPORTING_YEAR, YEARS_SHOWN
+
+    deck = sub.add_parser(
+        "export-deck", help="a Council sequence or snapshot as a PowerPoint deck or a PDF progress report",
+        description="Write a sequence of the Council presentation (live data) or a frozen snapshot as a PowerPoint "
+                    "deck (.pptx: a slide per view, native charts, reasons and sources in the notes) or as the "
+                    "annual progress report (.pdf).")
+    deck.add_argument("sequence", metavar="SEQUENCE", nargs="?", default="default",
+                      help="'default' (scorecard, goals, every indicator needing attention) or a saved sequence's name")
+    deck.add_argument("--snapshot", metavar="NAME", default=None, help="a frozen snapshot instead of live data")
+    deck.add_argument("--out", metavar="FILE", required=True, help="the file to write, ending in .pptx or .pdf")
+    deck.add_argument("--cycle", default=CURRENT_CYCLE, help=f"plan cycle (default {CURRENT_CYCLE})")
+    deck.add_argument("--year", type=int, default=LATEST_REPORTING_YEAR,
+                      help=f"status as of (default {LATEST_REPORTING_YEAR})")
+    deck.add_argument("--years", default=f"{YEARS_SHOWN[0]}-{YEARS_SHOWN[1]}", metavar="FIRST-LAST",
+                      help="years the charts show (default %(default)s)")
+    deck.add_argument("--provisional", action="store_true", help="include provisional values (default: validated only)")
+
+
+def _cmd_deck(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kpi.deck import export
+
+    try:
+        first, last = (int(y) for y in args.years.split("-"))
+    except ValueError:
+        print(f"error: --years {args.years!r}: expected FIRST-LAST, such as 2015-2027", file=sys.stderr)
+        return 2
+    engine = _open_store()
+    if engine is None:
+        return 2
+    try:
+        slides = export(engine, Path(args.out), sequence=args.sequence, snapshot=args.snapshot, cycle=args.cycle,
+                        year=args.year, years=(first, last), validated_only=not args.provisional)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"wrote {args.out}: {slides} slides" + (f" of snapshot “{args.snapshot}”" if args.snapshot else ""))
+    return 0
 
 
 def _add_users_parser(sub) -> None:
@@ -264,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
     handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export, "users": _cmd_users,
-                "bench": _cmd_bench, "audit": _cmd_audit}
+                "bench": _cmd_bench, "audit": _cmd_audit, "export-deck": _cmd_deck}
     return handlers[args.command](args)
 
 

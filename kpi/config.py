@@ -14,6 +14,12 @@ DEMO_SEED = 20241
 #: First and last year of the synthetic records.
 DEMO_FIRST_YEAR = 2015
 DEMO_LAST_YEAR = 2025
+#: The plan cycle the dashboard opens on.
+CURRENT_CYCLE = "2024-2027"
+#: The last year with a complete set of data in the demo store: statuses are "as of" it by default.
+LATEST_REPORTING_YEAR = 2025
+#: The years a chart shows by default.
+YEARS_SHOWN = (2015, 2027)
 
 
 def database_url() -> str:

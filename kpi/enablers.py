@@ -14,11 +14,10 @@ The first paragraph of each function's docstring is the indicator's exact defini
 the app (:func:`definitions`). Days and percentages are rounded to 2 decimals, Swiss francs to
 whole francs, halves away from zero.
 
-Workforce shares (E1.TRAIN, E1.WOMEN_P) follow the privacy rule of DESIGN.md through
-:func:`kpi.disclosure.protect_share`, the same rule as the workforce pages: a disaggregated cell
-is not shown when it counts fewer than 5 people, or 1 to 4 on either side of the split
-(women/men, completed/not completed), nor when a hidden cell could be recovered from it and the
-others. The headline is always shown; its note names the hidden cells.
+The workforce indicators (E1.RECRUIT, E1.TRAIN, E1.WOMEN_P) are stored as headlines only. Their breakdowns
+(by Sector, grade, duty station) are the workforce pages' own figures, read from the pages as protected
+together (:data:`kpi.workforce_pages.INDICATOR_BREAKDOWNS`): one source for each figure, and no share beside
+a page that hides its counts (a share and a shown total give the count back).
 
 :func:`materialise` writes the results to the store as validated observations.
 """
@@ -33,7 +32,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kpi import dimensions as dims
-from kpi import disclosure
 from kpi.store import models as m
 
 #: Columns (and types) of every frame this module returns.
@@ -83,12 +81,6 @@ _RECORD_TABLES = {
     "recommendations": m.OversightRecommendation,
 }
 
-#: A Sector's or grade's mean recruitment time is shown only over at least this many selections:
-#: the recruitment page's rule (:data:`kpi.disclosure.DEFAULT_RULE`), one rule for the same records.
-MIN_SELECTIONS = disclosure.DEFAULT_RULE.min_count
-#: No share over fewer people is shown, and no side of a split with 1 to this minus 1 people
-#: (the workforce pages' rule, :data:`kpi.disclosure.DEFAULT_RULE`).
-MIN_CELL_PEOPLE = disclosure.DEFAULT_RULE.min_count
 EXTERNAL_AUDIT = "external audit"
 UNQUALIFIED = "unqualified"
 #: Engagements timed by E1.ENGAGE (the External Auditor's work is not ours to speed up).
@@ -151,50 +143,6 @@ def _pct(part: str, whole: str) -> pl.Expr:
     return (100 * pl.col(part) / pl.col(whole)).round(PCT_DECIMALS, mode=_ROUND_MODE)
 
 
-def _protect(cells: pl.DataFrame, numerator: str, rule: str) -> pl.DataFrame:
-    """Drop the disaggregated shares that would reveal individuals; note them on the headline.
-
-    Each level (each dimension) of ``cells`` is protected as one table per year by
-    :func:`kpi.disclosure.protect_share`, the rule of the workforce pages: ``numerator`` and its
-    complement ``n - numerator`` must each be 0 or at least 5, the denominator at least 5, and
-    further cells are hidden so that no hidden one can be recovered from the others and the
-    totals. The headline row is always kept (as the brief of E1 asks) and gets a ``note`` column
-    naming the hidden cells; the other rows get an empty note.
-    """
-    headline = cells.filter(pl.col("level") == "").with_columns(pl.lit("").alias("reason"))
-    parts = [headline]
-    for level in sorted(set(cells.get_column("level").to_list()) - {""}):
-        sub = cells.filter(pl.col("level") == level)
-        protected = disclosure.protect_share(sub, level.split("|"), numerator, "n", by=("year",))
-        parts.append(sub.with_columns(protected.get_column("reason")))
-    marked = pl.concat(parts, how="vertical")
-    notes = marked.group_by("year").agg(
-        pl.col("disaggregation").filter(pl.col("reason") == disclosure.PRIMARY).sort().str.join(", ")
-        .alias("_primary"),
-        pl.col("disaggregation").filter(pl.col("reason") == disclosure.COMPLEMENTARY).sort().str.join(", ")
-        .alias("_complementary"),
-    ).select(
-        "year",
-        (
-            pl.when(pl.col("_primary") != "").then(
-                pl.format("Not shown to protect individuals ({}): {}.", pl.lit(rule), pl.col("_primary"))
-            ).otherwise(pl.lit(""))
-            + pl.when(pl.col("_complementary") != "").then(
-                pl.format(" Also not shown, so that a hidden cell cannot be recovered from the others: {}.",
-                          pl.col("_complementary"))
-            ).otherwise(pl.lit(""))
-        ).str.strip_chars().alias("_headline_note"),
-    )
-    return (
-        marked.filter(pl.col("reason") == "")
-        .join(notes, on="year", how="left")
-        .with_columns(
-            pl.when(pl.col("level") == "").then(pl.col("_headline_note")).otherwise(pl.lit("")).alias("note")
-        )
-        .drop("reason", "_headline_note")
-    )
-
-
 def _plural(count: pl.Expr, word: str) -> pl.Expr:
     return pl.when(count == 1).then(pl.lit(word)).otherwise(pl.lit(word + "s"))
 
@@ -210,28 +158,15 @@ def recruitment_timeline(recruitment: pl.DataFrame) -> pl.DataFrame:
     """E1.RECRUIT: the mean number of days from the posting of a vacancy to the selection decision,
     over the vacancies whose selection decision falls in the year.
 
-    Vacancies still open or closed without a selection (no selection date) are not counted.
-    Shown for the whole Union, by Sector and by grade; a Sector's or grade's mean is shown only
-    where at least :data:`MIN_SELECTIONS` (5, the workforce pages' disclosure rule) vacancies were
-    selected in the year (a mean over a few vacancies describes those recruitments, and their
-    people, not the process); the headline's note names the groups left out. Days to 2 decimals.
+    Vacancies still open or closed without a selection (no selection date) are not counted. The
+    whole Union; by Sector and grade on the recruitment page. Days to 2 decimals.
     """
     selected = recruitment.filter(pl.col("selected_on").is_not_null()).with_columns(
         pl.col("selected_on").dt.year().alias("year"), _days("posted_on", "selected_on").alias("days"),
     )
-    cells = _cells(selected, [pl.col("days").mean().alias("days"), pl.len().alias("n")],
-                   [[], ["sector"], ["grade"]])
-    too_few = (pl.col("level") != "") & (pl.col("n") < MIN_SELECTIONS)
-    dropped = cells.filter(too_few).group_by("year").agg(
-        pl.col("disaggregation").sort().str.join(", ").alias("_dropped"))
-    cells = cells.filter(~too_few).join(dropped, on="year", how="left")
+    cells = _cells(selected, [pl.col("days").mean().alias("days"), pl.len().alias("n")], [[]])
     note = pl.format("Mean over {} {}.", pl.col("n"), _plural(pl.col("n"), "selection"))
-    headline_note = pl.when(pl.col("_dropped").is_not_null()).then(
-        note + pl.format(" Sectors and grades with fewer than {} selections not shown: {}.",
-                         pl.lit(MIN_SELECTIONS), pl.col("_dropped"))
-    ).otherwise(note)
-    return _finish("E1.RECRUIT", cells, pl.col("days").round(DAYS_DECIMALS, mode=_ROUND_MODE),
-                   pl.when(pl.col("level") == "").then(headline_note).otherwise(note))
+    return _finish("E1.RECRUIT", cells, pl.col("days").round(DAYS_DECIMALS, mode=_ROUND_MODE), note)
 
 
 def training_completion(training: pl.DataFrame, staff: pl.DataFrame) -> pl.DataFrame:
@@ -240,10 +175,8 @@ def training_completion(training: pl.DataFrame, staff: pl.DataFrame) -> pl.DataF
 
     The mandatory courses of a year are the courses that appear in that year's training
     records; a staff member with no completed record for one of them (or no record at all)
-    counts as not completed. Years without any training record have no value. Shown for the
-    whole Union, by Sector and by duty station; to protect individuals, a cell is not shown when
-    it counts fewer than 5 staff, or 1-4 who completed or 1-4 who did not, nor when a hidden cell
-    could be recovered from it and the others. The headline is always shown.
+    counts as not completed. Years without any training record have no value. The whole Union;
+    by Sector on the recruitment and training page.
     """
     training = training.with_columns(pl.col("year").cast(pl.Int64))
     courses = training.group_by("year").agg(pl.col("course").n_unique().alias("n_courses"))
@@ -258,34 +191,21 @@ def training_completion(training: pl.DataFrame, staff: pl.DataFrame) -> pl.DataF
         .join(done, on=["year", "staff_key"], how="left")
         .with_columns((pl.col("n_done").fill_null(0) >= pl.col("n_courses")).alias("complete"))
     )
-    cells = _cells(
-        people,
-        [pl.len().alias("n"), pl.col("complete").sum().alias("completed")],
-        [[], ["sector"], ["duty_station"]],
-    )
-    shown = _protect(cells, "completed", f"fewer than {MIN_CELL_PEOPLE} staff, or 1-{MIN_CELL_PEOPLE - 1} "
-                     "who completed or who did not")
-    return _finish("E1.TRAIN", shown, _pct("completed", "n"), pl.col("note"))
+    cells = _cells(people, [pl.len().alias("n"), pl.col("complete").sum().alias("completed")], [[]])
+    return _finish("E1.TRAIN", cells, _pct("completed", "n"))
 
 
 def women_professional_share(staff: pl.DataFrame) -> pl.DataFrame:
     """E1.WOMEN_P: the percentage of women among staff in post at the end of the year in the
     Professional and higher categories (grades P1 to P5, D1, D2 and elected officials).
 
-    Shown for the whole Union, by Sector, by duty station and by grade. To protect individuals,
-    a cell is not shown when it counts fewer than 5 people, or 1-4 women or 1-4 men, nor when a
-    hidden cell could be recovered from it and the others. The headline is always shown and its
-    note names the hidden cells.
+    The whole Union; by Sector, duty station and grade on the gender balance page (Professional and
+    higher).
     """
     categories = pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None)
     professional = staff.filter(categories.is_in(sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)))
-    cells = _cells(
-        professional,
-        [pl.len().alias("n"), (pl.col("gender") == FEMALE).sum().alias("women")],
-        [[], ["sector"], ["duty_station"], ["grade"]],
-    )
-    shown = _protect(cells, "women", f"fewer than {MIN_CELL_PEOPLE} people, or 1-{MIN_CELL_PEOPLE - 1} women or men")
-    return _finish("E1.WOMEN_P", shown, _pct("women", "n"), pl.col("note"))
+    cells = _cells(professional, [pl.len().alias("n"), (pl.col("gender") == FEMALE).sum().alias("women")], [[]])
+    return _finish("E1.WOMEN_P", cells, _pct("women", "n"))
 
 
 def member_states_with_nationals(staff: pl.DataFrame, countries: pl.DataFrame) -> pl.DataFrame:

@@ -81,13 +81,20 @@ def disaggregated_series(data: ResultsData, indicator_id: int, dimension: str, *
     if year_range:
         obs = obs.filter(pl.col("year").is_between(*year_range))
     frame = obs.select(pl.col(dimension).alias("group"), "year", "value").drop_nulls("value")
+    return labelled_series(frame, dimension, max_series)
+
+
+def labelled_series(frame: pl.DataFrame, dimension: str, max_series: int = MAX_SERIES,
+                    labels: dict[str, str] | None = None) -> pl.DataFrame:
+    """A breakdown (``group``, ``year``, ``value``) as the chart takes it: the ``max_series`` groups largest in
+    their latest year, each with its readable ``label`` (``labels``, else :func:`group_labels`)."""
     if frame.is_empty():
         return frame.with_columns(pl.lit("").alias("label")).select("group", "label", "year", "value")
     # Rank groups by their own latest value: a sparse last year must not hide the other groups.
     latest = frame.sort("year").group_by("group", maintain_order=True).agg(pl.col("value").last())
     keep = latest.sort("value", descending=True)["group"].head(max_series).to_list()
     frame = frame.filter(pl.col("group").is_in(keep))
-    labels = group_labels(dimension)
+    labels = labels if labels is not None else group_labels(dimension)
     return frame.with_columns(
         pl.col("group").replace_strict(labels, default=pl.col("group")).alias("label")
     ).select("group", "label", "year", "value").sort("group", "year")

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 
 from kpi import access
 from kpi.access import Actor
+from kpi.charts.status import short_label
+from kpi.explorer import indicator_view
+from kpi.formatting import format_value
+from kpi.scorecard import status_counts
+from kpi.store.frames import ResultsData
 from kpi.store import models as m
 
 ATTENTION_STATUSES = ("off_track", "at_risk")
@@ -60,6 +65,79 @@ def build_sequence(statuses: pl.DataFrame, indicator_codes: list[str] | None = N
         indicator_codes = attention["code"].to_list()
     slides += [Slide("indicator", code, names[code]) for code in indicator_codes if code in names]
     return slides
+
+
+# ---------------------------------------------------------------- what each slide shows, as plain data
+
+
+def sequence_content(data: ResultsData, statuses: pl.DataFrame, slides: list[Slide], *, as_of_year: int,
+                     years: tuple[int, int], validated_only: bool) -> dict:
+    """Everything a sequence shows, as plain data (JSON): the page draws it, a snapshot freezes it, the deck
+    and the report are written from it, so that what was presented is what is kept and handed out."""
+    return {
+        "as_of_year": as_of_year, "years": list(years), "validated_only": validated_only,
+        "data_version": data.meta.get("data_version", "0"), "data_updated_at": data.meta.get("data_updated_at", ""),
+        "sources": SOURCES,
+        "slides": [slide_content(data, statuses, slide, as_of_year=as_of_year, years=years,
+                                 validated_only=validated_only) for slide in slides],
+        # Every goal and enabler with each indicator in full, for the annual progress report.
+        "goals": [{"code": root["root_code"], "name": root["root_name"], "kind": root["root_kind"],
+                   "indicators": [slide_content(data, statuses, Slide("indicator", code, code), as_of_year=as_of_year,
+                                                years=years, validated_only=validated_only)
+                                  for code in statuses.filter(pl.col("root_code") == root["root_code"])["code"]]}
+                  for root in statuses.select("root_code", "root_name", "root_kind").unique(maintain_order=True)
+                  .iter_rows(named=True)],
+    }
+
+
+#: The sources line of every slide.
+SOURCES = ("ITU via World Bank WDI, compiled by Gapminder (CC BY 4.0); other values synthetic demo data")
+
+
+def slide_content(data: ResultsData, statuses: pl.DataFrame, slide: Slide, *, as_of_year: int,
+                  years: tuple[int, int], validated_only: bool) -> dict:
+    """One slide as plain data: its kind, title and what it shows (figures, statuses and their reasons, the
+    chart's series, the source)."""
+    out: dict = {"kind": slide.kind, "ref": slide.ref, "title": slide.title}
+    if slide.kind == "scorecard":
+        counts = status_counts(statuses, ["root_code", "root_name"])
+        out["total"] = statuses.height
+        out["goals"] = [{**row, "label": short_label(row["root_code"], row["root_name"])}
+                        for row in counts.iter_rows(named=True)]
+    elif slide.kind == "goal":
+        part = statuses.filter(pl.col("root_code") == slide.ref)
+        out["counts"] = status_counts(part, []).row(0, named=True)
+        rows = part.filter(pl.col("code").is_in(list(slide.codes))) if slide.codes else part
+        out["rows"] = [_indicator_row(row) for row in rows.iter_rows(named=True)]
+    else:
+        view = indicator_view(data, slide.ref, as_of_year, validated_only=validated_only)
+        sheet, a = view.sheet, view.assessment
+        row = statuses.filter(pl.col("code") == slide.ref)
+        out |= _indicator_row(row.row(0, named=True)) if row.height else {"code": slide.ref, "name": sheet["name"]}
+        headline = view.headline.filter(pl.col("year").is_between(*years))
+        baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None else \
+            view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
+        out |= {
+            "status": a.status, "explanation": a.explanation, "unit": sheet["unit"],
+            "headline": headline.select("year", "value", "flag", "note", "approval").to_dicts(),
+            "targets": view.targets.select("year", "value").to_dicts(),
+            "projection": view.projection.to_dicts(),
+            "baseline": [sheet["baseline_year"], baseline_value] if baseline_value is not None else None,
+            "source": sheet["source"], "attribution": sheet["attribution"], "is_synthetic": bool(sheet["is_synthetic"]),
+        }
+    return out
+
+
+def _indicator_row(row: dict) -> dict:
+    """An indicator's line in a goal's table: its status and reason, latest value and target, as shown."""
+    unit = row["unit"]
+    return {
+        "code": row["code"], "name": row["name"], "status": row["status"], "explanation": row["explanation"],
+        "unit": unit, "latest_value": row["latest_value"], "latest_year": row["latest_year"],
+        "target_value": row["target_value"], "target_year": row["target_year"],
+        "latest": "–" if row["latest_value"] is None else f"{format_value(row['latest_value'], unit)} ({row['latest_year']})",
+        "target": "–" if row["target_value"] is None else f"{format_value(row['target_value'], unit)} by {row['target_year']}",
+    }
 
 
 #: Longest name of a sequence (it is part of the link).

@@ -11,7 +11,9 @@ from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
 from kpi.text import markdown_text
 from kpi.transfer import value_history
+from kpi.workforce_pages import INDICATOR_BREAKDOWNS, PAGE_TITLES
 from ui import data as ui_data
+from ui import workforce as uw
 from ui.auth import current_actor
 from ui.downloads import download_buttons
 from ui.filters import current_filters
@@ -46,11 +48,18 @@ cols[2].metric(f"Baseline ({sheet['baseline_year'] or '–'})",
 cols[3].metric(f"Projected ({a.target_year or '–'})", format_value(a.projected_value, unit),
                help="Continuing the trend observed since the baseline.")
 
-options = [NO_BREAKDOWN, *view.dimensions]
+# The computed workforce indicators are broken down as their workforce page shows them, protected with it.
+page_breakdowns = INDICATOR_BREAKDOWNS.get(code, {})
+options = [NO_BREAKDOWN, *(page_breakdowns or view.dimensions)]
 by = url_segmented("Break down by", options, key="by", default=NO_BREAKDOWN,
                    format_func=lambda d: "Headline only" if d == NO_BREAKDOWN else DIMENSION_LABELS[d])
 series = None
-if by not in (None, NO_BREAKDOWN):
+if by not in (None, NO_BREAKDOWN) and by in page_breakdowns:
+    series = uw.indicator_breakdown(code, by, filters.years)
+    st.caption(f"By {DIMENSION_LABELS[by].lower()}: the figures of the workforce page "
+               f"“{PAGE_TITLES[page_breakdowns[by].page]}”, protected with that page; a group it hides "
+               "(to protect individuals) is not shown here either.")
+elif by not in (None, NO_BREAKDOWN):
     series = disaggregated_series(results, sheet["indicator_id"], by, year_range=filters.years,
                                   validated_only=filters.validated_only)
 

@@ -31,7 +31,7 @@ def expected(rows: list[tuple]) -> pl.DataFrame:
 # ---------------------------------------------------------------- E1.RECRUIT
 
 
-def test_recruitment_timeline_counts_selections_of_the_year_and_drops_small_groups():
+def test_recruitment_timeline_counts_selections_of_the_year():
     recruitment = records("recruitment", [
         # ref, grade, sector, duty station, posted, closed, selected           days to selection
         ("V1", "P4", "ITU-D", "Geneva", D(2024, 1, 1), D(2024, 1, 31), D(2024, 3, 1)),  # 31 + 29 = 60
@@ -44,16 +44,11 @@ def test_recruitment_timeline_counts_selections_of_the_year_and_drops_small_grou
         ("V8", "P4", "ITU-D", "Geneva", D(2024, 9, 1), D(2024, 9, 10), D(2024, 9, 21)),  # 20
     ])
     got = enablers.recruitment_timeline(recruitment)
-    # 2024: (60 + 30 + 46 + 31 + 40 + 20) / 6 = 37.833 -> 37.83; P4 (60 + 30 + 46 + 40 + 20) / 5 = 39.2;
-    # under 5 selections (the workforce pages' rule), dropped: G5 (1), GS (2), ITU-D (4).
-    # 2023: one selection of 30 days; its grade P3 and Sector GS are dropped.
+    # 2024: (60 + 30 + 46 + 31 + 40 + 20) / 6 = 37.833 -> 37.83; 2023: one selection of 30 days. The headline only:
+    # by Sector and grade, the recruitment page's figures (kpi.workforce_pages.INDICATOR_BREAKDOWNS).
     assert_frame_equal(got, expected([
-        ("E1.RECRUIT", 2023, 30.0, "", None, None, None, None,
-         "Mean over 1 selection. Sectors and grades with fewer than 5 selections not shown: grade=P3, sector=GS."),
-        ("E1.RECRUIT", 2024, 37.83, "", None, None, None, None,
-         "Mean over 6 selections. Sectors and grades with fewer than 5 selections not shown: grade=G5, sector=GS, "
-         "sector=ITU-D."),
-        ("E1.RECRUIT", 2024, 39.2, "grade=P4", None, "P4", None, None, "Mean over 5 selections."),
+        ("E1.RECRUIT", 2023, 30.0, "", None, None, None, None, "Mean over 1 selection."),
+        ("E1.RECRUIT", 2024, 37.83, "", None, None, None, None, "Mean over 6 selections."),
     ]))
 
 
@@ -79,23 +74,14 @@ def test_training_completion_counts_staff_without_records_as_not_completed():
         # d1, d4, d5, d6 have no training row at all: not completed
     ])
     got = enablers.training_completion(training, staff)
-    # Headline 5 / 11 = 45.4545 -> 45.45. GS 5/5 = 100 and ITU-D 0/6 = 0 are shown.
-    # Cairo (1 staff, 1 not completed) is hidden; Geneva (10 staff: 5 and 5) would then give it
-    # back as headline minus Geneva, so it is hidden too.
-    assert_frame_equal(got, expected([
-        ("E1.TRAIN", 2024, 45.45, "", None, None, None, None,
-         "Not shown to protect individuals (fewer than 5 staff, or 1-4 who completed or who did not): "
-         "duty_station=Cairo. Also not shown, so that a hidden cell cannot be recovered from the others: "
-         "duty_station=Geneva."),
-        ("E1.TRAIN", 2024, 100.0, "sector=GS", "GS", None, None, None, ""),
-        ("E1.TRAIN", 2024, 0.0, "sector=ITU-D", "ITU-D", None, None, None, ""),
-    ]))
+    # 5 / 11 = 45.4545 -> 45.45; the headline only (by Sector: the training page's figures).
+    assert_frame_equal(got, expected([("E1.TRAIN", 2024, 45.45, "", None, None, None, None, "")]))
 
 
 # ---------------------------------------------------------------- E1.WOMEN_P
 
 
-def test_women_professional_share_hides_small_cells_and_keeps_the_headline():
+def test_women_professional_share_counts_the_professional_and_higher_categories():
     staff = records("staff", [
         # P5: 1 woman, 3 men (4 people): reveals individuals, dropped
         (2024, "a1", "P5", "F", "CHE", "Geneva", "ITU-R"),
@@ -112,19 +98,9 @@ def test_women_professional_share_hides_small_cells_and_keeps_the_headline():
         *[(2024, f"f{i}", "G5", "F", "CHE", "Geneva", "GS") for i in range(1, 3)],
     ])
     got = enablers.women_professional_share(staff)
-    # P and higher: 24 people, 1 + 2 + 5 + 6 = 14 women -> 58.333 -> 58.33 (headline and Geneva).
-    # ITU-R: P5 + D1 + P3 = 18 people, 8 women -> 44.44; ITU-T: 6 of 6 -> 100.
-    # D1 and P5 hide 2 + 1 = 3 women together: fewer than 5, so the headline minus the shown grades
-    # would still reveal a count under the threshold; P3 is hidden as well (complementary suppression).
-    assert_frame_equal(got, expected([
-        ("E1.WOMEN_P", 2024, 58.33, "", None, None, None, None,
-         "Not shown to protect individuals (fewer than 5 people, or 1-4 women or men): grade=D1, grade=P5. "
-         "Also not shown, so that a hidden cell cannot be recovered from the others: grade=P3."),
-        ("E1.WOMEN_P", 2024, 58.33, "duty_station=Geneva", None, None, "Geneva", None, ""),
-        ("E1.WOMEN_P", 2024, 100.0, "grade=P2", None, "P2", None, None, ""),
-        ("E1.WOMEN_P", 2024, 44.44, "sector=ITU-R", "ITU-R", None, None, None, ""),
-        ("E1.WOMEN_P", 2024, 100.0, "sector=ITU-T", "ITU-T", None, None, None, ""),
-    ]))
+    # P and higher: 24 people, 1 + 2 + 5 + 6 = 14 women -> 58.333 -> 58.33; the General Service is not counted.
+    # The headline only: by Sector, duty station and grade, the gender page's figures, protected with it.
+    assert_frame_equal(got, expected([("E1.WOMEN_P", 2024, 58.33, "", None, None, None, None, "")]))
 
 
 # ---------------------------------------------------------------- E1.GEO
@@ -305,28 +281,14 @@ def test_materialise_replaces_computed_observations_and_baselines(tmp_path):
         s.add(_staff(2023, "p5", "P5", "F"))
         written = enablers.materialise(s)
 
-    # RECRUIT 2023: (40 + 60 + 30) / 3 = 43.33 headline; P4 (3), GS (2), ITU-D (1) have fewer than 5
-    #         selections (the workforce pages' rule): dropped.  2024: 30 (V4); P2 and ITU-D (1): dropped.
+    # RECRUIT 2023: (40 + 60 + 30) / 3 = 43.33; 2024: 30 (V4). WOMEN_P 2023: 6 of 11 = 54.545 -> 54.55; 2024: 5 of 10.
     recruit = [
-        (2023, "", 43.33, None, None, None, None, "", "validated",
-         "Mean over 3 selections. Sectors and grades with fewer than 5 selections not shown: grade=P4, sector=GS, "
-         "sector=ITU-D."),
-        (2024, "", 30.0, None, None, None, None, "", "validated",
-         "Mean over 1 selection. Sectors and grades with fewer than 5 selections not shown: grade=P2, "
-         "sector=ITU-D."),
+        (2023, "", 43.33, None, None, None, None, "", "validated", "Mean over 3 selections."),
+        (2024, "", 30.0, None, None, None, None, "", "validated", "Mean over 1 selection."),
     ]
-    # WOMEN_P 2023: 6 of 11 = 54.545 -> 54.55 (headline, GS, Geneva). P5 (1 woman) is hidden, and
-    #         P3 with it: the headline minus P3 would give P5 back.  2024: 5 of 10 = 50 everywhere.
     women = [
-        (2023, "", 54.55, None, None, None, None, "", "validated",
-         "Not shown to protect individuals (fewer than 5 people, or 1-4 women or men): grade=P5. "
-         "Also not shown, so that a hidden cell cannot be recovered from the others: grade=P3."),
-        (2023, "duty_station=Geneva", 54.55, None, None, "Geneva", None, "", "validated", ""),
-        (2023, "sector=GS", 54.55, "GS", None, None, None, "", "validated", ""),
+        (2023, "", 54.55, None, None, None, None, "", "validated", ""),
         (2024, "", 50.0, None, None, None, None, "", "validated", ""),
-        (2024, "duty_station=Geneva", 50.0, None, None, "Geneva", None, "", "validated", ""),
-        (2024, "grade=P3", 50.0, None, "P3", None, None, "", "validated", ""),
-        (2024, "sector=GS", 50.0, "GS", None, None, None, "", "validated", ""),
     ]
     # GEO: 1 of the 193 Member States of data/reference/country_regions.csv = 0.518 -> 0.52.
     geo = [

@@ -146,3 +146,35 @@ def test_management_page_shows_the_budget_kpi_computes(kpi_statuses):
         "Actual": format_chf(table["actual_chf"].sum()),
         "Execution": f"{table['actual_chf'].sum() / table['planned_chf'].sum() * 100:.1f} %",
     }
+
+
+@pytest.mark.parametrize("code,by", [("E1.WOMEN_P", "sector"), ("E1.RECRUIT", "grade")])
+def test_explorer_breaks_a_workforce_indicator_down_as_its_workforce_page_shows_it(kpi_statuses, demo_protector, code,
+                                                                                  by):
+    """The explorer's breakdowns of the computed workforce indicators are the pages' own figures, protected
+    with the pages (E1.WOMEN_P by grade once showed D1 at 33 % beside a gender page that hid D1's counts)."""
+    from kpi.explorer import DIMENSION_LABELS
+    from kpi.workforce_pages import INDICATOR_BREAKDOWNS, indicator_breakdown
+
+    at = open_page("pages/explorer.py")
+    at.selectbox(key="url:indicator").set_value(code).run()
+    assert at.segmented_control(key="url:by").options == ["Headline only", *map(
+        DIMENSION_LABELS.get, INDICATOR_BREAKDOWNS[code])]
+    at.segmented_control(key="url:by").set_value(by).run()
+    assert [e.value for e in at.exception] == []
+    years = list(range(*at.session_state["filters"].years))
+    years.append(at.session_state["filters"].years[1])
+    expected = indicator_breakdown(demo_protector, code, by, years)
+    table = pl.from_pandas(at.dataframe[0].value)
+    # What the chart shows is the page's figures (the six largest groups of their latest year at most).
+    assert set(zip(table["year"], table["value"])) <= set(zip(expected["year"], expected["value"]))
+    assert table[DIMENSION_LABELS[by]].n_unique() == min(6, expected["group"].n_unique()) > 0
+    where = INDICATOR_BREAKDOWNS[code][by]
+    for year in sorted(set(years) & {2023, 2024, 2025}):
+        page = demo_protector.page_year(where.page, year, where.selection).tables[where.table].frame
+        shown = page.filter(pl.col(by).is_not_null() & pl.col(where.column).is_not_null() & (pl.col("year") == year))
+        others = [d for d in demo_protector.page_year(where.page, year, where.selection).tables[where.table].row_dims
+                  if d != by]
+        shown = shown.filter(pl.all_horizontal(*(pl.col(d).is_null() for d in others), pl.lit(True)))
+        assert sorted(expected.filter(pl.col("year") == year)["value"].to_list()) == sorted(
+            shown[where.column].to_list())

@@ -15,7 +15,8 @@ EXPECTED_TABLES = {
     "admin_region", "alembic_version", "budget_line", "change_log", "commitment", "country", "duty_station",
     "engagement", "framework_node", "grade", "import_batch", "indicator", "indicator_target", "itu_d_region",
     "membership", "meta", "observation", "oversight_recommendation", "plan_cycle", "presentation", "procurement_saving",
-    "recruitment", "resolution", "resolution_action", "risk", "role_grant", "sector", "staff_snapshot", "training_completion",
+    "recruitment", "resolution", "resolution_action", "risk", "role_grant", "sector", "snapshot", "staff_snapshot",
+    "training_completion",
     "unit", "validated_period",
 }
 
@@ -24,7 +25,7 @@ def test_migrations_create_every_table_from_empty(empty_engine):
     assert migrate.current_revision(empty_engine) is None
     migrate.upgrade(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == EXPECTED_TABLES
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0003"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0004"
 
 
 def test_migrated_schema_matches_the_models(empty_engine):
@@ -48,7 +49,7 @@ def test_upgrade_from_first_revision_keeps_data(empty_engine):
     with Session(empty_engine) as s, s.begin():
         s.add(m.PlanCycle(code="2024-2027", name="Plan", start_year=2024, end_year=2027))
     migrate.upgrade(empty_engine)
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0003"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0004"
     with Session(empty_engine) as s:
         assert s.scalars(select(m.PlanCycle.code)).all() == ["2024-2027"]
         assert s.scalars(select(m.Presentation)).all() == []

@@ -12,12 +12,10 @@ import streamlit as st
 
 from kpi import dimensions as dims
 from kpi.access import PUBLIC_ACTOR, Actor
+from kpi.config import CURRENT_CYCLE, LATEST_REPORTING_YEAR, YEARS_SHOWN
 from kpi.store.frames import ResultsData
 from ui.urlstate import url_selectbox
 
-CURRENT_CYCLE = "2024-2027"
-#: The last year with a complete set of data in the demo store.
-LATEST_REPORTING_YEAR = 2025
 ALL = "All"
 #: Query parameters that belong to the global filters (carried by every internal link).
 GLOBAL_KEYS = ("cycle", "year", "years", "sector", "region", "projector", "provisional")
@@ -55,7 +53,7 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR) -> Filters:
     year = sidebar.selectbox("Status as of", report_years, index=report_years.index(default_year),
                              key="year", bind="query-params",
                              help="Statuses compare the values up to this year with the targets.")
-    years = sidebar.slider("Years shown", 2000, 2030, (2015, 2027), key="years", bind="query-params")
+    years = sidebar.slider("Years shown", 2000, 2030, YEARS_SHOWN, key="years", bind="query-params")
     sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
                            format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
     region = url_selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", container=sidebar,

@@ -40,7 +40,7 @@ h3 { font-size: 1.3rem !important; color: #000 !important; }
 FIT_SLIDES_CSS = """
 <style>
 [data-testid="stMain"] { overflow: hidden !important; }
-[data-testid="stMainBlockContainer"] { height: 100vh; box-sizing: border-box; padding-bottom: 2.6rem !important; }
+[data-testid="stMainBlockContainer"] { height: 100vh; box-sizing: border-box; padding-bottom: 3.4rem !important; }
 [data-testid="stMainBlockContainer"] > div, [data-testid="stMainBlockContainer"] > div > [data-testid="stVerticalBlock"] { height: 100%; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-slide-figure) { flex: 1 1 0 !important; min-height: 0 !important; }

@@ -16,7 +16,8 @@ from kpi import workforce as wf
 from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.config import database_url
 from kpi.coarsening import Grouping, coarsening_sentence
-from kpi.explorer import IndicatorView, indicator_view
+from kpi import workforce_pages as wp
+from kpi.explorer import IndicatorView, indicator_view, labelled_series
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure, range_of
 from kpi.store.frames import load_workforce
 from kpi.text import markdown_text
@@ -88,6 +89,17 @@ def page_view(page: str, filters: WorkforceFilters) -> dict[str, wf.Protected]:
     together (:class:`kpi.workforce_pages.PageProtector`, shared by all sessions of a data version)."""
     with st.spinner("Protecting the page's figures…", show_time=True):
         return _protector(*_store()).view(page, filters.year, filters.years, filters.selection)
+
+
+def indicator_breakdown(code: str, dimension: str, years: tuple[int, int]) -> pl.DataFrame:
+    """E1 indicator ``code`` by ``dimension`` as its workforce page shows it (:func:`kpi.workforce_pages.
+    indicator_breakdown`), labelled for the explorer's chart and table."""
+    protector = _protector(*_store())
+    wanted = [y for y in wf.staff_years(protector.records.staff) if years[0] <= y <= years[1]]
+    with st.spinner("Reading the breakdown from the workforce page, protected with it…", show_time=True):
+        frame = wp.indicator_breakdown(protector, code, dimension, wanted)
+    names = protector.records.station_names() if dimension == "duty_station" else None
+    return labelled_series(frame, dimension, labels=names)
 
 
 def grouping(filters: WorkforceFilters, breakdown: str, crossed: tuple[str, ...] = ("gender",),

@@ -416,6 +416,24 @@ class Presentation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class Snapshot(Base):
+    """What a sequence showed in a Council session, frozen: every slide's figures, statuses and reasons, chart
+    data and sources, with the data version and time (kpi.snapshots). Written once, never changed."""
+
+    __tablename__ = "snapshot"
+    name: Mapped[str] = _code(80)
+    title: Mapped[str] = mapped_column(String(200))
+    sequence: Mapped[str] = mapped_column(String(60))
+    cycle_code: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    #: Whether it holds provisional values (a public visitor sees only snapshots of validated data).
+    provisional: Mapped[bool] = mapped_column(Boolean)
+    data_version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)  # JSON (kpi.presentation.sequence_content)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class RoleGrant(Base):
     """A role granted to a verified identity (kpi.access); revoked grants are kept as history."""
 
