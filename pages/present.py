@@ -40,6 +40,7 @@ if statuses.is_empty():
 
 # A visitor without a role sees the snapshots of validated data only (kpi.access: provisional is internal).
 public = not actor.sees_provisional
+requested = st.query_params.get("snapshot", LIVE)
 if filters.projector:
     fit_slides()
     # On the projector the sequence and the snapshot come from the link, with no selector on screen.
@@ -57,8 +58,8 @@ else:
                                  help="A snapshot is what a sequence showed in a session, frozen: later imports "
                                       "never change it.")
 frozen: Frozen | None = load_snapshot(engine, snapshot, validated_only=public) if snapshot else None
-if snapshot and frozen is None:
-    st.warning(f"There is no snapshot named “{markdown_text(snapshot)}” that you may see: showing live data.")
+if requested and (frozen is None or frozen.name != requested):
+    st.warning(f"There is no snapshot named “{markdown_text(requested)}” that you may see: showing live data.")
 
 if frozen is not None:
     titles = [s["title"] for s in frozen.content["slides"]]

@@ -4,11 +4,13 @@ a clicker) move through it, Escape and a visible Exit leave projector mode, type
 from __future__ import annotations
 
 import shutil
+from urllib.parse import quote
 
 import pytest
 
 from kpi.access import ADMINISTRATOR
-from kpi.presentation import build_sequence, save_sequence
+from kpi.presentation import build_sequence, save_sequence, sequence_content
+from kpi.snapshots import freeze
 from kpi.scorecard import indicator_status
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 NAMED = "council-test"
 NAMED_CODES = ["E1.RECRUIT", "G1.INET", "E1.WOMEN_P"]
+SNAPSHOT = "Council 2026 (C26)"
 SIZES = [(1280, 720), (1920, 1080)]
 
 #: Every element of the slide that overflows its box or is cut with an ellipsis (the issue's defined checks),
@@ -47,7 +50,8 @@ OVERFLOWS_JS = """() => {
   return {cut, scrolls: doc.scrollHeight > innerHeight + 1 || main.scrollHeight > main.clientHeight + 1,
           body: parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize),
           stamp: parseFloat(getComputedStyle(stamp && document.querySelector('.slide-stamp')).fontSize),
-          count: document.querySelector('.slide-stamp .slide-count').innerText};
+          count: document.querySelector('.slide-stamp .slide-count').innerText,
+          stamp_text: document.querySelector('.slide-stamp span').innerText};
 }"""
 
 
@@ -60,7 +64,12 @@ def store(demo_store_url, tmp_path_factory):
     engine = make_engine(url)
     save_sequence(engine, NAMED, title="Council test", cycle="2024-2027", year=2025, indicator_codes=NAMED_CODES,
                   actor=signed_in("admin@example.org", ADMINISTRATOR))
-    statuses = indicator_status(load_results(engine), "2024-2027", 2025, validated_only=True)
+    data = load_results(engine)
+    statuses = indicator_status(data, "2024-2027", 2025, validated_only=True)
+    content = sequence_content(data, statuses, build_sequence(statuses, NAMED_CODES), as_of_year=2025,
+                               years=(2015, 2027), validated_only=True)
+    freeze(engine, SNAPSHOT, title="Council 2026", sequence=NAMED, cycle="2024-2027", year=2025, content=content,
+           actor=signed_in("admin@example.org", ADMINISTRATOR))
     engine.dispose()
     return url, statuses
 
@@ -85,13 +94,14 @@ def press_and_wait(page, key: str) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("show", ["default", NAMED])
+@pytest.mark.parametrize("show", ["default", NAMED, SNAPSHOT])
 def test_every_slide_fits_and_the_keys_move_through_the_sequence(app, store, browser, size, show):
     slides = build_sequence(store[1], None if show == "default" else NAMED_CODES)
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.goto(f"{app}/present?projector=true&show={show}")
+    link = f"snapshot={quote(SNAPSHOT)}" if show == SNAPSHOT else f"show={show}"
+    page.goto(f"{app}/present?projector=true&{link}")
     wait_idle(page)
     titles, problems = [], []
     for number in range(1, len(slides) + 1):
@@ -101,15 +111,18 @@ def test_every_slide_fits_and_the_keys_move_through_the_sequence(app, store, bro
         titles.append(h1(page))
         measured = page.evaluate(OVERFLOWS_JS)
         assert measured["count"] == f"Slide {number} of {len(slides)}"
+        # A snapshot says on every slide when it was presented; live data says "data as of".
+        assert measured["stamp_text"].startswith("As presented on " if show == SNAPSHOT else "Data as of ")
         if measured["cut"] or measured["scrolls"]:
             problems.append((number, measured["cut"], measured["scrolls"]))
         # Type legible from the back of a room: 24 px body and a 20 px stamp at 1080p, scaled down at 720p but
         # never under 18 px for the body.
         assert measured["body"] >= (24 if height >= 1080 else 18)
         assert measured["stamp"] >= (20 if height >= 1080 else 20 * height / 1080)
-        if show == "default" and number <= 3 or show == NAMED:
+        if show == "default" and number <= 3 or show != "default":
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT_DIR / f"slides-{show}-{width}x{height}-{number}.png"))
+            name = "snapshot" if show == SNAPSHOT else show
+            page.screenshot(path=str(SCREENSHOT_DIR / f"slides-{name}-{width}x{height}-{number}.png"))
     assert problems == []
     assert titles == [s.title for s in slides]
     # At the end, the next key does nothing; Home goes back to the first slide, End to the last, PageUp one back.

@@ -178,3 +178,44 @@ def test_explorer_breaks_a_workforce_indicator_down_as_its_workforce_page_shows_
         shown = shown.filter(pl.all_horizontal(*(pl.col(d).is_null() for d in others), pl.lit(True)))
         assert sorted(expected.filter(pl.col("year") == year)["value"].to_list()) == sorted(
             shown[where.column].to_list())
+
+
+@pytest.fixture
+def own_store(demo_store_url, tmp_path, monkeypatch) -> str:
+    """A copy of the demo store that a test may change, as the app's store."""
+    import shutil
+
+    path = tmp_path / "own.sqlite"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), path)
+    monkeypatch.setenv("RBM_DATABASE_URL", f"sqlite:///{path}")
+    return f"sqlite:///{path}"
+
+
+def test_an_administrator_freezes_the_sequence_and_a_visitor_sees_it_as_presented(own_store):
+    from kpi.snapshots import load_snapshot
+
+    at = open_page("pages/present.py", user="admin@demo.invalid")
+    assert [b.label for b in at.get("download_button")] == ["PowerPoint deck (.pptx)", "Progress report (PDF)"]
+    at.text_input[0].input("Council 2026 (C26)")
+    at.text_input[1].input("Council 2026")
+    next(b for b in at.button if b.label == "Freeze").click().run()
+    assert [e.value for e in at.exception] == []
+    assert [s.value for s in at.success] == [
+        "Frozen. Link: ?snapshot=Council%202026%20%28C26%29&projector=true · holds provisional values: staff only"]
+    engine = make_engine(own_store)
+    frozen = load_snapshot(engine, "Council 2026 (C26)")
+    engine.dispose()
+    assert frozen.provisional and frozen.created_by == "admin@demo.invalid"
+    # Staff see it and what changed since; a visitor does not (it holds provisional values) and is told so.
+    staff = open_page("pages/present.py", user="hr@demo.invalid")
+    assert staff.selectbox(key="url:snapshot").options == ["Live data", "Snapshot: Council 2026 (C26)"]
+    visitor = AppTest.from_file(APP, default_timeout=120)
+    visitor.query_params["snapshot"] = "Council 2026 (C26)"
+    visitor = sign_in(visitor, None)
+    visitor.run()
+    visitor.switch_page("pages/present.py").run()
+    assert [w.value for w in visitor.warning] == [  # the name is shown as text (escaped Markdown)
+        f"There is no snapshot named “{markdown_text('Council 2026 (C26)')}” that you may see: showing live data."]
+    assert visitor.selectbox(key="url:snapshot").options == ["Live data"]
+    # No one but an administrator is offered the freezing form.
+    assert not any(b.label == "Freeze" for b in staff.button)
