@@ -192,3 +192,20 @@ def test_every_projector_page_has_an_exit_and_escape_leaves(app, browser, path):
     assert page.get_by_role("button", name="Exit projector mode").count() == 0
     assert page.locator("[data-testid='stSidebar']").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["explorer", "workforce"])
+def test_headline_figures_and_the_stamp_are_legible_on_a_1080p_projector(app, browser, path):
+    """Headline numbers were the size of their labels (24 px) and the stamp 16.5 px."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{app}/{path}?projector=true")
+    wait_idle(page, 300_000)
+    sizes = page.evaluate("""() => ({
+        metrics: [...document.querySelectorAll('[data-testid=stMetricValue]')].map(e => parseFloat(getComputedStyle(e).fontSize)),
+        labels: [...document.querySelectorAll('[data-testid=stMetricLabel] p')].map(e => parseFloat(getComputedStyle(e).fontSize)),
+        stamp: parseFloat(getComputedStyle(document.querySelector('.slide-stamp')).fontSize)})""")
+    assert sizes["metrics"] and min(sizes["metrics"]) >= 48
+    assert min(sizes["labels"]) >= 24
+    assert sizes["stamp"] >= 20
+    context.close()

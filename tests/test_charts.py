@@ -60,3 +60,15 @@ def test_a_hidden_count_is_never_drawn_at_a_length_that_reads_as_a_value():
     drawn = [(list(t.y), list(t.x)) for t in pyramid(people, 5).data
              if t.type == "bar" and t.y is not None and t.y[0] is not None]
     assert sorted(drawn) == [(["P4"], [12]), (["P5"], [-8])]
+
+
+@pytest.mark.parametrize(("projector", "cells", "notes"), [(False, 12, 11), (True, 20, 19)])
+def test_the_text_in_a_heat_maps_cells_is_larger_on_the_projector(projector, cells, notes):
+    """The gender heat map's cell labels were 11-12 px on the projector, beside 22 px axes."""
+    from kpi.charts.workforce import share_heatmap
+
+    frame = pl.DataFrame({"label": ["P4", "P4", "D2"], "year": [2024, 2025, 2025], "share": [45.0, 47.0, None],
+                          "share_display": ["45.0 %", "47.0 %", "fewer than 5"]})
+    fig = share_heatmap(frame, ["P4", "D2"], projector=projector)
+    sizes = [t.textfont.size for t in fig.data]
+    assert sizes == [cells, notes, notes]  # values, hidden cells, cells with no staff

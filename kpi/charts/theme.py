@@ -46,6 +46,16 @@ FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 #: Chart type size in px: on a screen, and on a projector (legible from the back of a room).
 FONT_SIZE = 14
 PROJECTOR_FONT_SIZE = 22
+#: Text written in a chart's cells (heat maps) and its quieter notes ("hidden", "no staff"): on a screen, and on
+#: a projector (legible from the back of a room, as the rest of the chart).
+CELL_FONT_SIZE = 12
+NOTE_FONT_SIZE = 11
+
+
+def cell_font_size(projector: bool, *, note: bool = False) -> int:
+    """The size of a chart cell's text (or of a note), larger on the projector as every other chart text."""
+    size = NOTE_FONT_SIZE if note else CELL_FONT_SIZE
+    return size + (PROJECTOR_FONT_SIZE - FONT_SIZE) if projector else size
 
 
 def base_layout(*, projector: bool = False, height: int | None = None) -> go.Layout:

@@ -23,6 +23,7 @@ import polars as pl
 from kpi.charts.indicator import UN_MAP_DISCLAIMER
 from kpi.charts.theme import (
     GENDER_COLOURS,
+    cell_font_size,
     HEADLINE_COLOUR,
     SERIES_COLOURS,
     WORLD_GEO,
@@ -254,12 +255,12 @@ def trend_lines(frame: pl.DataFrame, value: str = "count", display: str = "displ
         hovermode="closest",
     )
     if strip:
-        _hidden_strip(fig, hidden, labels, colours, display)
+        _hidden_strip(fig, hidden, labels, colours, display, projector)
     return fig
 
 
 def _hidden_strip(fig: go.Figure, hidden: pl.DataFrame, labels: list[str], colours: dict[str, str] | None,
-                  display: str) -> None:
+                  display: str, projector: bool = False) -> None:
     """A strip under the chart, one row per series with hidden points, a cross per hidden point
     (never drawn at a value)."""
     rows = [label for label in labels if label in set(hidden.get_column("label").to_list())]
@@ -269,8 +270,8 @@ def _hidden_strip(fig: go.Figure, hidden: pl.DataFrame, labels: list[str], colou
         yaxis2={"domain": [0.0, strip], "anchor": "x", "type": "category", "categoryorder": "array",
                 "categoryarray": [plotly_text(r) for r in reversed(rows)], "showgrid": False, "zeroline": False,
                 "fixedrange": True,
-                "tickfont": {"size": 11, "color": HIDDEN_LINE}, "automargin": True,
-                "title": {"text": "hidden", "font": {"size": 12, "color": HIDDEN_LINE}}},
+                "tickfont": {"size": cell_font_size(projector, note=True), "color": HIDDEN_LINE}, "automargin": True,
+                "title": {"text": "hidden", "font": {"size": cell_font_size(projector), "color": HIDDEN_LINE}}},
         xaxis={"anchor": "y2"},
         height=(fig.layout.height or 400) + 24 * len(rows),
     )
@@ -309,20 +310,21 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         x=[str(y) for y in years], y=[plotly_text(r) for r in rows], z=z, text=text, texttemplate="%{text}",
         zmin=SHARE_RANGE[0], zmax=SHARE_RANGE[1], colorscale=SHARE_SCALE, xgap=2, ygap=2, hoverongaps=False,
         colorbar={"title": {"text": "Women (%)"}, "ticksuffix": " %"},
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", textfont={"color": HEADLINE_COLOUR, "size": 12},
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        textfont={"color": HEADLINE_COLOUR, "size": cell_font_size(projector)},
     ))
     hidden = [(str(y), plotly_text(label), _cell_text(index.get((label, y)))) for label in rows for y in years
               if index.get((label, y)) is not None and index[(label, y)]["share"] is None]
     if hidden:
         fig.add_trace(go.Scatter(
             x=[h[0] for h in hidden], y=[h[1] for h in hidden], mode="text", text=[h[2] for h in hidden],
-            textfont={"color": HIDDEN_LINE, "size": 11}, showlegend=False,
+            textfont={"color": HIDDEN_LINE, "size": cell_font_size(projector, note=True)}, showlegend=False,
             hovertemplate="%{y}, %{x}: %{text} (hidden to protect individuals)<extra></extra>",
         ))
     if absent:
         fig.add_trace(go.Scatter(
             x=[a[0] for a in absent], y=[a[1] for a in absent], mode="text", text=["no staff"] * len(absent),
-            textfont={"color": HIDDEN_LINE, "size": 11}, showlegend=False, hoverinfo="skip",
+            textfont={"color": HIDDEN_LINE, "size": cell_font_size(projector, note=True)}, showlegend=False, hoverinfo="skip",
         ))
     fig.update_layout(
         xaxis={"type": "category", "title": None, "side": "top"},
@@ -360,7 +362,8 @@ def value_heatmap(frame: pl.DataFrame, row: str, column: str, value: str, text: 
     fig.add_trace(go.Heatmap(
         x=xlabels, y=ylabels, z=z, text=[[t if v is not None else "" for t, v in zip(tr, zr)] for tr, zr in zip(texts, z)],
         texttemplate="%{text}", colorscale=VALUE_SCALE, xgap=2, ygap=2,
-        hoverongaps=False, colorbar={"title": {"text": colour_title}}, textfont={"color": HEADLINE_COLOUR, "size": 12},
+        hoverongaps=False, colorbar={"title": {"text": colour_title}},
+        textfont={"color": HEADLINE_COLOUR, "size": cell_font_size(projector)},
         hovertemplate="%{y}, %{x}: %{text}<extra></extra>", zmin=0, zmax=max([*visible, 1]),
     ))
     hidden = [(xlabels[j], ylabels[i], texts[i][j]) for i in range(len(rows)) for j in range(len(columns))
@@ -368,7 +371,7 @@ def value_heatmap(frame: pl.DataFrame, row: str, column: str, value: str, text: 
     if hidden:
         fig.add_trace(go.Scatter(
             x=[h[0] for h in hidden], y=[h[1] for h in hidden], mode="text", text=[h[2] for h in hidden],
-            textfont={"color": HIDDEN_LINE, "size": 11}, showlegend=False,
+            textfont={"color": HIDDEN_LINE, "size": cell_font_size(projector, note=True)}, showlegend=False,
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         ))
     fig.update_layout(
