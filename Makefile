@@ -32,8 +32,15 @@ init: $(VENV)/.installed
 run: init
 	$(BIN)/python -m ui.serve --server.port=$(PORT)
 
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/a11y/package.json
+	cd tests/a11y && npm install --no-audit --no-fund --no-save --loglevel=error
+	touch $@
+
 test: $(VENV)/.installed-dev
 	bash scripts/system-deps.sh
+	$(MAKE) $(AXE)
 	RBM_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed

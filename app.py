@@ -10,6 +10,8 @@ from kpi.workforce_pages import PAGE_TITLES
 from ui import auth
 from ui import data as ui_data
 from ui.filters import global_filters
+from ui.navigation import sidebar_links
+from ui.style import apply_base_style
 from ui.projector import apply_projector_style, presentation_keys, projector_stamp
 from ui.widgets import data_stamp
 from ui.runtime import freeze_after_first_run
@@ -61,7 +63,10 @@ if auth.public_access() == "none" and not actor.is_staff:
                   position="hidden").run()
     st.stop()
 
-navigation = st.navigation(pages_for(actor))
+apply_base_style()
+sections = pages_for(actor)
+navigation = st.navigation(sections, position="hidden")
+sidebar_links(sections)
 auth.account_box(actor)
 results = ui_data.results()
 filters = global_filters(results, actor)

@@ -72,8 +72,9 @@ def account_line(page) -> str | None:
 
 
 def nav_links(page, app: str) -> list[tuple[str, str]]:
-    links = page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']")
-    return [(a.locator("span[label]").get_attribute("label"), a.get_attribute("href").removeprefix(app))
+    """(label, page path) of the sidebar's navigation links (ui.navigation; the filters ride in the query)."""
+    links = page.locator("[data-testid='stSidebar'] .st-key-navigation a[data-testid='stPageLink-NavLink']")
+    return [(a.inner_text().split("\n")[-1], "/" + a.get_attribute("href").removeprefix(app).lstrip("/").split("?")[0])
             for a in links.all()]
 
 

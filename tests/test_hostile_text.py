@@ -254,7 +254,7 @@ def test_presentation_slides_show_names_as_text(hostile_store):
         at.button(key="next").click().run()
         check_page(at)
         titles.append(at.title[0].value)
-    assert markdown_text(f"Goal G1: {PHISH}") in titles  # kpi.presentation composes the title
+    assert markdown_text(f"Goal G1: {PHISH} (1 of 2)") in titles  # kpi.presentation composes the title
     assert markdown_text(LINK) in titles  # E1.WOMEN_P, needing attention, has a slide
 
 

@@ -1,0 +1,73 @@
+"""WCAG 2.1 A and AA on every page, in a real Chromium, by axe-core (the npm package, installed by `make test`):
+as a public visitor, in projector mode, and as a data steward; no rule disabled, no element excluded."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser_support import PROJECT_DIR, on_localhost, sign_in, wait_idle
+
+pytestmark = pytest.mark.browser
+
+AXE = PROJECT_DIR / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = ["/", "/scorecard", "/explorer", "/present", "/management", "/workforce", "/workforce-gender",
+         "/workforce-geography", "/workforce-field", "/workforce-hr"]
+#: Where the "incomplete" results (what axe-core could not decide, mostly text over charts) are written.
+INCOMPLETE = PROJECT_DIR / "artifacts" / "axe-incomplete.json"
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const brief = (list) => list.map(r => ({id: r.id, impact: r.impact, nodes: r.nodes.map(n => n.target.join(' '))}));
+  return {violations: brief(result.violations), incomplete: brief(result.incomplete)};
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.is_file(), f"{AXE} is missing: `make test` installs it (npm install in tests/a11y)"
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="module")
+def incomplete():
+    found: dict[str, list] = {}
+    yield found
+    INCOMPLETE.parent.mkdir(parents=True, exist_ok=True)
+    INCOMPLETE.write_text(json.dumps(found, indent=1))
+
+
+def audit(page, url: str, axe_source: str) -> dict:
+    page.goto(url)
+    wait_idle(page, 300_000)
+    page.add_script_tag(content=axe_source)
+    return page.evaluate(RUN_AXE, TAGS)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["screen", "projector"])
+def test_every_page_has_no_wcag_violation_for_a_visitor(server, browser, axe_source, incomplete, projector):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    violations = {}
+    for path in PAGES:
+        url = f"{server}{path}" + ("?projector=true" if projector else "")
+        result = audit(page, url, axe_source)
+        violations[path] = result["violations"]
+        incomplete[f"visitor {'projector' if projector else 'screen'} {path}"] = result["incomplete"]
+    context.close()
+    assert violations == {path: [] for path in PAGES}
+
+
+def test_every_page_has_no_wcag_violation_for_a_data_steward(server, browser, axe_source, incomplete):
+    app = on_localhost(server)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    sign_in(page, app, "steward@demo.invalid")
+    violations = {}
+    for path in [*PAGES, "/data"]:
+        result = audit(page, f"{app}{path}", axe_source)
+        violations[path] = result["violations"]
+        incomplete[f"data steward {path}"] = result["incomplete"]
+    context.close()
+    assert violations == {path: [] for path in [*PAGES, "/data"]}
