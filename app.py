@@ -10,7 +10,7 @@ from kpi.workforce_pages import PAGE_TITLES
 from ui import auth
 from ui import data as ui_data
 from ui.filters import global_filters
-from ui.navigation import sidebar_links
+from ui.navigation import DEFAULT_PAGE_PATH, sidebar_links
 from ui.style import apply_base_style
 from ui.projector import apply_projector_style, presentation_keys, projector_stamp
 from ui.widgets import data_stamp
@@ -22,7 +22,7 @@ FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="ITU results dashboard", page_icon=FAVICON, layout="wide")
 
 RESULTS = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path=DEFAULT_PAGE_PATH, default=True),
     st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
     st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
     st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),

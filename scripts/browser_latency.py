@@ -245,14 +245,9 @@ class CpuMeter:
 
 
 def nav_link(page, title: str):
-    """The sidebar navigation's link to the page ``title`` (expanding a collapsed list first)."""
-    link = page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']").filter(
-        has=page.locator(f"span[label={json.dumps(title)}]")).first
-    if not link.is_visible():
-        more = page.locator("[data-testid='stSidebarNavViewButton']")
-        if more.count() and more.first.is_visible():
-            more.first.click()
-    return link
+    """The sidebar navigation's link to the page ``title`` (ui.navigation: its text ends with the title)."""
+    return page.locator(".st-key-navigation a[data-testid='stPageLink-NavLink']").filter(
+        has_text=re.compile(rf"(^|\n){re.escape(title)}$")).first
 
 
 def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[str, Any]:

@@ -108,3 +108,28 @@ def test_projector_at_720p(server, browser):
     assert h1(page).startswith("Goal G1")
     shot(page, "projector-720p-goal")
     context.close()
+
+
+def test_the_overview_has_an_address_of_its_own(server, page):
+    """`/overview` answered "Page not found" and fell back to `/`, with 404s in the console."""
+    failures = []
+    page.on("response", lambda r: failures.append((r.status, r.url)) if r.status >= 400 else None)
+    page.on("console", lambda m: failures.append((m.type, m.text)) if m.type == "error" else None)
+    page.goto(f"{server}/overview?sector=ITU-D")
+    wait_idle(page)
+    assert page.url == f"{server}/?sector=ITU-D"
+    assert h1(page) == "Strategic Plan 2024-2027"
+    assert page.get_by_text("Page not found").count() == 0
+    assert failures == []
+
+
+def test_the_sector_and_year_survive_a_page_change(server, page):
+    """Moving between pages kept the year but dropped the Sector: the navigation's links carry the filters."""
+    page.goto(f"{server}/scorecard?sector=ITU-D&year=2024")
+    wait_idle(page)
+    page.locator(".st-key-navigation a").filter(has_text="Indicator explorer").click()
+    page.wait_for_url(re.compile(r".*/explorer\?.*"), timeout=30_000)
+    wait_idle(page)
+    assert page.url == f"{server}/explorer?year=2024&sector=ITU-D"
+    assert page.get_by_role("combobox", name="Sector").input_value() == "ITU-D · Telecommunication Development Sector"
+    assert page.get_by_role("combobox", name="Status as of").input_value() == "2024"

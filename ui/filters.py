@@ -19,6 +19,9 @@ from ui.urlstate import url_selectbox
 ALL = "All"
 #: Query parameters that belong to the global filters (carried by every internal link).
 GLOBAL_KEYS = ("cycle", "year", "years", "sector", "region", "projector", "provisional")
+#: Those of the widgets bound to the URL (``bind="query-params"``), which Streamlit itself keeps when the page
+#: changes; the others (ui.urlstate's) a navigation link must carry.
+BOUND_KEYS = ("year", "years", "projector", "provisional")
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,16 @@ import html
 
 import streamlit as st
 
-from ui.filters import link_params
+from ui.filters import BOUND_KEYS, link_params
+
+#: The default page's address: Streamlit serves it at the root, and ui.serve sends this address there.
+DEFAULT_PAGE_PATH = "overview"
 
 
 def sidebar_links(sections: dict[str, list]) -> None:
     """A heading per section and a link per page (``st.Page``), in the sidebar, the filters kept in each link."""
-    params = link_params()
+    # Streamlit keeps the bound widgets' parameters itself: carried twice, they would be duplicated.
+    params = {k: v for k, v in link_params().items() if k not in BOUND_KEYS}
     with st.sidebar.container(key="navigation"):
         for section, pages in sections.items():
             st.html(f'<p class="nav-section">{html.escape(section)}</p>')

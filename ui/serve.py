@@ -22,6 +22,7 @@ from streamlit.web import cli
 
 from ui import demo_provider
 from ui.hardening import refuse_control_messages
+from ui.navigation import DEFAULT_PAGE_PATH
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 DEFAULT_PORT = 8501
@@ -37,9 +38,30 @@ def server_port(argv: list[str]) -> int:
     return int(os.environ.get("STREAMLIT_SERVER_PORT") or DEFAULT_PORT)
 
 
+def route_default_page_address() -> None:
+    """Answer the overview's own address (``/overview``, kept in links and bookmarks) by a redirect to the root,
+    where Streamlit serves the default page, the query (the filters) kept. Streamlit alone answers it with
+    "Page not found" and falls back to the root."""
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+    from streamlit.web.server.starlette import starlette_app
+
+    original = starlette_app.create_streamlit_routes
+
+    async def to_root(request) -> RedirectResponse:
+        query = request.url.query
+        return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=307)
+
+    def routes(runtime):
+        return [Route(f"/{DEFAULT_PAGE_PATH}", to_root, methods=["GET", "HEAD"]), *original(runtime)]
+
+    starlette_app.create_streamlit_routes = routes
+
+
 def main(argv: list[str]) -> int:
     """Run ``streamlit run app.py`` in this process with ``argv`` as extra options."""
     PagesManager.uses_pages_directory = False
+    route_default_page_address()
     refuse_control_messages()
     provider = None
     options = list(argv)
