@@ -17,10 +17,13 @@ filters = current_filters()
 cycle = results.cycles.filter(pl.col("cycle_code") == filters.cycle).row(0, named=True)
 
 st.title(markdown_text(cycle["cycle_name"]))
-st.caption(f"{markdown_text(cycle['instrument'])} · status as of {filters.year} · {data_stamp(results.meta)}")
+scope = f" · {markdown_text(filters.sector)} only" if filters.sector else ""
+st.caption(f"{markdown_text(cycle['instrument'])} · status as of {filters.year}{scope} · {data_stamp(results.meta)}")
 synthetic_notice()
 
 statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
+if filters.sector:  # the Sector filter: the indicators that Sector owns, as on the scorecard
+    statuses = statuses.filter(pl.col("owner") == filters.sector)
 if statuses.is_empty():
     st.warning(f"No indicators are defined for the plan cycle {markdown_text(filters.cycle)} yet.")
     st.stop()
@@ -41,9 +44,11 @@ with attention_col:
     if attention.is_empty():
         st.success("No indicator is off track or at risk.")
     for row in attention.sort(pl.col("status") != "off_track", maintain_order=True).iter_rows(named=True):
-        st.page_link("pages/explorer.py",
-                     label=f"{status_text(row['status'])} · {markdown_text(row['code'])} {markdown_text(row['name'])}",
-                     query_params=link_params(indicator=row["code"]))
+        with st.container(key=f"attention-{row['code']}", gap=None):
+            st.page_link("pages/explorer.py",
+                         label=f"{status_text(row['status'])} · {markdown_text(row['code'])} {markdown_text(row['name'])}",
+                         query_params=link_params(indicator=row["code"]), width="stretch")
+            st.caption(markdown_text(row["explanation"]))  # why, beside each
 
 for row in by_root.iter_rows(named=True):
     with st.container(border=True):
@@ -51,3 +56,5 @@ for row in by_root.iter_rows(named=True):
         st.subheader(f"{kind} {markdown_text(row['root_code'])}: {markdown_text(row['root_name'])}")
         st.caption(markdown_text(statements.get(row["root_code"], "")))
         st.markdown(f"**{row['total']} indicators** · " + status_counts_markdown(row))
+        st.page_link("pages/scorecard.py", label=f"Open {kind.lower()} {markdown_text(row['root_code'])} in the scorecard",
+                     query_params=link_params(goal=row["root_code"]), icon=":material/arrow_forward:")

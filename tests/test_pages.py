@@ -50,8 +50,14 @@ def test_overview_shows_each_goal_with_the_status_counts_kpi_computes(kpi_status
     ]
     attention = statuses.filter(pl.col("status").is_in(["off_track", "at_risk"]))
     links = [e.proto.label for e in at.main.get("page_link")]  # the sidebar's are the navigation
-    assert sorted(links) == sorted(f"{status_text(r['status'])} · {markdown_text(r['code'])} {markdown_text(r['name'])}"
-                                   for r in attention.iter_rows(named=True))
+    goal_links = [f"Open {'goal' if r['root_kind'] == 'goal' else 'enabler'} {r['root_code']} in the scorecard"
+                  for r in expected.iter_rows(named=True)]
+    assert links[-len(goal_links):] == goal_links  # each goal card opens its goal
+    assert sorted(links[:-len(goal_links)]) == sorted(
+        f"{status_text(r['status'])} · {markdown_text(r['code'])} {markdown_text(r['name'])}"
+        for r in attention.iter_rows(named=True))
+    captions = [c.value for c in at.caption]
+    assert all(markdown_text(r["explanation"]) in captions for r in attention.iter_rows(named=True))  # why, beside
     shown = [m.value for m in at.markdown if m.value.startswith("**") and "indicators**" in m.value]
     assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in expected.iter_rows(named=True)]
     assert any("synthetic" in i.value for i in at.info)
@@ -219,3 +225,17 @@ def test_an_administrator_freezes_the_sequence_and_a_visitor_sees_it_as_presente
     assert visitor.selectbox(key="url:snapshot").options == ["Live data"]
     # No one but an administrator is offered the freezing form.
     assert not any(b.label == "Freeze" for b in staff.button)
+
+
+def test_the_overview_follows_the_sector_filter(kpi_statuses):
+    """The overview ignored the Sector filter: its counts are now those of the Sector's own indicators."""
+    _, statuses = kpi_statuses
+    at = open_page("pages/overview.py")
+    at.sidebar.selectbox(key="url:sector").set_value("ITU-D").run()
+    assert [e.value for e in at.exception] == []
+    owned = statuses.filter(pl.col("owner") == "ITU-D")
+    expected = status_counts(owned, ["root_code", "root_name", "root_kind"])
+    shown = [m.value for m in at.markdown if m.value.startswith("**") and "indicators**" in m.value]
+    assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in expected.iter_rows(named=True)]
+    assert sum(r["total"] for r in expected.iter_rows(named=True)) < statuses.height
+    assert "ITU\\-D only" in at.caption[0].value

@@ -10,6 +10,8 @@ BASE_CSS = f"""
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] small, [data-testid="stTooltipHoverTarget"] p {{ color: {FADED_TEXT} !important; opacity: 1 !important; }}
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 .nav-section {{ font-size: 0.8rem; font-weight: 600; color: {FADED_TEXT}; margin: 0.5rem 0 0 0; }}
 </style>
 """
