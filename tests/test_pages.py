@@ -239,3 +239,18 @@ def test_the_overview_follows_the_sector_filter(kpi_statuses):
     assert shown == [f"**{r['total']} indicators** · " + status_counts_markdown(r) for r in expected.iter_rows(named=True)]
     assert sum(r["total"] for r in expected.iter_rows(named=True)) < statuses.height
     assert "ITU\\-D only" in at.caption[0].value
+
+
+def test_the_scorecard_has_one_table_per_goal_with_the_gap_still_open(kpi_statuses):
+    """15 mostly one-row tables, and 141 days against 140 read as "Off track" as 43.2 % against 46 % did: one table
+    per goal now, with the share of the baseline-to-target gap still open beside each status."""
+    _, statuses = kpi_statuses
+    at = open_page("pages/scorecard.py")
+    roots = statuses["root_code"].unique(maintain_order=True).to_list()
+    assert len(at.dataframe) == len(roots)
+    tables = {root: pl.from_pandas(df.value) for root, df in zip(roots, at.dataframe, strict=True)}
+    e1 = tables["E1"]
+    gap = dict(zip(e1["Indicator"].str.split(" · ").list.first(), e1["Gap still open"], strict=True))
+    assert round(gap["E1.RECRUIT"], 1) == 4.8 and round(gap["E1.WOMEN_P"], 1) == 57.4
+    assert gap["E1.TRAIN"] == 0.0
+    assert tables["G1"]["Under"].to_list()[:4] == ["Goal", "Goal", "Goal", "Outcome D1"]

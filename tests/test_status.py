@@ -650,3 +650,18 @@ def test_assess_frame_without_indicators_keeps_the_columns():
     assert out.columns == ["indicator_id", "status", "explanation", "latest_year", "latest_value",
                            "target_year", "target_value", "observed_rate", "required_rate", "ratio",
                            "projected_value", "method"]
+
+
+def test_the_gap_still_open_is_signed_by_direction_and_works_for_a_target_of_zero():
+    from kpi.scorecard import gap_still_open
+
+    frame = pl.DataFrame({
+        "direction": ["higher", "lower", "lower", "higher", "higher", "higher", "lower"],
+        "baseline_value": [40.0, 10.0, 152.5, 41.0, 54.4, 40.0, None],
+        "latest_value": [45.0, 4.0, 140.6, 39.0, 53.4, 50.0, 5.0],
+        "target_value": [50.0, 0.0, 140.0, 46.0, 54.0, 50.0, 0.0],
+    })
+    got = frame.select(gap_still_open())["Gap still open"].to_list()
+    # half way; 4 of 10 left to a target of 0; 0.6 of 12.5; moved away (2 below a baseline 5 short); the
+    # baseline already met the target (no gap to close); reached; no baseline.
+    assert [None if g is None else round(g, 2) for g in got] == [50.0, 40.0, 4.8, 140.0, None, 0.0, None]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.charts.theme import STATUS_STYLES
+from kpi.charts.theme import STATUS_STYLES, status_tint
 from kpi.status import STATUSES
 from kpi.text import markdown_text
 
@@ -40,6 +40,11 @@ def synthetic_notice() -> None:
 def data_stamp(meta: dict[str, str]) -> str:
     """The "data as of" line."""
     return f"Data as of {meta.get('data_updated_at', 'unknown')} · data version {meta.get('data_version', '0')}"
+
+
+def status_cell_style(status: str | None) -> str:
+    """CSS for a table cell of a status: a light tint of its colour behind dark text (contrast above 4.5:1)."""
+    return f"background-color: {status_tint(STATUS_STYLES[status or 'no_data'].colour)}; color: #1B1F24"
 
 
 def status_text(status: str | None) -> str:

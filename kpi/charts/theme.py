@@ -52,6 +52,16 @@ CELL_FONT_SIZE = 12
 NOTE_FONT_SIZE = 11
 
 
+#: How much of a status colour a table cell's tint keeps (the rest white): light enough for dark text.
+TINT_STRENGTH = 0.22
+
+
+def status_tint(colour: str) -> str:
+    """A status colour mixed with white (``TINT_STRENGTH`` of it), as a cell background behind dark text."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - c) * TINT_STRENGTH):02X}" for c in rgb)
+
+
 def cell_font_size(projector: bool, *, note: bool = False) -> int:
     """The size of a chart cell's text (or of a note), larger on the projector as every other chart text."""
     size = NOTE_FONT_SIZE if note else CELL_FONT_SIZE
