@@ -69,7 +69,8 @@ if not actor.has(access.ADMINISTRATOR):
     st.error("This page is for administrators.", icon=":material/lock:")
     st.stop()
 
-roles_tab, sequences_tab, log_tab = st.tabs(["Roles", "Council sequences", "Security log"])
+roles_tab, sequences_tab, log_tab = st.tabs(["Roles", "Council sequences", "Security log"], key="tab",
+                                            bind="query-params", on_change="rerun")
 with roles_tab:
     grant_form()
     grants = access.list_grants(engine)

@@ -161,7 +161,8 @@ st.caption("Imports are all or nothing: a file with any problem changes nothing.
            "and new value, who and when.")
 indicators = ui_data.results().indicators
 indicator_codes = indicators["code"].to_list()
-import_tab, approval_tab, export_tab, history_tab = st.tabs(["Import", "Approval", "Export", "Audit trail"])
+import_tab, approval_tab, export_tab, history_tab = st.tabs(["Import", "Approval", "Export", "Audit trail"], key="tab",
+                                                             bind="query-params", on_change="rerun")
 with import_tab:
     import_section()
 with approval_tab:

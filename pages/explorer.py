@@ -83,7 +83,8 @@ def value_history_expander() -> None:
 
 
 tab_names = ["Chart", "Table"] + (["Map"] if "country" in view.dimensions else []) + ["Reference sheet"]
-tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
+# The chosen tab is part of the link (a shared link to the map opens on the map).
+tabs = dict(zip(tab_names, st.tabs(tab_names, key="tab", bind="query-params", on_change="rerun"), strict=True))
 with tabs["Chart"]:
     if headline.is_empty() and (series is None or series.is_empty()):
         st.info(f"No values reported for {markdown_text(code)} between {filters.years[0]} and {filters.years[1]}.")

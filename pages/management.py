@@ -47,7 +47,7 @@ synthetic_notice()
 INTERNAL_TABS = ("Risks", "Oversight", "Retreat commitments")
 tab_names = [n for n in ("Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments")
              if current_actor().is_staff or n not in INTERNAL_TABS]
-tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
+tabs = dict(zip(tab_names, st.tabs(tab_names, key="tab", bind="query-params", on_change="rerun"), strict=True))
 if not current_actor().is_staff:
     st.caption("Risks, oversight recommendations and retreat commitments are shown to signed-in staff.")
 

@@ -133,3 +133,18 @@ def test_the_sector_and_year_survive_a_page_change(server, page):
     assert page.url == f"{server}/explorer?year=2024&sector=ITU-D"
     assert page.get_by_role("combobox", name="Sector").input_value() == "ITU-D · Telecommunication Development Sector"
     assert page.get_by_role("combobox", name="Status as of").input_value() == "2024"
+
+
+def test_a_shared_link_keeps_the_chosen_tab(server, browser, page):
+    """A shared link reset the chosen tab (Table, Map) to Chart."""
+    page.goto(f"{server}/explorer?indicator=G1.INET")
+    wait_idle(page)
+    page.get_by_role("tab", name="Map").click()
+    page.wait_for_url(re.compile(r".*tab=Map.*"), timeout=30_000)
+    wait_idle(page)
+    other = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    other.goto(page.url)
+    wait_idle(other)
+    assert other.get_by_role("tab", selected=True).inner_text() == "Map"
+    assert other.locator("[data-testid='stPlotlyChart'] .choropleth, [data-testid='stPlotlyChart'] .geo").count() > 0
+    other.context.close()
