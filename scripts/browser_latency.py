@@ -13,7 +13,7 @@ For each scale N (default 1) it takes the benchmark store of ``python -m kpi ben
   the time at which the app's run started (before it: loading the page's scripts, connecting);
 * **sidebar switch**: from the click on the page's link in the sidebar navigation (same session, no
   reload) to the end of the page's run, idle as above;
-* **filter change**: from the click on an option of the sidebar's "Status as of" year selectbox
+* **filter change**: from the click on an option of the sidebar's "Year" year selectbox
   (then of the Sector selectbox) to the end of the rerun it causes, idle as above; each change picks
   a value not picked before on that server where possible, so the server's caches do not answer;
 * **memory**: the server's resident memory (``/proc/PID/status`` VmRSS, VmHWM) after the timed
@@ -307,7 +307,7 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
             for pg in pages:
                 log(f"x{scale}: rep {rep + 1}/{reps}: {pg.url_path}")
                 record(pg, "render", lambda pg=pg: open_link(pg))
-                record(pg, "year_change", lambda: change_selectbox(tab, "Status as of", [next(years), next(years)]))
+                record(pg, "year_change", lambda: change_selectbox(tab, "Year", [next(years), next(years)]))
                 record(pg, "sector_change", lambda: change_selectbox(tab, "Sector", [next(sectors), next(sectors)]))
                 f = figures[pg.url_path]
                 f["errors"].extend(e for e in page_errors(tab) if e not in f["errors"])

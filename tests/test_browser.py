@@ -132,7 +132,7 @@ def test_the_sector_and_year_survive_a_page_change(server, page):
     wait_idle(page)
     assert page.url == f"{server}/explorer?year=2024&sector=ITU-D"
     assert page.get_by_role("combobox", name="Sector").input_value() == "ITU-D · Telecommunication Development Sector"
-    assert page.get_by_role("combobox", name="Status as of").input_value() == "2024"
+    assert page.get_by_role("combobox", name="Year").input_value() == "2024"
 
 
 def test_a_shared_link_keeps_the_chosen_tab(server, browser, page):

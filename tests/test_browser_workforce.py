@@ -142,8 +142,8 @@ def test_field_page_and_year_filter(server, page, staff):
     open_page(page, server, "workforce-field")
     assert h1(page) == "Field presence"
     shot(page, "field")
-    choose(page, "Year", "2019")
-    assert "wf_year=2019" in page.url
+    choose(page, "Year", "2019")  # the sidebar's year: one year for every page
+    assert "year=2019" in page.url
     presence = wf.field_presence(staff_frame, [2019], ["sector"]).frame
     total = presence.filter(pl.col("total_over") == "sector")["display"][0]
     assert metric(page, "Staff in regional and area offices (2019)") == total

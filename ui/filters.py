@@ -17,6 +17,8 @@ from kpi.store.frames import ResultsData
 from ui.urlstate import url_selectbox
 
 ALL = "All"
+#: The sidebar's year: the statuses' "as of" year and the workforce pages' year alike.
+YEAR_LABEL = "Year"
 #: Query parameters that belong to the global filters (carried by every internal link).
 GLOBAL_KEYS = ("cycle", "year", "years", "sector", "region", "projector", "provisional")
 #: Those of the widgets bound to the URL (``bind="query-params"``), which Streamlit itself keeps when the page
@@ -53,9 +55,10 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR) -> Filters:
     row = data.cycles.filter(data.cycles["cycle_code"] == cycle).row(0, named=True)
     report_years = list(range(LATEST_REPORTING_YEAR, 1999, -1))
     default_year = min(row["end_year"], LATEST_REPORTING_YEAR)
-    year = sidebar.selectbox("Status as of", report_years, index=report_years.index(default_year),
+    year = sidebar.selectbox(YEAR_LABEL, report_years, index=report_years.index(default_year),
                              key="year", bind="query-params",
-                             help="Statuses compare the values up to this year with the targets.")
+                             help="One year for every page: statuses compare the values up to this year with the "
+                                  "targets; the workforce pages show the staff in post on 31 December of it.")
     years = sidebar.slider("Years shown", 2000, 2030, YEARS_SHOWN, key="years", bind="query-params")
     sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
                            format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")

@@ -160,28 +160,31 @@ GENDER_LABELS = {ALL: "All", **dims.GENDERS}
 
 
 def page_filters(*, gender: bool = True, category: bool = True, station: bool = True) -> WorkforceFilters:
-    """Draw the workforce filters at the top of the page (kept in the URL as codes: ``wf_year``,
-    ``wf_station``, ``wf_category``, ``wf_gender``) and return them.
+    """Draw the workforce filters at the top of the page (kept in the URL as codes: ``wf_station``,
+    ``wf_category``, ``wf_gender``) and return them.
 
-    The Sector comes from the sidebar's global Sector filter; the years of the trends from its
-    "Years shown" range.
+    The year and the Sector come from the sidebar's global filters (one year everywhere); the years of the
+    trends from its "Years shown" range.
     """
     st.session_state[STORE_KEY] = (database_url(), ui_data.current_version())
     records = data()
     glob = current_filters()
-    years = list(reversed(records.years))
-    cols = st.columns(4)
-    year = cols[0].selectbox("Year (staff in post on 31 December)", years, key="wf_year", bind="query-params")
+    # One year everywhere: the sidebar's, or the latest year with staff records before it.
+    year = max((y for y in records.years if y <= glob.year), default=records.years[0])
+    if year != glob.year:
+        st.info(f"No staff records for {glob.year}: the figures are those of 31 December {year}.",
+                icon=":material/event:")
+    cols = st.columns(3)
     chosen_station = chosen_category = chosen_gender = ALL
     if station:
         options, labels = _station_options(records)
-        chosen_station = url_selectbox("Duty station", options, key="wf_station", container=cols[1],
+        chosen_station = url_selectbox("Duty station", options, key="wf_station", container=cols[0],
                                        format_func=labels.__getitem__)
     if category:
         chosen_category = url_selectbox("Grade category", list(CATEGORY_LABELS), key="wf_category",
-                                        container=cols[2], format_func=CATEGORY_LABELS.__getitem__)
+                                        container=cols[1], format_func=CATEGORY_LABELS.__getitem__)
     if gender:
-        chosen_gender = url_selectbox("Gender", list(GENDER_LABELS), key="wf_gender", container=cols[3],
+        chosen_gender = url_selectbox("Gender", list(GENDER_LABELS), key="wf_gender", container=cols[2],
                                       format_func=GENDER_LABELS.__getitem__)
     selection = wf.Selection(
         sector=glob.sector,
@@ -190,7 +193,7 @@ def page_filters(*, gender: bool = True, category: bool = True, station: bool = 
         gender=None if chosen_gender == ALL else chosen_gender,
     )
     shown = tuple(y for y in records.years if glob.years[0] <= y <= glob.years[1]) or records.years
-    return WorkforceFilters(year=int(year or records.years[-1]), years=shown, selection=selection,
+    return WorkforceFilters(year=int(year), years=shown, selection=selection,
                             projector=glob.projector)
 
 
@@ -270,7 +273,7 @@ WORKFORCE_PAGES = {
     "pages/workforce_geography.py": "Geographical distribution", "pages/workforce_field.py": "Field presence",
     "pages/workforce_hr.py": "Recruitment and training",
 }
-FILTER_KEYS = ("wf_year", "wf_station", "wf_category", "wf_gender")
+FILTER_KEYS = ("wf_station", "wf_category", "wf_gender")
 
 
 def other_pages(current: str) -> None:
