@@ -69,7 +69,7 @@ navigation = st.navigation(sections, position="hidden")
 sidebar_links(sections)
 auth.account_box(actor)
 results = ui_data.results()
-filters = global_filters(results, actor)
+filters = global_filters(results, actor, navigation.url_path)
 st.session_state["filters"] = filters
 if filters.projector:
     apply_projector_style()

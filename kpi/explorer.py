@@ -84,6 +84,15 @@ def disaggregated_series(data: ResultsData, indicator_id: int, dimension: str, *
     return labelled_series(frame, dimension, max_series)
 
 
+def region_series(data: ResultsData, indicator_id: int, region: str, *, year_range: tuple[int, int] | None = None,
+                  validated_only: bool = False) -> pl.DataFrame:
+    """The indicator's series for one ITU-D region (``group``, ``label``, ``year``, ``value``); empty if it has
+    none."""
+    series = disaggregated_series(data, indicator_id, "region", year_range=year_range, validated_only=validated_only,
+                                  max_series=len(dims.ITU_D_REGIONS) + 1)
+    return series.filter(pl.col("group") == region)
+
+
 def labelled_series(frame: pl.DataFrame, dimension: str, max_series: int = MAX_SERIES,
                     labels: dict[str, str] | None = None) -> pl.DataFrame:
     """A breakdown (``group``, ``year``, ``value``) as the chart takes it: the ``max_series`` groups largest in

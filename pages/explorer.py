@@ -6,7 +6,9 @@ import streamlit as st
 
 from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figure
 from kpi.charts.theme import GENDER_COLOURS, PLOTLY_CONFIG, SECTOR_COLOURS
-from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, table_with_targets
+from kpi import dimensions as dims
+from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, region_series, \
+    table_with_targets
 from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
 from kpi.text import markdown_text
@@ -48,6 +50,20 @@ cols[2].metric(f"Baseline ({sheet['baseline_year'] or '–'})",
 cols[3].metric(f"Projected ({a.target_year or '–'})", format_value(a.projected_value, unit),
                help="Continuing the trend observed since the baseline.")
 
+# The Region filter: the indicator's series for that region, beside the world's (if it has regional data).
+regional = None
+if filters.region:
+    regional = region_series(results, sheet["indicator_id"], filters.region, year_range=filters.years,
+                             validated_only=filters.validated_only)
+    name = dims.ITU_D_REGIONS[filters.region]
+    if regional.is_empty():
+        st.caption(f"{markdown_text(code)} has no series by region: the Region filter ({name}) does not apply to it.")
+        regional = None
+    else:
+        latest = regional.sort("year").row(-1, named=True)
+        st.metric(f"{name} ({latest['year']})", format_value(latest["value"], unit),
+                  help="The latest value of the region; the status and targets above are the whole world's.")
+
 # The computed workforce indicators are broken down as their workforce page shows them, protected with it.
 page_breakdowns = INDICATOR_BREAKDOWNS.get(code, {})
 options = [NO_BREAKDOWN, *(page_breakdowns or view.dimensions)]
@@ -62,6 +78,8 @@ if by not in (None, NO_BREAKDOWN) and by in page_breakdowns:
 elif by not in (None, NO_BREAKDOWN):
     series = disaggregated_series(results, sheet["indicator_id"], by, year_range=filters.years,
                                   validated_only=filters.validated_only)
+elif regional is not None:  # no breakdown chosen: the chosen region's line beside the headline
+    series = regional
 
 headline = view.headline.filter(pl.col("year").is_between(*filters.years))
 baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None else \
@@ -96,8 +114,13 @@ with tabs["Chart"]:
         st.caption("Open circles: estimates; open diamonds: provisional; ×: break in series. "
                    "The camera icon of the chart downloads it as PNG.")
 with tabs["Table"]:
-    table = (series.select("label", "year", "value").rename({"label": DIMENSION_LABELS[by]})
-             if series is not None else table_with_targets(view, filters.years))
+    if by not in (None, NO_BREAKDOWN) and series is not None:
+        table = series.select("label", "year", "value").rename({"label": DIMENSION_LABELS[by]})
+    else:
+        table = table_with_targets(view, filters.years)
+        if regional is not None:  # the region's value beside the world's, year by year
+            table = table.join(regional.select("year", pl.col("value").alias(dims.ITU_D_REGIONS[filters.region])),
+                               on="year", how="left")
     st.dataframe(table, hide_index=True)
     download_buttons(table, f"{code}_{by or NO_BREAKDOWN}_{filters.years[0]}-{filters.years[1]}", sheet["name"],
                      key="table")

@@ -254,3 +254,21 @@ def test_the_scorecard_has_one_table_per_goal_with_the_gap_still_open(kpi_status
     assert round(gap["E1.RECRUIT"], 1) == 4.8 and round(gap["E1.WOMEN_P"], 1) == 57.4
     assert gap["E1.TRAIN"] == 0.0
     assert tables["G1"]["Under"].to_list()[:4] == ["Goal", "Goal", "Goal", "Outcome D1"]
+
+
+def test_the_region_filter_shows_the_indicators_regional_series_on_the_explorer(kpi_statuses):
+    """Region (ITU-D) changed nothing: on the explorer it now gives the region's latest value and line."""
+    from kpi.explorer import region_series
+
+    data, statuses = kpi_statuses
+    at = open_page("pages/explorer.py")
+    at.selectbox(key="url:indicator").set_value("G1.INET").run()
+    at.sidebar.selectbox(key="url:region").set_value("AFR").run()
+    assert [e.value for e in at.exception] == []
+    indicator_id = statuses.filter(pl.col("code") == "G1.INET")["indicator_id"][0]
+    africa = region_series(data, indicator_id, "AFR", year_range=(2015, 2027)).sort("year").row(-1, named=True)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"Africa ({africa['year']})"] == format_value(africa["value"], "pct")
+    # On a page where it does nothing, the Region filter is not shown.
+    at.switch_page("pages/scorecard.py").run()
+    assert [s.label for s in at.sidebar.selectbox] == ["Plan cycle", "Year", "Sector"]

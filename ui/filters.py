@@ -39,7 +39,12 @@ class Filters:
     validated_only: bool
 
 
-def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR) -> Filters:
+#: The pages the Region filter applies to (the explorer: an indicator's regional series); elsewhere it is not
+#: shown, and its value stays in the link for when it applies again.
+REGION_PAGES = ("explorer",)
+
+
+def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "explorer") -> Filters:
     """Draw the global filters in the sidebar and return their values.
 
     Provisional figures are for staff (kpi.access): for anyone else the toggle is not drawn and
@@ -62,8 +67,11 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR) -> Filters:
     years = sidebar.slider("Years shown", 2000, 2030, YEARS_SHOWN, key="years", bind="query-params")
     sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
                            format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
-    region = url_selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", container=sidebar,
-                           format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c])
+    region = ALL
+    if page in REGION_PAGES:
+        region = url_selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", container=sidebar,
+                               format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c],
+                               help="The indicator's series for this region, beside the whole world's.")
     projector = sidebar.toggle("Projector mode", key="projector", bind="query-params",
                                help="Large type, high contrast, no sidebar: for a Council session.")
     provisional = actor.sees_provisional and sidebar.toggle(
