@@ -31,15 +31,30 @@ years = sorted({*f.years, year})
 tables = uw.page_view("hr", f)
 
 
+#: Where each indicator's figure for the selection is: (table, the total row's "total_over", display column).
+SELECTION_TOTALS = {RECRUIT: ("recruitment_trend", "category_group", "days_display"),
+                    TRAIN: ("training", "sector", "share_display")}
+
+
+def selection_figure(code: str) -> str:
+    """The indicator's figure for the page's selection and year, as the page's protected table shows it."""
+    name, over, column = SELECTION_TOTALS[code]
+    row = tables[name].frame.filter((pl.col("year") == year) & (pl.col("total_over") == over))
+    return row[column][0] if row.height else "no records"
+
+
 def indicator_header(code: str) -> None:
-    """Status, reason, latest value and target of an enabler indicator (whole organisation)."""
+    """Status, reason, latest value and target of an enabler indicator (whole organisation), and its figure
+    for the selection (which the filters change)."""
     view = uw.indicator(code, year)
     a, unit = view.assessment, view.sheet["unit"]
     st.markdown(f"{status_badge(a.status)} **{code}, whole organisation:** {a.explanation}")
-    cols = st.columns([1, 1, 2])
-    cols[0].metric(f"Latest ({a.latest_year or '–'})", format_value(a.latest_value, unit))
-    cols[1].metric(f"Target ({a.target_year or '–'})", format_value(a.target_value, unit))
-    cols[2].page_link("pages/explorer.py", label=f"Open {code} in the indicator explorer",
+    cols = st.columns([1, 1, 1, 2])
+    cols[0].metric(f"This selection ({year})", selection_figure(code),
+                   help="For the Sector, duty station, grade category and gender chosen above.")
+    cols[1].metric(f"Whole organisation ({a.latest_year or '–'})", format_value(a.latest_value, unit))
+    cols[2].metric(f"Target ({a.target_year or '–'})", format_value(a.target_value, unit))
+    cols[3].page_link("pages/explorer.py", label=f"Open {code} in the indicator explorer",
                       icon=":material/query_stats:", query_params=link_params(indicator=code))
 
 

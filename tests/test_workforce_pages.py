@@ -205,3 +205,20 @@ def test_every_page_passes_the_guard_under_a_combination_of_filters(demo_env, pa
     at.selectbox(key="url:wf_station").set_value(dims.STATION_GROUP_FIELD).run()
     at.selectbox(key="url:wf_category").set_value(dims.PROFESSIONAL_AND_HIGHER).run()
     assert [e.value for e in at.exception] == []
+
+
+def test_the_hr_headline_follows_the_duty_station_filter(demo_env, pages):
+    """The Gender and Duty station filters did not change the headline figures: each indicator now has its figure
+    for the selection beside the whole organisation's, equal to the page's protected total."""
+    at = open_page("pages/workforce_hr.py")
+    whole = [m.value for m in at.metric if m.label == f"This selection ({YEAR})"]
+    at.selectbox(key="url:wf_station").set_value(dims.STATION_GROUP_HQ).run()
+    assert [e.value for e in at.exception] == []
+    hq = pages("hr", wf.Selection(duty_station=dims.STATION_GROUP_HQ))
+    expected = [hq["recruitment_trend"].frame.filter((pl.col("year") == YEAR)
+                                                     & (pl.col("total_over") == "category_group"))["days_display"][0],
+                hq["training"].frame.filter((pl.col("year") == YEAR)
+                                            & (pl.col("total_over") == "sector"))["share_display"][0]]
+    shown = [m.value for m in at.metric if m.label == f"This selection ({YEAR})"]
+    assert shown == expected
+    assert shown != whole
