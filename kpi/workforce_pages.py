@@ -667,6 +667,12 @@ class PageProtector:
         threshold = self.rule.min_count
         out = []
         for child in narrower(selection, self.records.duty_stations):
+            if child.duty_station not in (None, *dims.LOCATION_FILTERS):
+                # A single office: its total is a row of the wider view's office tables, and its women and men
+                # are cells of them where the page crosses offices with gender, so they are protected as such
+                # (the audit over every office says so); adding them again made the regional offices' view
+                # ten times slower to protect (7.9 s instead of 0.6 s for two years).
+                continue
             base = tuple((c, (v,)) for c, v in (wf.filter_target(n, x) for n, x in child.active().items()))
             splits = {"total": ()} | ({} if child.gender else {g: (("gender", (g,)),) for g in dims.GENDERS})
             for name, split in splits.items():

@@ -23,7 +23,7 @@ def test_browser_latency_at_demo_size(demo_store_url, tmp_path):
     completed = subprocess.run(
         [sys.executable, "scripts/browser_latency.py", "--scale", "1", "--reps", "2", "--sessions", "1",
          "--store-url", demo_store_url, "--json", str(out)],
-        cwd=PROJECT_DIR, env={**os.environ}, capture_output=True, text=True, timeout=600,
+        cwd=PROJECT_DIR, env={**os.environ}, capture_output=True, text=True, timeout=1200,
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     report = json.loads(out.read_text())

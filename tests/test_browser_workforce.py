@@ -66,7 +66,8 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).first.click()
     page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_timeout(300)  # the rerun starts: waiting for idle before it would see the old page
-    wait_idle(page)
+    # A bound, not a speed check: the first view of a selection protects every year shown beside its wider views.
+    wait_idle(page, 300_000)
     page.wait_for_timeout(300)
 
 
