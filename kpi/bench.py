@@ -209,6 +209,19 @@ class PageSpec:
         return any(word in name for word in WORKFORCE_WORDS)
 
 
+def _literal(node: ast.AST) -> object | None:
+    """A keyword's value in app.py: a constant, or a workforce page's title (``PAGE_TITLES["gender"]``); None for
+    another expression (a page's url path named by a constant falls back to its file's name)."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "PAGE_TITLES"
+            and isinstance(node.slice, ast.Constant)):
+        from kpi.workforce_pages import PAGE_TITLES
+
+        return PAGE_TITLES[node.slice.value]
+    return None
+
+
 def discover_pages(app_path: Path = APP_PATH) -> list[PageSpec]:
     """Every file page of ``app.py``'s navigation, in declaration order, read from its source.
 
@@ -223,8 +236,7 @@ def discover_pages(app_path: Path = APP_PATH) -> list[PageSpec]:
         first = node.args[0]
         if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
             continue  # a callable page: AppTest cannot switch to it by file
-        keywords = {k.arg: k.value.value for k in node.keywords
-                    if k.arg and isinstance(k.value, ast.Constant)}
+        keywords = {k.arg: _literal(k.value) for k in node.keywords if k.arg and _literal(k.value) is not None}
         stem = Path(first.value).stem
         pages.append(PageSpec(file=first.value, url_path=str(keywords.get("url_path") or stem),
                               title=str(keywords.get("title") or stem.replace("_", " ").title()),

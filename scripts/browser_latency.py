@@ -245,9 +245,9 @@ class CpuMeter:
 
 
 def nav_link(page, title: str):
-    """The sidebar navigation's link to the page ``title`` (ui.navigation: its text ends with the title)."""
+    """The sidebar navigation's link to the page ``title`` (ui.navigation: its text, the icon's ligature name then the title, ends with the title)."""
     return page.locator(".st-key-navigation a[data-testid='stPageLink-NavLink']").filter(
-        has_text=re.compile(rf"(^|\n){re.escape(title)}$")).first
+        has_text=re.compile(rf"{re.escape(title)}$")).first
 
 
 def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[str, Any]:
