@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from kpi.charts.theme import STATUS_STYLES
+from kpi.charts.theme import STATUS_STYLES, hex_rgb
 from kpi.formatting import format_value
 
 #: Slide size: 16:9, as a projector shows it.
@@ -34,7 +34,10 @@ UNICODE_FONTS = (("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 
 
 def stamp_text(content: dict, presented_on: str | None = None, name: str | None = None) -> str:
-    """The stamp of every slide and page: the data's version and time, and for a snapshot when it was shown."""
+    """The stamp of every slide and page: the data's version and time, and for a snapshot when it was shown.
+
+    ``content`` needs ``data_version``, ``data_updated_at`` and ``validated_only`` only
+    (:func:`kpi.presentation.data_facts`), so the live page stamps its slides with it too."""
     data = f"data version {content['data_version']} of {content['data_updated_at']}"
     scope = "validated data only" if content["validated_only"] else "includes provisional data"
     if presented_on:
@@ -257,8 +260,7 @@ def _pdf_indicator(pdf, family: str, shown: dict) -> None:
     pdf.start_section(_pdf_text(name, family), level=1)
     pdf.set_font(family, size=12.5)
     pdf.multi_cell(0, 6.5, _pdf_text(name, family), new_x="LMARGIN", new_y="NEXT")
-    colour = STATUS_STYLES[shown["status"] or "no_data"].colour.lstrip("#")
-    pdf.set_fill_color(*(int(colour[i:i + 2], 16) for i in (0, 2, 4)))
+    pdf.set_fill_color(*hex_rgb(STATUS_STYLES[shown["status"] or "no_data"].colour))
     pdf.set_text_color(255, 255, 255)
     pdf.set_font(family, size=10)
     pdf.cell(pdf.get_string_width(status_word(shown["status"])) + 6, 6, status_word(shown["status"]), fill=True)
@@ -308,7 +310,7 @@ def _pdf_chart(pdf, family: str, years: list[int], lines: dict[str, list[float |
     legend_x = left
     for name, line in lines.items():
         colour, dash, weight = styles[name]
-        rgb = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+        rgb = hex_rgb(colour)
         pdf.set_draw_color(*rgb)
         pdf.set_fill_color(*rgb)
         pdf.set_line_width(weight)

@@ -70,13 +70,19 @@ def build_sequence(statuses: pl.DataFrame, indicator_codes: list[str] | None = N
 # ---------------------------------------------------------------- what each slide shows, as plain data
 
 
+def data_facts(data: ResultsData, validated_only: bool) -> dict:
+    """What a stamp says of the data shown (:func:`kpi.deck.stamp_text`): its version and time, and whether
+    provisional values are included."""
+    return {"validated_only": validated_only, "data_version": data.meta.get("data_version", "0"),
+            "data_updated_at": data.meta.get("data_updated_at", "")}
+
+
 def sequence_content(data: ResultsData, statuses: pl.DataFrame, slides: list[Slide], *, as_of_year: int,
                      years: tuple[int, int], validated_only: bool) -> dict:
     """Everything a sequence shows, as plain data (JSON): the page draws it, a snapshot freezes it, the deck
     and the report are written from it, so that what was presented is what is kept and handed out."""
     return {
-        "as_of_year": as_of_year, "years": list(years), "validated_only": validated_only,
-        "data_version": data.meta.get("data_version", "0"), "data_updated_at": data.meta.get("data_updated_at", ""),
+        "as_of_year": as_of_year, "years": list(years), **data_facts(data, validated_only),
         "sources": SOURCES,
         "slides": [slide_content(data, statuses, slide, as_of_year=as_of_year, years=years,
                                  validated_only=validated_only) for slide in slides],

@@ -3,6 +3,7 @@ snapshot frozen for a session (kpi.snapshots); taken away as PowerPoint and as a
 from __future__ import annotations
 
 import html
+import io
 from urllib.parse import quote
 
 import polars as pl
@@ -12,7 +13,7 @@ from kpi import access
 from kpi.charts.indicator import indicator_figure
 from kpi.charts.status import status_bars
 from kpi.deck import stamp_text, write_pdf, write_pptx
-from kpi.presentation import SOURCES, build_sequence, load_sequence, save_sequence, sequence_content, \
+from kpi.presentation import SOURCES, build_sequence, data_facts, load_sequence, save_sequence, sequence_content, \
     sequence_names, slide_content
 from kpi.snapshots import Frozen, changes, freeze, load_snapshot, snapshot_names
 from kpi.status import STATUSES
@@ -22,7 +23,7 @@ from ui.auth import current_actor
 from ui.filters import current_filters
 from ui.projector import fit_slides
 from ui.urlstate import url_selectbox
-from ui.widgets import attribution_line, data_stamp, status_badge, status_text
+from ui.widgets import attribution_line, status_badge, status_text
 
 DEFAULT_SEQUENCE = "default"
 LIVE = ""
@@ -95,8 +96,7 @@ def stamp_line() -> str:
     """The stamp of every slide: "as presented on" for a snapshot, "data as of" for live data."""
     if frozen is not None:
         return stamp_text(frozen.content, frozen.presented_on, frozen.name)
-    scope = "validated data only" if filters.validated_only else "includes provisional data"
-    return f"{data_stamp(results.meta)} · {scope}"
+    return stamp_text(data_facts(results, filters.validated_only))
 
 
 def stamp() -> None:
@@ -192,16 +192,12 @@ auto_advance()
 
 
 def deck_bytes() -> bytes:
-    import io
-
     buffer = io.BytesIO()
     write_pptx(full_content(), buffer, stamp=stamp_line())
     return buffer.getvalue()
 
 
 def report_bytes() -> bytes:
-    import io
-
     buffer = io.BytesIO()
     write_pdf(full_content(), buffer, stamp=stamp_line(), title=report_title())
     return buffer.getvalue()

@@ -56,9 +56,15 @@ NOTE_FONT_SIZE = 11
 TINT_STRENGTH = 0.22
 
 
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    """``"#0B6E4F"`` as ``(11, 110, 79)``."""
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
 def status_tint(colour: str) -> str:
     """A status colour mixed with white (``TINT_STRENGTH`` of it), as a cell background behind dark text."""
-    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    rgb = hex_rgb(colour)
     return "#" + "".join(f"{round(255 - (255 - c) * TINT_STRENGTH):02X}" for c in rgb)
 
 
