@@ -1,5 +1,6 @@
 """WCAG 2.1 A and AA on every page, in a real Chromium, by axe-core (the npm package, installed by `make test`):
-as a public visitor, in projector mode, and as a data steward; no rule disabled, no element excluded."""
+as a public visitor, in projector mode, and as a data steward; no rule disabled, no element excluded. Each page
+also loads without a failed request (no 404) and without a console error."""
 from __future__ import annotations
 
 import json
@@ -38,22 +39,34 @@ def incomplete():
     INCOMPLETE.write_text(json.dumps(found, indent=1))
 
 
-def audit(page, url: str, axe_source: str) -> dict:
+def watch_failures(page) -> list:
+    """Every answer of 400 or more and every console error of ``page``, as they come (the front end's probes
+    of ``/<page>/_stcore/health`` and ``host-config`` were two 404s on every page load)."""
+    failures: list = []
+    page.on("response", lambda r: failures.append((r.status, r.url)) if r.status >= 400 else None)
+    page.on("console", lambda m: failures.append((m.type, m.text)) if m.type == "error" else None)
+    return failures
+
+
+def audit(page, url: str, axe_source: str, failures: list) -> dict:
+    """axe-core's violations and incomplete results on ``url``, and the failed requests and console errors."""
+    failures.clear()
     page.goto(url)
     wait_idle(page, 300_000)
     page.add_script_tag(content=axe_source)
-    return page.evaluate(RUN_AXE, TAGS)
+    return {**page.evaluate(RUN_AXE, TAGS), "failures": list(failures)}
 
 
 @pytest.mark.parametrize("projector", [False, True], ids=["screen", "projector"])
 def test_every_page_has_no_wcag_violation_for_a_visitor(server, browser, axe_source, incomplete, projector):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
+    failures = watch_failures(page)
     violations = {}
     for path in PAGES:
         url = f"{server}{path}" + ("?projector=true" if projector else "")
-        result = audit(page, url, axe_source)
-        violations[path] = result["violations"]
+        result = audit(page, url, axe_source, failures)
+        violations[path] = result["violations"] + result["failures"]
         incomplete[f"visitor {'projector' if projector else 'screen'} {path}"] = result["incomplete"]
     context.close()
     assert violations == {path: [] for path in PAGES}
@@ -64,10 +77,11 @@ def test_every_page_has_no_wcag_violation_for_a_data_steward(server, browser, ax
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     sign_in(page, app, "steward@demo.invalid")
+    failures = watch_failures(page)
     violations = {}
     for path in [*PAGES, "/data"]:
-        result = audit(page, f"{app}{path}", axe_source)
-        violations[path] = result["violations"]
+        result = audit(page, f"{app}{path}", axe_source, failures)
+        violations[path] = result["violations"] + result["failures"]
         incomplete[f"data steward {path}"] = result["incomplete"]
     context.close()
     assert violations == {path: [] for path in [*PAGES, "/data"]}

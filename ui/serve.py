@@ -13,6 +13,7 @@ users, such as ``clear_cache`` (:mod:`ui.hardening`).
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -58,10 +59,50 @@ def route_default_page_address() -> None:
     starlette_app.create_streamlit_routes = routes
 
 
+def page_with_backend_address(html: str, base_url: str) -> str:
+    """Streamlit's ``index.html`` declaring where the server is (``window.__streamlit.BACKEND_BASE_URL``).
+
+    Without it the front end guesses: on ``/scorecard`` it first asks ``/scorecard/_stcore/health`` and
+    ``/scorecard/_stcore/host-config`` (two 404s in every page load's console) before trying the root.
+    Answering those probes instead would make ``/scorecard`` the app's base path, and every page would
+    then open as the default page. The address is the page's origin plus ``server.baseUrlPath``.
+    """
+    base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+    script = ("<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
+              f"{{BACKEND_BASE_URL: window.location.origin + {json.dumps(base)}}});</script>")
+    return html.replace("<head>", "<head>\n    " + script, 1)
+
+
+def declare_backend_address() -> None:
+    """Serve ``index.html`` through :func:`page_with_backend_address` (every page address falls back to it)."""
+    from starlette.responses import FileResponse, HTMLResponse
+    from streamlit.web.server.starlette import starlette_static_routes as static
+
+    original = static.create_streamlit_static_handler
+
+    def handler(directory: str, base_url: str | None):
+        files = original(directory, base_url)
+        index = Path(directory) / "index.html"
+        page = page_with_backend_address(index.read_text(encoding="utf-8"), base_url or "")
+        get_response = files.get_response
+
+        async def get_response_with_address(path, scope):
+            response = await get_response(path, scope)
+            if isinstance(response, FileResponse) and Path(response.path) == index:
+                return HTMLResponse(page, headers={"Cache-Control": response.headers["Cache-Control"]})
+            return response
+
+        files.get_response = get_response_with_address
+        return files
+
+    static.create_streamlit_static_handler = handler
+
+
 def main(argv: list[str]) -> int:
     """Run ``streamlit run app.py`` in this process with ``argv`` as extra options."""
     PagesManager.uses_pages_directory = False
     route_default_page_address()
+    declare_backend_address()
     refuse_control_messages()
     provider = None
     options = list(argv)
