@@ -41,6 +41,21 @@ ITU_D_REGIONS: dict[str, str] = {
 }
 WORLD = "WLD"
 
+#: Income groups of the World Bank classification (as in ITU Facts and Figures), code -> name, richest first.
+INCOME_GROUPS: dict[str, str] = {
+    "HIC": "High income",
+    "UMC": "Upper-middle income",
+    "LMC": "Lower-middle income",
+    "LIC": "Low income",
+}
+#: The reference connectivity file's ``income_group`` values -> income group code.
+INCOME_GROUP_OF_FILE: dict[str, str] = {
+    "high_income": "HIC", "upper_middle_income": "UMC", "lower_middle_income": "LMC", "low_income": "LIC",
+}
+#: Country groups by development status (UN designations), code -> name.
+LDC = "LDC"
+COUNTRY_GROUPS: dict[str, str] = {LDC: "Least developed countries"}
+
 #: ITU administrative regions (Council elections), code -> name.
 ADMIN_REGIONS: dict[str, str] = {
     "A": "The Americas",
@@ -111,8 +126,16 @@ UNITS: dict[str, str] = {"pct": "%", "number": "", "days": "days", "CHF": "CHF",
 FLAGS: tuple[str, ...] = ("estimate", "provisional", "break")
 APPROVAL_STATES: tuple[str, ...] = ("provisional", "validated")
 
-#: Observation disaggregation columns, in the order used to build the disaggregation key.
-DISAGGREGATIONS: tuple[str, ...] = ("sector", "region", "country", "grade", "gender", "duty_station")
+#: Observation disaggregation columns, in the order used to build the disaggregation key
+#: (e.g. "region=AFR", "income_group=HIC", "country_group=LDC", "grade=P4|gender=F").
+DISAGGREGATIONS: tuple[str, ...] = (
+    "sector", "region", "country", "grade", "gender", "duty_station", "income_group", "country_group",
+)
+#: Readable names of the disaggregation columns.
+DISAGGREGATION_LABELS: dict[str, str] = {
+    "sector": "Sector", "region": "ITU-D region", "country": "Country", "grade": "Grade", "gender": "Gender",
+    "duty_station": "Duty station", "income_group": "Income group", "country_group": "Country group",
+}
 
 
 # ---------------------------------------------------------------- workforce vocabulary

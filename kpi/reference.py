@@ -2,8 +2,9 @@
 
 Everything here is read from the project's own ``data/`` folder (copied from public sources, see
 ``data/reference/SOURCES.md``). The country ICT indicators are real observations: by country, and
-aggregated to ITU-D regions, LDCs and the world, weighted by population over the reporting
-countries, with the share of the population those countries cover.
+aggregated to ITU-D regions, income groups, LDCs and the world over all countries by the method of
+:mod:`kpi.connectivity` (missing years interpolated or carried forward, weighted by population), each
+aggregate with the share of the population that reported and the share imputed.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import polars as pl
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kpi import connectivity
 from kpi import dimensions as dims
 from kpi.config import DATA_DIR, REFERENCE_DIR
 from kpi.store import models as m
@@ -31,9 +33,15 @@ CONNECTIVITY_COLUMNS = {
     "FBB": "fixed_broadband_subs_per_100",
     "MOB": "mobile_cellular_subs_per_100",
 }
-#: Aggregates are shown only where the reporting countries cover at least this share of the population.
-MIN_COVERAGE_PCT = 50.0
 REFERENCE_USER = "reference-loader"
+#: The aggregates of each real indicator of the current plan besides the world: observation column -> the
+#: column of :func:`connectivity_frame` holding each country's group.
+GROUPINGS: dict[str, str] = {"region": "itu_d_region", "income_group": "income_group", "country_group": "country_group"}
+#: Written beside every aggregate (the method itself is :mod:`kpi.connectivity`'s docstring).
+AGGREGATE_NOTE = ("Population-weighted over all countries; missing years interpolated or carried forward "
+                  f"(up to {connectivity.CARRY_FORWARD_YEARS} years)")
+#: The ``meta`` key recording which aggregation method the stored aggregates come from.
+METHOD_META_KEY = "connectivity_method"
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -50,8 +58,8 @@ def _float_or_none(value: str) -> float | None:
 
 
 def reference_checksum() -> str:
-    """A checksum over every reference and framework file: it changes when any of them does."""
-    digest = hashlib.sha256()
+    """A checksum over every reference and framework file and the aggregation method: it changes when any does."""
+    digest = hashlib.sha256(connectivity.METHOD.encode())  # a new method recomputes the aggregates too
     for path in sorted([*REFERENCE_DIR.glob("*.csv"), *FRAMEWORK_DIR.glob("*.csv")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -111,7 +119,8 @@ def load_framework(session: Session) -> None:
         synthetic = r["is_synthetic"] == "yes"
         indicator_rows.append({
             "code": r["code"], "node_id": node_ids[(r["cycle"], r["node"])], "name": r["name"],
-            "definition": r["definition"], "unit": r["unit"], "direction": r["direction"],
+            "definition": r["definition"] if synthetic else f"{r['definition']}. {connectivity.method_sentence()}",
+            "unit": r["unit"], "direction": r["direction"],
             "aggregation": r["aggregation"], "lower_limit": _float_or_none(r["lower_limit"]),
             "upper_limit": _float_or_none(r["upper_limit"]), "source": r["source"],
             "frequency": r["frequency"], "owner": r["owner"],
@@ -130,20 +139,23 @@ def load_framework(session: Session) -> None:
 
 
 def connectivity_frame() -> pl.DataFrame:
-    """The country ICT indicators joined with each country's ITU-D region, long format.
+    """The country ICT indicators with each country's groups, long format, every country in every year.
 
-    Columns: iso3, year, population, ldc, itu_d_region, measure (INET/FBB/MOB), value.
+    Columns: iso3, year, population, ldc, itu_d_region, income_group (code of kpi.dimensions.INCOME_GROUPS),
+    country_group ("LDC" or null), measure (INET/FBB/MOB), value (null where the country did not report).
     """
-    raw = pl.read_csv(CONNECTIVITY_FILE, infer_schema_length=None)
+    raw = pl.read_csv(CONNECTIVITY_FILE, infer_schema_length=None).with_columns(
+        pl.col("income_group").replace_strict(dims.INCOME_GROUP_OF_FILE, default=None))
     regions = pl.read_csv(REFERENCE_DIR / "country_regions.csv").select("iso3", "itu_d_region")
     long = raw.join(regions, on="iso3", how="left").unpivot(
-        index=["iso3", "year", "population", "un_ldc", "itu_d_region"],
+        index=["iso3", "year", "population", "un_ldc", "income_group", "itu_d_region"],
         on=list(CONNECTIVITY_COLUMNS.values()), variable_name="column", value_name="value",
     )
     measure_of = {col: measure for measure, col in CONNECTIVITY_COLUMNS.items()}
     return _complete_grid(long).with_columns(
         pl.col("column").replace_strict(measure_of).alias("measure"),
         (pl.col("un_ldc") == "yes").alias("ldc"),
+        pl.when(pl.col("un_ldc") == "yes").then(pl.lit(dims.LDC)).alias("country_group"),
     ).drop("column", "un_ldc")
 
 
@@ -153,82 +165,210 @@ def _complete_grid(long: pl.DataFrame) -> pl.DataFrame:
     The source thins out in its last year (2024 has few countries); a country missing from a
     year keeps its latest known population and an empty value, so it counts as not reporting.
     """
-    keys = long.select("iso3", "itu_d_region", "un_ldc").unique()
+    keys = long.select("iso3", "itu_d_region", "un_ldc", "income_group").unique()
     grid = keys.join(long.select("year").unique(), how="cross").join(
         long.select("column").unique(), how="cross")
-    full = grid.join(long, on=["iso3", "itu_d_region", "un_ldc", "year", "column"], how="left")
+    full = grid.join(long, on=["iso3", "itu_d_region", "un_ldc", "income_group", "year", "column"], how="left")
     return full.sort("iso3", "column", "year").with_columns(
         pl.col("population").forward_fill().over("iso3", "column")
     )
 
 
-def weighted_aggregate(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
-    """Population-weighted mean of ``value`` by ``group`` with the population coverage in %.
-
-    A regional percentage must be weighted by population, and must say how much of the
-    population the reporting countries cover (about 80 % of the world in 2023 for Internet use).
-    """
-    return (
-        frame.group_by(group)
-        .agg(
-            ((pl.col("value") * pl.col("population")).filter(pl.col("value").is_not_null()).sum()
-             / pl.col("population").filter(pl.col("value").is_not_null()).sum()).alias("value"),
-            (pl.col("population").filter(pl.col("value").is_not_null()).sum()
-             / pl.col("population").sum() * 100).alias("coverage_pct"),
-        )
-        .filter(pl.col("coverage_pct") >= MIN_COVERAGE_PCT)
-        .sort(group)
-    )
+def _observation_row(indicator_id: int, r: dict, **columns) -> dict:
+    """One observation row with every column set (the bulk insert needs the same keys in every row)."""
+    row = {
+        "indicator_id": indicator_id, "year": r["year"], "value": round(float(r["value"]), 4),
+        "disaggregation": "", "region": None, "country": None, "income_group": None, "country_group": None,
+        "coverage_pct": None, "imputed_pct": None, "flag": "", "approval": "validated", "note": "",
+    }
+    return {**row, **columns}
 
 
-def _observation_rows(indicator_id: int, frame: pl.DataFrame, level: str) -> list[dict]:
-    """Observation rows for ``level`` "headline" (world or LDC aggregate), "region" or "country"."""
+def _aggregate_rows(indicator_id: int, frame: pl.DataFrame, column: str | None) -> list[dict]:
+    """Observation rows of aggregates: the headline (``column`` None) or by a column of :data:`GROUPINGS`."""
     rows = []
     for r in frame.iter_rows(named=True):
-        if r["value"] is None:
-            continue
-        region = r["itu_d_region"] if level == "region" else None
-        country = r["iso3"] if level == "country" else None
-        disaggregation = f"region={region}" if region else (f"country={country}" if country else "")
-        rows.append({
-            "indicator_id": indicator_id, "year": r["year"], "value": round(float(r["value"]), 4),
-            "disaggregation": disaggregation, "country": country, "region": region,
-            "coverage_pct": round(r["coverage_pct"], 1) if level != "country" else None,
-            "approval": "validated",
-            "note": "" if level == "country" else "Population-weighted over reporting countries",
-        })
+        by = {column: r[GROUPINGS[column]], "disaggregation": f"{column}={r[GROUPINGS[column]]}"} if column else {}
+        rows.append(_observation_row(
+            indicator_id, r, coverage_pct=round(r["coverage_pct"], 1), imputed_pct=round(r["imputed_pct"], 1),
+            flag=r["flag"], note=AGGREGATE_NOTE, **by))
+    return rows
+
+
+def _country_rows(indicator_id: int, frame: pl.DataFrame) -> list[dict]:
+    """Observation rows of what each country reported (imputed values are only inside the aggregates)."""
+    return [_observation_row(indicator_id, r, country=r["iso3"], disaggregation=f"country={r['iso3']}")
+            for r in frame.filter(pl.col("value").is_not_null()).iter_rows(named=True)]
+
+
+def indicator_rows(indicator_id: int, code: str, data: pl.DataFrame, *, lower: float | None,
+                   upper: float | None) -> list[dict]:
+    """Every observation of one real indicator from its measure's country frame (``data``).
+
+    A code ending in ``.LDC`` is the LDC aggregate alone, one ending in ``.WLD`` the world alone; the
+    current plan's indicators (no scope) carry the world, each grouping of :data:`GROUPINGS` and the countries.
+    """
+    scope = code.split(".")[2] if code.count(".") == 2 else ""
+    filled = connectivity.fill_country_series(data, lower=lower, upper=upper)
+    headline = filled.filter(pl.col("ldc")) if scope == dims.LDC else filled
+    rows = _aggregate_rows(indicator_id, connectivity.aggregate(headline, ["year"]), None)
+    if scope == "":
+        for column, group in GROUPINGS.items():
+            grouped = filled.filter(pl.col(group).is_not_null())
+            rows += _aggregate_rows(indicator_id, connectivity.aggregate(grouped, [group, "year"]), column)
+        rows += _country_rows(indicator_id, data)
     return rows
 
 
 def load_connectivity(session: Session) -> int:
-    """Replace the real connectivity observations; returns how many rows were written."""
+    """Replace the real connectivity observations; returns how many rows were written.
+
+    On a store that held them already, every change to a stored value goes through a reopening of its
+    year with a reason and the change log (:func:`_record_recomputation`), as any change to validated
+    values does.
+    """
     long = connectivity_frame()
-    indicators = {
-        code: (ind_id, synthetic)
-        for code, ind_id, synthetic in session.execute(
-            select(m.Indicator.code, m.Indicator.id, m.Indicator.is_synthetic))
-    }
+    indicators = session.execute(
+        select(m.Indicator.code, m.Indicator.id, m.Indicator.lower_limit, m.Indicator.upper_limit)
+        .where(m.Indicator.is_synthetic.is_(False))).all()
     batch = m.ImportBatch(kind="reference", file_name=CONNECTIVITY_FILE.name, checksum=reference_checksum(),
                           rows=long.height, user=REFERENCE_USER, created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     session.add(batch)
     session.flush()
     rows: list[dict] = []
-    for code, (ind_id, synthetic) in indicators.items():
-        if synthetic:
-            continue
-        measure = code.split(".")[1]
-        data = long.filter(pl.col("measure") == measure)
-        scope = code.split(".")[2] if code.count(".") == 2 else ""
-        headline = data.filter(pl.col("ldc")) if scope == "LDC" else data
-        rows += _observation_rows(ind_id, weighted_aggregate(headline, ["year"]), "headline")
-        if scope == "":  # the current plan's indicators also carry regions and countries
-            with_region = data.filter(pl.col("itu_d_region").is_not_null())
-            rows += _observation_rows(ind_id, weighted_aggregate(with_region, ["itu_d_region", "year"]), "region")
-            rows += _observation_rows(ind_id, data.filter(pl.col("value").is_not_null()), "country")
+    for code, ind_id, lower, upper in indicators:
+        data = long.filter(pl.col("measure") == code.split(".")[1])
+        rows += indicator_rows(ind_id, code, data, lower=lower, upper=upper)
     for r in rows:
         r["batch_id"] = batch.id
-    real_ids = [ind_id for ind_id, synthetic in indicators.values() if not synthetic]
+    real_ids = [ind_id for _, ind_id, _, _ in indicators]
+    before = _stored_values(session, real_ids)
+    changes = _value_changes(before, rows)
+    if before:  # a fresh store has nothing to reopen
+        _record_recomputation(session, batch, {i: c for c, i, _, _ in indicators}, changes)
     session.execute(delete(m.Observation).where(m.Observation.indicator_id.in_(real_ids)))
     session.execute(m.Observation.__table__.insert(), rows)
-    batch.added = len(rows)
+    _count(batch, before, rows, changes)
+    from kpi.bootstrap import set_meta  # bootstrap imports this module
+
+    set_meta(session, METHOD_META_KEY, connectivity.METHOD)
     return len(rows)
+
+
+def _count(batch: m.ImportBatch, before: dict[tuple, dict], rows: list[dict], changes: dict[tuple, list]) -> None:
+    """The batch's added, changed and unchanged counts, as an import's."""
+    after = {(r["indicator_id"], r["year"], r["disaggregation"]) for r in rows}
+    batch.added = len(after - before.keys())
+    batch.changed = sum(1 for key in changes if key in after and key in before)
+    batch.unchanged = len(after & before.keys()) - batch.changed
+
+
+# ---------------------------------------------------------------- recording a recomputation
+
+#: The fields of an observation whose change the change log records when the aggregates are recomputed.
+LOGGED_FIELDS = ("value", "flag", "coverage_pct", "imputed_pct")
+
+
+def _stored_values(session: Session, indicator_ids: list[int]) -> dict[tuple, dict]:
+    """The stored observations of ``indicator_ids``: (indicator_id, year, disaggregation) -> fields and approval."""
+    o = m.Observation
+    query = select(o.indicator_id, o.year, o.disaggregation, o.approval, *(getattr(o, f) for f in LOGGED_FIELDS))
+    return {
+        (r.indicator_id, r.year, r.disaggregation): r._asdict()
+        for r in session.execute(query.where(o.indicator_id.in_(indicator_ids)))
+    }
+
+
+def recomputation_reason(session: Session) -> str:
+    """Why the stored connectivity values change: a new aggregation method, or new reference data."""
+    from kpi.bootstrap import get_meta  # bootstrap imports this module
+
+    if get_meta(session, METHOD_META_KEY) != connectivity.METHOD:
+        return (f"Connectivity aggregates recomputed by method {connectivity.METHOD} (kpi.connectivity): "
+                f"{AGGREGATE_NOTE.lower()}; flagged estimate above {connectivity.ESTIMATE_IMPUTED_PCT:g} % imputed, "
+                f"not published under {connectivity.MIN_REPORTED_PCT:g} % reported")
+    return f"Connectivity values reloaded from a changed reference file ({CONNECTIVITY_FILE.name})"
+
+
+def _value_changes(before: dict[tuple, dict], rows: list[dict]) -> dict[tuple, list[tuple]]:
+    """Per observation key, the (field, old, new) of each logged field that differs (added and removed too)."""
+    after = {(r["indicator_id"], r["year"], r["disaggregation"]): r for r in rows}
+    changes = {}
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], k[1], k[2])):
+        old, new = before.get(key, {}), after.get(key, {})
+        diff = [(f, old.get(f), new.get(f)) for f in LOGGED_FIELDS if old.get(f) != new.get(f)
+                and not (old.get(f) in (None, "") and new.get(f) in (None, ""))]
+        if diff:
+            changes[key] = diff
+    return changes
+
+
+def _record_recomputation(session: Session, batch: m.ImportBatch, codes: dict[int, str],
+                          changes: dict[tuple, list[tuple]]) -> None:
+    """Write to the change log how a reload changes the stored values, year by year, through a reopening.
+
+    For each indicator and year whose values change, the change log records: the year reopened by the
+    reference loader with the reason (:func:`recomputation_reason`); each changed field from old to new
+    value; the year validated again. An active validated period (a data steward's lock) covering such a
+    year is closed as reopened with the same reason, and an equal one opened by the loader, so the year
+    stays locked against imports.
+    """
+    from kpi.transfer.approval import PERIOD_TABLE, observation_key, period_key  # the store's audit vocabulary
+    from kpi.transfer.kinds import OBSERVATIONS
+    from kpi.transfer.values import format_value
+
+    when, user, reason = batch.created_at, REFERENCE_USER, recomputation_reason(session)
+    log: list[dict] = []
+
+    def line(table: str, key: str, field: str, old, new, batch_id=None) -> None:
+        log.append({"batch_id": batch_id, "table_name": table, "record_key": key, "field": field,
+                    "old_value": None if old is None else format_value(old),
+                    "new_value": None if new is None else format_value(new), "user": user, "changed_at": when})
+
+    def reopened(key: str) -> None:
+        for field, old, new in (("reopened_by", None, user), ("reopened_at", None, when), ("reason", "", reason)):
+            line(PERIOD_TABLE, key, field, old, new)
+
+    def validated(key: str) -> None:
+        for field, new in (("validated_by", user), ("validated_at", when)):
+            line(PERIOD_TABLE, key, field, None, new)
+
+    affected = sorted({(ind_id, year) for ind_id, year, _ in changes})
+    locks = _relock(session, set(affected), user, when, reason)
+    for lock_key in locks:
+        reopened(lock_key)
+    for ind_id, year in affected:
+        reopened(period_key(year, codes[ind_id]))
+        for (i, y, disaggregation), diff in changes.items():
+            if (i, y) == (ind_id, year):
+                for field, old, new in diff:
+                    line(OBSERVATIONS.table_name, observation_key(codes[ind_id], year, disaggregation), field,
+                         old, new, batch.id)
+        validated(period_key(year, codes[ind_id]))
+    for lock_key in locks:
+        validated(lock_key)
+    if log:
+        session.execute(m.ChangeLog.__table__.insert(), log)
+
+
+def _relock(session: Session, affected: set[tuple[int, int]], user: str, when: dt.datetime,
+            reason: str) -> list[str]:
+    """Reopen (with ``reason``) each active validated period covering an affected (indicator, year) and
+    validate it again as ``user``; returns the change-log keys of the periods of all indicators so reopened.
+
+    (A period of one indicator has the same key as the per-indicator lines the caller writes anyway.)
+    """
+    from kpi.transfer.approval import period_key
+
+    period = m.ValidatedPeriod
+    years = {year for _, year in affected}
+    whole_years = []
+    for lock in list(session.scalars(select(period).where(period.year.in_(years), period.reopened_at.is_(None)))):
+        if lock.indicator_id is not None and (lock.indicator_id, lock.year) not in affected:
+            continue
+        lock.reopened_by, lock.reopened_at, lock.reason = user, when, reason
+        session.add(period(year=lock.year, indicator_id=lock.indicator_id, validated_by=user, validated_at=when))
+        if lock.indicator_id is None:
+            whole_years.append(period_key(lock.year, None))
+    session.flush()
+    return whole_years

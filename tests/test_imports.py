@@ -228,7 +228,8 @@ def messages(result) -> list[str]:
 
 # ---------------------------------------------------------------- the catalogue of bad files
 
-OBS_COLUMNS = "indicator, year, value, sector, region, country, grade, gender, duty_station, flag, note"
+OBS_COLUMNS = ("indicator, year, value, sector, region, country, grade, gender, duty_station, income_group, "
+               "country_group, flag, note")
 STATIONS = ("Addis Ababa, Bangkok, Brasilia, Bridgetown, Cairo, Dakar, Geneva, Harare, Jakarta, Moscow, New Delhi, "
             "New York, Riyadh, Santiago, Tegucigalpa, Vilnius, Yaounde")
 NODES_2024 = ("D1, D1.O1, D2, D2.O1, D3, D3.O1, D4, D4.O1, D5, D5.O1, E1, G1, G2, R1, R1.O1, R2, R2.O1, T1, "

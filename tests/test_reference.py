@@ -1,38 +1,49 @@
-"""Reference data: population-weighted aggregates with coverage, real observations as loaded."""
+"""Reference data: population-weighted aggregates over all countries, real observations as loaded."""
 from __future__ import annotations
 
 import csv
 
-import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 from sqlalchemy import text
 
-from kpi import reference
+from kpi import connectivity, reference
 from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
 
 
-def test_weighted_aggregate_weights_by_population_and_reports_coverage():
-    frame = pl.DataFrame({
-        "g": ["x", "x", "x", "y", "y"],
-        "population": [100, 300, 100, 10, 90],
-        "value": [10.0, 50.0, None, 20.0, None],
-    })
-    # x: (10*100 + 50*300) / 400 = 40.0, covering 400 of 500 people = 80 %
-    # y: only 10 of 100 people report (10 %), below the 50 % minimum: not shown
-    expected = pl.DataFrame({"g": ["x"], "value": [40.0], "coverage_pct": [80.0]})
-    assert_frame_equal(reference.weighted_aggregate(frame, ["g"]), expected)
-
-
 def _world_internet_from_csv(year: int) -> float:
-    """The same aggregate computed independently with the csv module."""
-    num = den = 0.0
+    """The world aggregate computed independently with the csv module, by the method of kpi.connectivity.
+
+    Each country's value for ``year``: its report; else linear between the reports around the year; else its
+    last report if at most CARRY_FORWARD_YEARS years old; else none. Its population: the latest known.
+    """
+    values: dict[str, dict[int, float]] = {}
+    population: dict[str, dict[int, float]] = {}
     with reference.CONNECTIVITY_FILE.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if int(row["year"]) == year and row["internet_users_pct"] and row["population"]:
-                num += float(row["internet_users_pct"]) * float(row["population"])
-                den += float(row["population"])
+            if row["internet_users_pct"]:
+                values.setdefault(row["iso3"], {})[int(row["year"])] = float(row["internet_users_pct"])
+            if row["population"]:
+                population.setdefault(row["iso3"], {})[int(row["year"])] = float(row["population"])
+    num = den = 0.0
+    for iso3, series in values.items():
+        before = [y for y in series if y <= year]
+        after = [y for y in series if y >= year]
+        known_pop = [y for y in population.get(iso3, {}) if y <= year]
+        if not before or not known_pop:
+            continue  # nothing before the first report, nor without a population
+        prev = max(before)
+        if after:
+            nxt = min(after)
+            value = series[prev] if nxt == prev else (
+                series[prev] + (series[nxt] - series[prev]) * (year - prev) / (nxt - prev))
+        elif year - prev <= connectivity.CARRY_FORWARD_YEARS:
+            value = series[prev]
+        else:
+            continue
+        pop = population[iso3][max(known_pop)]
+        num += value * pop
+        den += pop
     return round(num / den, 4)
 
 
@@ -48,8 +59,9 @@ def test_world_internet_use_matches_an_independent_computation(reference_store):
     with reference_store.connect() as c:
         rows = c.execute(text(
             "SELECT o.year, o.value FROM observation o JOIN indicator i ON i.id = o.indicator_id "
-            "WHERE i.code = 'G1.INET' AND o.disaggregation = '' AND o.year IN (2010, 2019)")).all()
-    assert dict(rows) == {2010: _world_internet_from_csv(2010), 2019: _world_internet_from_csv(2019)}
+            "WHERE i.code = 'G1.INET' AND o.disaggregation = '' AND o.year IN (2010, 2019, 2021, 2023)")).all()
+    # 2021 has India interpolated between 2020 and 2022, 2023 India's 2022 value carried forward.
+    assert dict(rows) == pytest.approx({y: _world_internet_from_csv(y) for y in (2010, 2019, 2021, 2023)}, abs=1e-4)
 
 
 def test_real_observations_carry_regions_countries_and_attribution(reference_store):
@@ -64,7 +76,12 @@ def test_real_observations_carry_regions_countries_and_attribution(reference_sto
         thin_year = c.execute(text(
             "SELECT COUNT(*) FROM observation o JOIN indicator i ON i.id = o.indicator_id "
             "WHERE i.code = 'G1.INET' AND o.disaggregation = '' AND o.year = 2024")).scalar()
+        groups = c.execute(text(
+            "SELECT DISTINCT COALESCE(o.income_group, o.country_group) FROM observation o JOIN indicator i "
+            "ON i.id = o.indicator_id WHERE i.code = 'G1.INET' AND o.disaggregation LIKE '%group=%' "
+            "ORDER BY 1")).scalars().all()
     assert regions == ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
+    assert groups == sorted(["HIC", "UMC", "LMC", "LIC", "LDC"])
     with reference.CONNECTIVITY_FILE.open(encoding="utf-8") as fh:
         reporting = {row["iso3"] for row in csv.DictReader(fh) if row["internet_users_pct"]}
     assert countries == len(reporting) == 208

@@ -25,7 +25,7 @@ def test_migrations_create_every_table_from_empty(empty_engine):
     assert migrate.current_revision(empty_engine) is None
     migrate.upgrade(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == EXPECTED_TABLES
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0004"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0005"
 
 
 def test_migrated_schema_matches_the_models(empty_engine):
@@ -49,7 +49,7 @@ def test_upgrade_from_first_revision_keeps_data(empty_engine):
     with Session(empty_engine) as s, s.begin():
         s.add(m.PlanCycle(code="2024-2027", name="Plan", start_year=2024, end_year=2027))
     migrate.upgrade(empty_engine)
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0004"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0005"
     with Session(empty_engine) as s:
         assert s.scalars(select(m.PlanCycle.code)).all() == ["2024-2027"]
         assert s.scalars(select(m.Presentation)).all() == []
@@ -99,7 +99,8 @@ def test_observation_round_trip(empty_engine):
             "indicator_id": [1, 1], "year": [2023, 2024], "value": [41.5, 44.25],
             "disaggregation": ["", "sector=ITU-D"], "sector": [None, "ITU-D"], "region": [None, None],
             "country": [None, None], "grade": [None, None], "gender": [None, None], "duty_station": [None, None],
-            "flag": ["", "estimate"], "note": ["", "n"], "coverage_pct": [None, None],
+            "income_group": [None, None], "country_group": [None, None],
+            "flag": ["", "estimate"], "note": ["", "n"], "coverage_pct": [None, None], "imputed_pct": [None, None],
             "approval": ["provisional", "validated"],
         },
         schema=OBSERVATION_SCHEMA,

@@ -71,8 +71,8 @@ TARGET_SCHEMA = {"indicator_id": pl.Int64, "year": pl.Int64, "value": pl.Float64
 OBSERVATION_SCHEMA = {
     "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.Float64, "disaggregation": pl.String,
     "sector": pl.String, "region": pl.String, "country": pl.String, "grade": pl.String, "gender": pl.String,
-    "duty_station": pl.String, "flag": pl.String, "note": pl.String, "coverage_pct": pl.Float64,
-    "approval": pl.String,
+    "duty_station": pl.String, "income_group": pl.String, "country_group": pl.String, "flag": pl.String,
+    "note": pl.String, "coverage_pct": pl.Float64, "imputed_pct": pl.Float64, "approval": pl.String,
 }
 
 
@@ -93,7 +93,8 @@ def load_results(engine: Engine) -> ResultsData:
             targets=read_frame(c, "SELECT indicator_id, year, value, source FROM indicator_target "
                                   "ORDER BY indicator_id, year", TARGET_SCHEMA),
             observations=read_frame(c, "SELECT indicator_id, year, value, disaggregation, sector, region, country, "
-                                       "grade, gender, duty_station, flag, note, coverage_pct, approval "
+                                       "grade, gender, duty_station, income_group, country_group, flag, note, "
+                                       "coverage_pct, imputed_pct, approval "
                                        "FROM observation ORDER BY indicator_id, year, disaggregation",
                                     OBSERVATION_SCHEMA),
             meta=dict(c.execute(text("SELECT key, value FROM meta")).all()),

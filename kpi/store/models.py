@@ -178,9 +178,12 @@ class Observation(Base):
     grade: Mapped[str | None] = mapped_column(ForeignKey("grade.code"), nullable=True)
     gender: Mapped[str | None] = mapped_column(String(1), nullable=True)
     duty_station: Mapped[str | None] = mapped_column(ForeignKey("duty_station.code"), nullable=True)
+    income_group: Mapped[str | None] = mapped_column(String(8), nullable=True)  # kpi.dimensions.INCOME_GROUPS
+    country_group: Mapped[str | None] = mapped_column(String(8), nullable=True)  # kpi.dimensions.COUNTRY_GROUPS
     flag: Mapped[str] = mapped_column(String(16), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     coverage_pct: Mapped[float | None] = mapped_column(Float, nullable=True)  # share of population reporting (aggregates)
+    imputed_pct: Mapped[float | None] = mapped_column(Float, nullable=True)  # share of population imputed (aggregates)
     approval: Mapped[str] = mapped_column(String(16), default="provisional")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
 

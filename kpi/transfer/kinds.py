@@ -364,6 +364,10 @@ OBSERVATIONS = Kind(
         Column("gender", CODE, "F or M; empty unless by gender.", choices=tuple(dims.GENDERS)),
         Column("duty_station", CODE, "Duty station of the cell; empty unless by duty station.",
                codes="duty_station"),
+        Column("income_group", CODE, "Income group of the cell (World Bank classification); empty unless "
+                                     "by income group.", choices=tuple(dims.INCOME_GROUPS)),
+        Column("country_group", CODE, "Country group of the cell (LDC: least developed countries); empty "
+                                      "unless by country group.", choices=tuple(dims.COUNTRY_GROUPS)),
         Column("flag", CODE, "estimate, provisional or break (break in series); empty for none.",
                choices=("", *dims.FLAGS), empty=""),
         Column("note", TEXT, "What a reader needs to know beside the value.", empty=""),

@@ -40,8 +40,9 @@ EXAMPLES: dict[str, list[list[str]]] = {
         ["R1.BACKLOG", "2027", "60", "Example: end-of-plan target"],
     ],
     "observations": [
-        ["D1.PROJ", "2025", "72.5", "", "", "", "", "", "", "estimate", "Headline value, estimated from Q3 data"],
-        ["D1.PROJ", "2025", "68", "", "AFR", "", "", "", "", "", "Africa region"],
+        ["D1.PROJ", "2025", "72.5", "", "", "", "", "", "", "", "", "estimate",
+         "Headline value, estimated from Q3 data"],
+        ["D1.PROJ", "2025", "68", "", "AFR", "", "", "", "", "", "", "", "Africa region"],
     ],
     "staff": [
         ["2025", "S9000001", "P4", "F", "KEN", "Geneva", "ITU-D", "BDT-DNE", "fixed-term"],

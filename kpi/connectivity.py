@@ -1,0 +1,156 @@
+"""Connectivity aggregates over all countries: how a regional or world figure is estimated.
+
+The method, as statistical offices describe their regional estimates
+===================================================================
+
+The country values are the ones the countries reported (ITU via the World Bank's WDI). A regional,
+income-group or world figure is the population-weighted mean over **every country of the group**, not
+over the countries that happen to report that year; a country's missing years are filled first:
+
+1. **Between two reports**, a missing year is interpolated linearly between the reports before and after
+   it (India reported 43.4 % for 2020 and 55.9 % for 2022, so its 2021 is 49.65 %).
+2. **After its last report**, the latest reported value is carried forward for at most
+   :data:`CARRY_FORWARD_YEARS` years, kept within the indicator's limits (0-100 for a percentage). Later
+   years have no value for that country.
+3. **Before its first report** nothing is invented: the country is not counted in those years.
+4. **Population**: the source lacks population for most countries in its last year; a country keeps its
+   latest known population (carried forward) so that it still weighs in that year.
+5. Each aggregate says how much of the group's population **reported** that year (``coverage_pct``) and
+   how much was **imputed** by steps 1-2 (``imputed_pct``); the rest (countries before their first
+   report, past the carry-forward limit or that never reported) is not counted. An aggregate is flagged
+   *estimate* when more than :data:`ESTIMATE_IMPUTED_PCT` % of the population is imputed, and it is **not
+   published** when under :data:`MIN_REPORTED_PCT` % reported.
+
+Why: the aggregate over reporting countries only moved with the set of countries that reported (world
+Internet use 66.6 % in 2022, 73.6 % in 2023 when India, 18 % of the world, did not report). Filling each
+country's gaps keeps the set of countries nearly fixed from year to year, so a change in the aggregate is
+a change in the countries' values; :func:`composition_effect` measures what is left of the other kind.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+#: A country's latest report is carried forward this many years at most. Three years bridges the gaps of
+#: the countries that report every other year or two years late (India: 2020, 2022), which is when the
+#: aggregates jumped; a flat value understates a country whose use grows 3-4 points a year, by about 10
+#: points after three years, so carrying it further would make the aggregate more model than data.
+CARRY_FORWARD_YEARS = 3
+#: An aggregate with more than this share (%) of its population imputed is flagged "estimate": with a
+#: tenth of the population imputed, an imputation off by 10 points (three years of growth) moves the
+#: aggregate by a point, more than the one decimal a reader takes as exact.
+ESTIMATE_IMPUTED_PCT = 10.0
+#: An aggregate is not published when the countries that reported that year hold less than this share
+#: (%) of the group's population: below half, the figure would rest more on imputed than on reported values.
+MIN_REPORTED_PCT = 50.0
+#: Names this method; stored with the aggregates, so that a store computed by another method is recomputed
+#: (and the change recorded) when it is next initialised.
+METHOD = "all-countries-filled-v1"
+#: The flag an aggregate carries when too much of it is imputed (one of kpi.dimensions.FLAGS).
+ESTIMATE_FLAG = "estimate"
+
+REPORTED, INTERPOLATED, CARRIED = "reported", "interpolated", "carried"
+
+
+def method_sentence() -> str:
+    """The method in one sentence, for an indicator's reference sheet (from the constants above)."""
+    return (f"Aggregates are taken over all countries: a country's missing years are interpolated between its "
+            f"reports or carried forward from its last report for up to {CARRY_FORWARD_YEARS} years (never before "
+            f"its first report); an aggregate is flagged {ESTIMATE_FLAG} when over {ESTIMATE_IMPUTED_PCT:g} % of "
+            f"its population is imputed and not published when under {MIN_REPORTED_PCT:g} % reported.")
+
+
+def fill_country_series(frame: pl.DataFrame, *, lower: float | None = 0.0, upper: float | None = None,
+                        carry_years: int = CARRY_FORWARD_YEARS) -> pl.DataFrame:
+    """Each country's missing years filled (see the module's method); one measure at a time.
+
+    ``frame`` has ``iso3``, ``year``, ``value`` (null where the country did not report) and ``population``.
+    Returns the same rows with ``filled`` (the value the aggregates use, null where none may be given)
+    and ``basis`` ("reported", "interpolated", "carried" or null), sorted by country and year.
+    Every year of a country needs a row: :func:`kpi.reference.connectivity_frame` completes the grid.
+    """
+    reported = pl.col("value").is_not_null()
+    # The years of the previous and next report of each row's country (null before the first/after the last).
+    report_year = pl.when(reported).then(pl.col("year"))
+    ordered = frame.sort("iso3", "year").with_columns(
+        report_year.forward_fill().over("iso3").alias("_prev_year"),
+        report_year.backward_fill().over("iso3").alias("_next_year"),
+        pl.col("value").forward_fill().over("iso3").alias("_prev_value"),
+        pl.col("value").backward_fill().over("iso3").alias("_next_value"),
+    )
+    between = pl.col("_prev_year").is_not_null() & pl.col("_next_year").is_not_null()
+    carried = pl.col("_next_year").is_null() & (pl.col("year") - pl.col("_prev_year") <= carry_years)
+    # Linear between the two reports around the year; a reported year has prev = next = itself.
+    span = (pl.col("_next_year") - pl.col("_prev_year")).cast(pl.Float64)
+    share = pl.when(span > 0).then((pl.col("year") - pl.col("_prev_year")) / span).otherwise(0.0)
+    interpolated = pl.col("_prev_value") + (pl.col("_next_value") - pl.col("_prev_value")) * share
+    imputed = pl.when(between).then(interpolated).when(carried).then(pl.col("_prev_value")).clip(lower, upper)
+    return ordered.with_columns(
+        pl.when(reported).then(pl.col("value")).otherwise(imputed).alias("filled"),
+        pl.when(reported).then(pl.lit(REPORTED)).when(between).then(pl.lit(INTERPOLATED))
+        .when(carried).then(pl.lit(CARRIED)).alias("basis"),
+    ).drop("_prev_year", "_next_year", "_prev_value", "_next_value")
+
+
+def aggregate(filled: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """Population-weighted means of ``filled`` by ``group``, with what they rest on, unpublishable ones left out.
+
+    Columns: ``group``..., ``value``, ``coverage_pct`` (share of the group's population that reported),
+    ``imputed_pct`` (share imputed), ``flag`` ("estimate" or ""). Only groups and years where at least
+    :data:`MIN_REPORTED_PCT` % reported are returned.
+    """
+    return weighted(filled, group).filter(pl.col("coverage_pct") >= MIN_REPORTED_PCT).with_columns(
+        pl.when(pl.col("imputed_pct") > ESTIMATE_IMPUTED_PCT).then(pl.lit(ESTIMATE_FLAG)).otherwise(pl.lit(""))
+        .alias("flag"))
+
+
+def weighted(filled: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """The weighted means and shares of :func:`aggregate`, for every group and year (nothing left out)."""
+    counted = pl.col("filled").is_not_null() & pl.col("population").is_not_null()
+    population = pl.col("population").filter(pl.col("population").is_not_null())
+    return (
+        filled.group_by(group)
+        .agg(
+            ((pl.col("filled") * pl.col("population")).filter(counted).sum()
+             / pl.col("population").filter(counted).sum()).alias("value"),
+            # Times 100 before dividing: whole shares stay whole (55 of 100 people is 55.0, not 55.000000000000001).
+            (pl.col("population").filter(counted & (pl.col("basis") == REPORTED)).sum() * 100
+             / population.sum()).alias("coverage_pct"),
+            (pl.col("population").filter(counted & pl.col("basis").is_in([INTERPOLATED, CARRIED])).sum() * 100
+             / population.sum()).alias("imputed_pct"),
+        )
+        .filter(pl.col("value").is_not_nan() & pl.col("value").is_not_null())
+        .sort(group)
+    )
+
+
+def composition_effect(frame: pl.DataFrame, group: list[str], value: str = "value") -> pl.DataFrame:
+    """How much of each year-to-year change of an aggregate comes from countries entering or leaving it.
+
+    ``frame`` has ``iso3``, ``year``, ``population``, the ``group`` columns (other than year) and ``value``
+    (null where a country is not counted). For each group and year *t* (with *t-1* present):
+    ``change`` is the aggregate of *t* minus that of *t-1*, each over the countries counted that year;
+    ``fixed_change`` the same over the countries counted in both years; ``composition`` their difference,
+    the part of the change that comes only from who is counted. Columns: group..., ``year``, ``change``,
+    ``fixed_change``, ``composition``.
+    """
+    keys = [g for g in group if g != "year"]
+    counted = frame.filter(pl.col(value).is_not_null() & pl.col("population").is_not_null()).select(
+        "iso3", "year", *keys, "population", pl.col(value).alias("_v"))
+    previous = counted.select("iso3", *keys, (pl.col("year") + 1).alias("year"), pl.col("_v").alias("_v_prev"),
+                              pl.col("population").alias("_pop_prev"))
+    both = counted.join(previous, on=["iso3", *keys, "year"], how="inner")
+
+    def mean(v: str, pop: str) -> pl.Expr:
+        return (pl.col(v) * pl.col(pop)).sum() / pl.col(pop).sum()
+
+    actual = counted.group_by([*keys, "year"]).agg(mean("_v", "population").alias("_now"))
+    actual = actual.join(actual.select(*keys, (pl.col("year") + 1).alias("year"), pl.col("_now").alias("_before")),
+                         on=[*keys, "year"], how="inner")
+    fixed = both.group_by([*keys, "year"]).agg(
+        (mean("_v", "population") - mean("_v_prev", "_pop_prev")).alias("fixed_change"))
+    return (
+        actual.join(fixed, on=[*keys, "year"], how="inner")
+        .select(*keys, "year", (pl.col("_now") - pl.col("_before")).alias("change"), "fixed_change")
+        .with_columns((pl.col("change") - pl.col("fixed_change")).alias("composition"))
+        .sort([*keys, "year"])
+    )
