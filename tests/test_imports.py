@@ -722,7 +722,7 @@ def test_cli_import_and_export(store, tmp_path):
     exported = run_cli(url, "export", "observations", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     assert "exported" in exported.stdout and out.exists()
-    assert "D1.PROJ,2024,50,,,,,,,," in out.read_text(encoding="utf-8-sig").splitlines()
+    assert "D1.PROJ,2024,50,,,,,,,,,," in out.read_text(encoding="utf-8-sig").splitlines()
 
 
 def test_cli_usage_errors(store, tmp_path, monkeypatch, capsys):
