@@ -136,6 +136,11 @@ DISAGGREGATION_LABELS: dict[str, str] = {
     "sector": "Sector", "region": "ITU-D region", "country": "Country", "grade": "Grade", "gender": "Gender",
     "duty_station": "Duty station", "income_group": "Income group", "country_group": "Country group",
 }
+#: The same in the plural, for sentences that account for a breakdown ("3 of 16 duty stations shown").
+DISAGGREGATION_PLURALS: dict[str, str] = {
+    "sector": "Sectors", "region": "ITU-D regions", "country": "countries", "grade": "grades", "gender": "genders",
+    "duty_station": "duty stations", "income_group": "income groups", "country_group": "country groups",
+}
 
 
 # ---------------------------------------------------------------- workforce vocabulary

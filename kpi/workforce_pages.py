@@ -572,6 +572,37 @@ def _show_ranges(tables: dict[str, wf.Protected], ranges: dict[tuple[str, int, s
     return out
 
 
+def _show_derivable(tables: dict[str, wf.Protected]) -> dict[str, wf.Protected]:
+    """The tables with each hidden count that the two others of its row tell exactly shown, and the shares
+    computed again.
+
+    In a row of women + men = total (or completed + not completed = total) with two shown, the third is
+    known to every reader: hiding it protects nothing (the audit counts it as published either way) and
+    only hid the row's share (P4 with 51 women of 121 read "hidden" on the gender page and in the explorer).
+    """
+    out = dict(tables)
+    for name, table in tables.items():
+        columns = [c for c, _, _ in table.parts]
+        if len(columns) != 3 or not all(c in table.frame.columns for c in columns):
+            continue
+        part, other, total = columns
+        exact = {part: pl.col(total) - pl.col(other), other: pl.col(total) - pl.col(part),
+                 total: pl.col(part) + pl.col(other)}
+        frame = table.frame
+        for column, value in exact.items():
+            derivable = pl.col(column).is_null() & pl.all_horizontal(
+                *(pl.col(c).is_not_null() for c in exact if c != column))
+            if frame.select(derivable.any()).item():
+                frame = frame.with_columns(
+                    pl.when(derivable).then(value).otherwise(pl.col(column)).alias(column),
+                    pl.when(derivable).then(value.cast(pl.String)).otherwise(pl.col(f"{column}_display"))
+                    .alias(f"{column}_display"),
+                    pl.when(derivable).then(pl.lit("")).otherwise(pl.col(f"{column}_reason")).alias(f"{column}_reason"))
+        if frame is not table.frame:
+            out[name] = replace(table, frame=_recompute(frame, table))
+    return out
+
+
 def _recompute(frame: pl.DataFrame, table: wf.Protected) -> pl.DataFrame:
     """Shares, parity gaps and mean days again, from the counts as they are now shown."""
     columns = [c for c, _, _ in table.parts]
@@ -658,6 +689,7 @@ class PageProtector:
         tables = _hide(tables, [numbers[i].origin for i in newly])
         ranges = _ranges(secured, [n.origin[0] for n in numbers], contexts, links, counts)
         tables = _show_ranges(tables, {numbers[i].origin: bounds for i, bounds in ranges.items()})
+        tables = _show_derivable(tables)
         return PageYear(tables, tuple(_numbers(tables, year, label)), len(newly))
 
     def _small_totals(self, page: str, year: int, selection: wf.Selection) -> list[_Number]:
@@ -763,7 +795,7 @@ INDICATOR_BREAKDOWNS: dict[str, dict[str, Breakdown]] = {
 
 def indicator_breakdown(protector: PageProtector, code: str, dimension: str, years: Sequence[int]) -> pl.DataFrame:
     """E1 indicator ``code`` by ``dimension`` over ``years`` as its page shows it: columns ``group``, ``year``,
-    ``value`` (percent, or days), only where the page shows the value (a group it hides is left out)."""
+    ``value`` (percent, or days; null where the page hides it, so that the reader is told which groups)."""
     where = INDICATOR_BREAKDOWNS[code][dimension]
     parts = []
     for year in years:
@@ -775,7 +807,7 @@ def indicator_breakdown(protector: PageProtector, code: str, dimension: str, yea
                                  pl.col(where.column).cast(pl.Float64).alias("value")))
     frame = pl.concat(parts) if parts else pl.DataFrame(schema={"group": pl.String, "year": pl.Int64,
                                                                 "value": pl.Float64})
-    return frame.drop_nulls("value").sort("group", "year")
+    return frame.sort("group", "year")
 
 
 # ---------------------------------------------------------------- the audited space

@@ -7,7 +7,8 @@ import streamlit as st
 from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figure
 from kpi.charts.theme import GENDER_COLOURS, PLOTLY_CONFIG, SECTOR_COLOURS
 from kpi import dimensions as dims
-from kpi.explorer import DIMENSION_LABELS, country_values, disaggregated_series, indicator_view, region_series, \
+from kpi.explorer import DIMENSION_LABELS, MAX_COUNTRIES, MAX_SERIES, breakdown_account, breakdown_groups, \
+    country_choices, country_values, default_countries, disaggregated_series, indicator_view, region_series, \
     table_with_targets
 from kpi.formatting import format_value
 from kpi.scorecard import cycle_indicators
@@ -19,8 +20,8 @@ from ui import workforce as uw
 from ui.auth import current_actor
 from ui.downloads import download_buttons
 from ui.filters import current_filters
-from ui.urlstate import url_segmented, url_selectbox
-from ui.widgets import attribution_line, status_badge
+from ui.urlstate import url_multiselect, url_segmented, url_selectbox
+from ui.widgets import attribution_line, chart, status_badge
 
 NO_BREAKDOWN = "none"
 DIMENSION_COLOURS = {"sector": SECTOR_COLOURS, "gender": GENDER_COLOURS}
@@ -69,17 +70,33 @@ page_breakdowns = INDICATOR_BREAKDOWNS.get(code, {})
 options = [NO_BREAKDOWN, *(page_breakdowns or view.dimensions)]
 by = url_segmented("Break down by", options, key="by", default=NO_BREAKDOWN,
                    format_func=lambda d: "Headline only" if d == NO_BREAKDOWN else DIMENSION_LABELS[d])
-series = None
+series, account = None, None
 if by not in (None, NO_BREAKDOWN) and by in page_breakdowns:
-    series = uw.indicator_breakdown(code, by, filters.years)
-    st.caption(f"By {DIMENSION_LABELS[by].lower()}: the figures of the workforce page "
-               f"“{PAGE_TITLES[page_breakdowns[by].page]}”, protected with that page; a group it hides "
-               "(to protect individuals) is not shown here either.")
+    series, account = uw.indicator_breakdown(code, by, filters.years)
+    account = (f"By {DIMENSION_LABELS[by].lower()}: the figures of the workforce page "
+               f"“{PAGE_TITLES[page_breakdowns[by].page]}”, protected with that page. {account}")
+elif by == "country":
+    choices = country_choices(results, sheet["indicator_id"], year_range=filters.years,
+                              validated_only=filters.validated_only)
+    country_names = dict(choices.select("country", "name").iter_rows())
+    chosen = url_multiselect(
+        "Countries", list(country_names), key="countries", format_func=country_names.get,
+        default=default_countries(choices, filters.region), max_selections=MAX_COUNTRIES,
+        help=f"At most {MAX_COUNTRIES}. At first the {MAX_SERIES} most populous"
+             + (f" of {dims.ITU_D_REGIONS[filters.region]} (the Region filter)." if filters.region else "."))
+    series = disaggregated_series(results, sheet["indicator_id"], by, year_range=filters.years,
+                                  validated_only=filters.validated_only, groups=chosen)
+    account = breakdown_account(by, len(chosen), len(country_names), chosen=True)
 elif by not in (None, NO_BREAKDOWN):
     series = disaggregated_series(results, sheet["indicator_id"], by, year_range=filters.years,
                                   validated_only=filters.validated_only)
+    available = breakdown_groups(results, sheet["indicator_id"], by, year_range=filters.years,
+                                 validated_only=filters.validated_only)
+    account = breakdown_account(by, series["group"].n_unique(), len(available))
 elif regional is not None:  # no breakdown chosen: the chosen region's line beside the headline
     series = regional
+if account:
+    st.caption(account)
 
 headline = view.headline.filter(pl.col("year").is_between(*filters.years))
 baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None else \
@@ -109,8 +126,8 @@ with tabs["Chart"]:
     else:
         fig = indicator_figure(sheet, headline, view.targets, view.projection, baseline, series,
                                projector=filters.projector, colours=DIMENSION_COLOURS.get(by))
-        st.plotly_chart(fig, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
-            **PLOTLY_CONFIG["toImageButtonOptions"], "filename": code}}, key="indicator-chart")
+        chart(fig, key="indicator-chart", projector=filters.projector, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
+            **PLOTLY_CONFIG["toImageButtonOptions"], "filename": code}})
         st.caption("Open circles: estimates; open diamonds: provisional; ×: break in series. "
                    "The camera icon of the chart downloads it as PNG.")
 with tabs["Table"]:
@@ -130,8 +147,8 @@ if "Map" in tabs:
     with tabs["Map"]:
         map_year = min(filters.year, filters.years[1])
         values = country_values(results, sheet["indicator_id"], map_year, validated_only=filters.validated_only)
-        st.plotly_chart(country_map(values, sheet, map_year, projector=filters.projector), config=PLOTLY_CONFIG,
-                        key="indicator-map")
+        chart(country_map(values, sheet, map_year, projector=filters.projector), config=PLOTLY_CONFIG,
+              key="indicator-map", projector=filters.projector)
         st.caption(f"Latest value up to {map_year} by country. {UN_MAP_DISCLAIMER}")
 with tabs["Reference sheet"]:
     reference = {

@@ -25,7 +25,7 @@ from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.auth import current_actor
 from ui.filters import current_filters
-from ui.widgets import data_stamp, synthetic_notice
+from ui.widgets import chart, data_stamp, synthetic_notice
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -66,8 +66,8 @@ with tabs["Budget and results"]:
         cols[0].metric("Planned", format_chf(planned))
         cols[1].metric("Actual", format_chf(actual) if table["actual_chf"].null_count() < table.height else "–")
         cols[2].metric("Execution", f"{actual / planned * 100:.1f} %" if actual else "–")
-        st.plotly_chart(budget_bars(table, projector=filters.projector), key="budget-bars",
-                        config={"displaylogo": False})
+        chart(budget_bars(table, projector=filters.projector), key="budget-bars", projector=filters.projector,
+              config={"displaylogo": False})
         st.dataframe(table, hide_index=True, column_config={
             "node_code": "Output", "node_name": "Name", "owner": "Owner", "indicators": "Indicators",
             **{s: f"{STATUS_STYLES[s].icon} {STATUS_STYLES[s].label}" for s in STATUSES},
@@ -85,8 +85,8 @@ def risks_tab() -> None:
         st.info(f"No risk assessment recorded for {year}.")
     else:
         left, right = st.columns([2, 3])
-        left.plotly_chart(risk_heatmap(risk_matrix(register), projector=filters.projector), key="risk-map",
-                          config={"displayModeBar": False})
+        chart(risk_heatmap(risk_matrix(register), projector=filters.projector), key="risk-map",
+              projector=filters.projector, container=left, config={"displayModeBar": False})
         right.markdown(f"**{register['high'].sum()} of {register.height} risks** stay high after mitigation "
                        f"(residual score {HIGH_RISK_SCORE} or more).")
         right.dataframe(register.select("code", "title", "category", "owner", "inherent_score", "residual_score",
@@ -96,8 +96,8 @@ def risks_tab() -> None:
 def oversight_tab() -> None:
     """Recommendations by year and status, and the accepted ones long outstanding."""
     summary = oversight_summary(data.recommendations)
-    st.plotly_chart(oversight_bars(summary, projector=filters.projector), key="oversight-bars",
-                    config={"displaylogo": False})
+    chart(oversight_bars(summary, projector=filters.projector), key="oversight-bars", projector=filters.projector,
+          config={"displaylogo": False})
     overdue = outstanding_recommendations(data.recommendations, dt.date(year, 12, 31))
     st.markdown(f"**{overdue.height} accepted recommendations** issued before {year - 1} are still open.")
     st.dataframe(overdue, hide_index=True)

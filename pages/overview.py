@@ -10,7 +10,7 @@ from kpi.scorecard import status_counts
 from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.filters import current_filters, link_params
-from ui.widgets import data_stamp, status_counts_markdown, status_text, synthetic_notice
+from ui.widgets import chart, data_stamp, status_counts_markdown, status_text, synthetic_notice
 
 results = ui_data.results()
 filters = current_filters()
@@ -36,8 +36,8 @@ chart_col, attention_col = st.columns([3, 2], gap="large")
 with chart_col:
     labelled = by_root.with_columns(pl.struct("root_code", "root_name").map_elements(
         lambda r: short_label(r["root_code"], r["root_name"]), return_dtype=pl.String).alias("label"))
-    st.plotly_chart(status_bars(labelled, projector=filters.projector), key="overview-bars",
-                    config={"displayModeBar": False})
+    chart(status_bars(labelled, projector=filters.projector), key="overview-bars", projector=filters.projector,
+          config={"displayModeBar": False})
 with attention_col:
     st.subheader("Needs attention")
     attention = statuses.filter(pl.col("status").is_in(ATTENTION_STATUSES))

@@ -23,7 +23,7 @@ from ui.auth import current_actor
 from ui.filters import current_filters
 from ui.projector import fit_slides
 from ui.urlstate import url_selectbox
-from ui.widgets import attribution_line, status_badge, status_text
+from ui.widgets import attribution_line, chart, status_badge, status_text
 
 DEFAULT_SEQUENCE = "default"
 LIVE = ""
@@ -119,8 +119,8 @@ def slide_figure(figure, key: str) -> None:
     if filters.projector:
         figure.update_layout(height=None, autosize=True)
     with st.container(key="slide-figure"):
-        st.plotly_chart(figure, key=key, config={"displayModeBar": False, "responsive": True},
-                        height="stretch" if filters.projector else "content")
+        chart(figure, key=key, projector=filters.projector, config={"displayModeBar": False, "responsive": True},
+              height="stretch" if filters.projector else "content")
 
 
 def show_slide(shown: dict) -> None:

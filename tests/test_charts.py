@@ -72,3 +72,39 @@ def test_the_text_in_a_heat_maps_cells_is_larger_on_the_projector(projector, cel
     fig = share_heatmap(frame, ["P4", "D2"], projector=projector)
     sizes = [t.textfont.size for t in fig.data]
     assert sizes == [cells, notes, notes]  # values, hidden cells, cells with no staff
+
+
+# ---------------------------------------------------------------- the table alternative of a chart
+
+
+def test_a_charts_table_gives_each_bar_as_shown_hidden_counts_in_words_in_the_charts_order():
+    from kpi.charts.table import figure_table
+    from kpi.charts.workforce import count_bars
+
+    frame = pl.DataFrame({"label": ["Geneva", "Addis Ababa", "Bangkok & Hanoi"], "count": [696, None, 7],
+                          "display": ["696", "fewer than 5", "7"], "reason": ["", "primary", ""]})
+    table = figure_table(count_bars(frame, 5))
+    assert table.to_dicts() == [{"Category": "Geneva", "Staff": "696"},
+                                {"Category": "Addis Ababa", "Staff": "fewer than 5"},
+                                {"Category": "Bangkok & Hanoi", "Staff": "7"}]
+
+
+def test_a_heat_maps_table_is_its_grid_with_the_words_over_hidden_cells():
+    from kpi.charts.table import figure_table
+    from kpi.charts.workforce import share_heatmap
+
+    frame = pl.DataFrame({"label": ["P4", "P4", "D1", "D1"], "year": [2024, 2025, 2024, 2025],
+                          "share": [41.0, 42.1, None, 33.3], "share_display": ["41.0 %", "42.1 %", "hidden", "33.3 %"]})
+    table = figure_table(share_heatmap(frame, ["P4", "D1"]))
+    assert table.columns == ["Group \\ year", "2024", "2025"]
+    assert table.rows() == [("P4", "41 %", "42 %"), ("D1", "hidden", "33 %")]
+
+
+def test_a_maps_table_names_each_country_with_its_value():
+    from kpi.charts.indicator import country_map
+    from kpi.charts.table import figure_table
+
+    frame = pl.DataFrame({"country": ["CIV", "NGA"], "name": ["Côte d'Ivoire", "Nigeria"], "value": [38.4, 39.2],
+                          "year": [2023, 2023]})
+    table = figure_table(country_map(frame, {"unit": "pct"}, 2023))
+    assert table.to_dicts() == [{"Country": "Côte d'Ivoire", "%": "38.4"}, {"Country": "Nigeria", "%": "39.2"}]

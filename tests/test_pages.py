@@ -170,11 +170,22 @@ def test_explorer_breaks_a_workforce_indicator_down_as_its_workforce_page_shows_
     assert [e.value for e in at.exception] == []
     years = list(range(*at.session_state["filters"].years))
     years.append(at.session_state["filters"].years[1])
-    expected = indicator_breakdown(demo_protector, code, by, years)
+    everything = indicator_breakdown(demo_protector, code, by, years)
+    expected = everything.drop_nulls("value")
     table = pl.from_pandas(at.dataframe[0].value)
-    # What the chart shows is the page's figures (the six largest groups of their latest year at most).
-    assert set(zip(table["year"], table["value"])) <= set(zip(expected["year"], expected["value"]))
-    assert table[DIMENSION_LABELS[by]].n_unique() == min(6, expected["group"].n_unique()) > 0
+    # What the chart shows is the page's figures, every group the page shows.
+    assert set(zip(table["year"], table["value"])) == set(zip(expected["year"], expected["value"]))
+    assert table[DIMENSION_LABELS[by]].n_unique() == expected["group"].n_unique() > 0
+    # ... and a sentence accounts for the groups the page hides in the latest year.
+    latest_year = everything["year"].max()
+    latest = everything.filter(pl.col("year") == latest_year)
+    hidden = latest.filter(pl.col("value").is_null())["group"].sort().to_list()
+    account = [c.value for c in at.caption if "protected with that page" in c.value]
+    plural = {"sector": "Sectors", "grade": "grades"}[by]
+    if hidden:
+        assert f"; {len(hidden)} hidden in {latest_year} to protect individuals" in account[0]
+    else:
+        assert account[0].endswith(f"All {latest.height} {plural} with values shown.")
     where = INDICATOR_BREAKDOWNS[code][by]
     for year in sorted(set(years) & {2023, 2024, 2025}):
         page = demo_protector.page_year(where.page, year, where.selection).tables[where.table].frame
@@ -184,6 +195,35 @@ def test_explorer_breaks_a_workforce_indicator_down_as_its_workforce_page_shows_
         shown = shown.filter(pl.all_horizontal(*(pl.col(d).is_null() for d in others), pl.lit(True)))
         assert sorted(expected.filter(pl.col("year") == year)["value"].to_list()) == sorted(
             shown[where.column].to_list())
+
+
+def test_the_explorer_picks_countries_by_name_most_populous_first_and_the_regions_members(kpi_statuses):
+    """The Country breakdown showed six countries as ISO codes (ARE, BHR, DNK, ...) with no way to choose others."""
+    from kpi.explorer import country_choices, country_table
+
+    data, statuses = kpi_statuses
+    indicator_id = statuses.filter(pl.col("code") == "G1.INET")["indicator_id"][0]
+    at = open_page("pages/explorer.py")
+    at.selectbox(key="url:indicator").set_value("G1.INET").run()
+    at.segmented_control(key="url:by").set_value("country").run()
+    assert [e.value for e in at.exception] == []
+    picker = at.multiselect(key="url:countries")
+    choices = country_choices(data, indicator_id, year_range=(2015, 2027))
+    # Names, not codes, and every country with values offered.
+    assert picker.options == choices["name"].to_list()
+    largest = country_table().filter(pl.col("country").is_in(choices["country"].implode())).sort(
+        "population", descending=True, nulls_last=True).head(6).sort("name")
+    assert picker.value == largest["country"].to_list()
+    assert sorted(pl.from_pandas(at.dataframe[0].value)["Country"].unique().to_list()) == sorted(largest["name"])
+    assert f"6 of {choices.height} countries with values shown: choose others above." in [c.value for c in at.caption]
+    # With a region chosen, the region's most populous members; a reader's own choice is kept in the link.
+    at.sidebar.selectbox(key="url:region").set_value("AFR").run()
+    african = choices.filter(pl.col("region") == "AFR").sort("population", descending=True, nulls_last=True).head(6).sort(
+        "name")
+    assert at.multiselect(key="url:countries").value == african["country"].to_list()
+    at.multiselect(key="url:countries").set_value(["KEN", "CIV"]).run()
+    assert at.query_params["countries"] == "KEN,CIV"
+    assert sorted(pl.from_pandas(at.dataframe[0].value)["Country"].unique().to_list()) == ["Cote d'Ivoire", "Kenya"]
 
 
 @pytest.fixture

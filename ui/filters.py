@@ -39,9 +39,36 @@ class Filters:
     validated_only: bool
 
 
-#: The pages the Region filter applies to (the explorer: an indicator's regional series); elsewhere it is not
-#: shown, and its value stays in the link for when it applies again.
-REGION_PAGES = ("explorer",)
+_WORKFORCE_FILTERS = frozenset({"year", "years", "sector"})
+#: The global filters each page applies. A filter a page does not apply is not drawn there (it would change
+#: nothing); its value stays in the link for the pages that apply it. Pages not listed (data management,
+#: roles) draw them all but the Region.
+PAGE_FILTERS: dict[str, frozenset[str]] = {
+    "overview": frozenset({"cycle", "year", "sector"}),
+    "scorecard": frozenset({"cycle", "year", "years", "sector"}),
+    # The explorer's Sector would pick indicators, which the indicator picker does: "Region" gives an
+    # indicator's regional series.
+    "explorer": frozenset({"cycle", "year", "years", "region"}),
+    "present": frozenset({"cycle", "year", "years"}),  # the Council sees the whole organisation
+    "management": frozenset({"cycle", "year", "sector"}),
+    **{page: _WORKFORCE_FILTERS for page in ("workforce", "workforce-gender", "workforce-geography",
+                                             "workforce-field", "workforce-hr")},
+}
+_OTHER_PAGES = frozenset({"cycle", "year", "years", "sector"})
+
+
+def page_filters(page: str) -> frozenset[str]:
+    """The global filters page ``page`` (its URL path; the default page's is empty) applies: :data:`PAGE_FILTERS`."""
+    return PAGE_FILTERS.get(page or "overview", _OTHER_PAGES)
+
+
+def _years_in_link() -> tuple[int, int]:
+    """The "Years shown" of the link (``?years=2015&years=2027``), or the default."""
+    try:
+        first, last = (int(v) for v in st.query_params.get_all("years"))
+    except ValueError:
+        return YEARS_SHOWN
+    return (first, last) if 2000 <= first <= last <= 2030 else YEARS_SHOWN
 
 
 def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "explorer") -> Filters:
@@ -55,8 +82,12 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "
     cycles = data.cycles["cycle_code"].to_list()
     names = dict(zip(cycles, data.cycles["cycle_name"].to_list(), strict=True))
     default_cycle = cycles.index(CURRENT_CYCLE) if CURRENT_CYCLE in cycles else len(cycles) - 1
-    cycle = url_selectbox("Plan cycle", cycles, key="cycle", default=cycles[default_cycle],
-                          format_func=lambda c: names[c], container=sidebar)
+    shown = page_filters(page)
+    if "cycle" in shown:
+        cycle = url_selectbox("Plan cycle", cycles, key="cycle", default=cycles[default_cycle],
+                              format_func=lambda c: names[c], container=sidebar)
+    else:
+        cycle = st.query_params.get("cycle") if st.query_params.get("cycle") in cycles else cycles[default_cycle]
     row = data.cycles.filter(data.cycles["cycle_code"] == cycle).row(0, named=True)
     report_years = list(range(LATEST_REPORTING_YEAR, 1999, -1))
     default_year = min(row["end_year"], LATEST_REPORTING_YEAR)
@@ -64,11 +95,15 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "
                              key="year", bind="query-params",
                              help="One year for every page: statuses compare the values up to this year with the "
                                   "targets; the workforce pages show the staff in post on 31 December of it.")
-    years = sidebar.slider("Years shown", 2000, 2030, YEARS_SHOWN, key="years", bind="query-params")
-    sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
-                           format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
-    region = ALL
-    if page in REGION_PAGES:
+    if "years" in shown:
+        years = sidebar.slider("Years shown", 2000, 2030, YEARS_SHOWN, key="years", bind="query-params")
+    else:  # not drawn where it changes nothing; its value stays in the link for the pages where it applies
+        years = _years_in_link()
+    sector = region = ALL
+    if "sector" in shown:
+        sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
+                               format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
+    if "region" in shown:
         region = url_selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", container=sidebar,
                                format_func=lambda c: c if c == ALL else dims.ITU_D_REGIONS[c],
                                help="The indicator's series for this region, beside the whole world's.")

@@ -12,6 +12,9 @@ BASE_CSS = f"""
 [data-testid="stWidgetLabel"] small, [data-testid="stTooltipHoverTarget"] p {{ color: {FADED_TEXT} !important; opacity: 1 !important; }}
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+/* Read by a screen reader, not drawn: the table alternative of a projected slide's chart (ui.widgets.chart). */
+div[class*="st-key-sr-only"] {{ position: absolute !important; width: 1px !important; height: 1px !important;
+  overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important; }}
 .nav-section {{ font-size: 0.8rem; font-weight: 600; color: {FADED_TEXT}; margin: 0.5rem 0 0 0; }}
 </style>
 """

@@ -66,6 +66,30 @@ def url_segmented(label: str, options: Sequence[Any], *, key: str, default: Any 
     return value
 
 
+def url_multiselect(label: str, options: Sequence[Any], *, key: str, default: Sequence[Any],
+                    format_func: Callable[[Any], str] = str, container=st, **kwargs) -> list[Any]:
+    """A multiselect kept in the URL under ``key`` as its options' codes joined by commas (``NGA,EGY``);
+    codes in the URL that are not options are dropped, and the default is left out of the URL (so that a
+    reader who chose nothing follows the default when it changes, e.g. with the Region filter)."""
+    options, default = list(options), list(default)
+    wkey = _widget_key(key)
+    raw = st.query_params.get(key)
+    changed_default = raw is None and default != st.session_state.get(f"url-default:{key}")
+    if wkey not in st.session_state or raw != st.session_state.get(f"url-seen:{key}") or changed_default:
+        by_text = {str(o): o for o in options}
+        st.session_state[wkey] = [by_text[c] for c in raw.split(",") if c in by_text] if raw is not None else default
+    else:  # the options change with the indicator: keep the chosen ones that are still offered
+        st.session_state[wkey] = [v for v in st.session_state[wkey] if v in options]
+    st.session_state[f"url-default:{key}"] = default
+    value = container.multiselect(label, options, format_func=format_func, key=wkey, **kwargs)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = ",".join(str(v) for v in value)
+    st.session_state[f"url-seen:{key}"] = st.query_params.get(key)
+    return value
+
+
 def set_url_value(key: str, value: Any) -> None:
     """Change a URL-kept widget's value from a callback (e.g. a "drill down" button)."""
     st.session_state[_widget_key(key)] = value

@@ -1,8 +1,11 @@
 """Small widgets every page uses: status badges, the synthetic-data notice, the data stamp."""
 from __future__ import annotations
 
+import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
+from kpi.charts.table import figure_table
 from kpi.charts.theme import STATUS_STYLES, status_tint
 from kpi.status import STATUSES
 from kpi.text import markdown_text
@@ -61,3 +64,17 @@ def attribution_line(sheet: dict) -> str:
             return "Source: **synthetic demo data** (generated, not ITU's)"
         return f"Source: {markdown_text(sheet['source'])} · **synthetic demo data**"
     return f"Source: {markdown_text(sheet['source'])} · {markdown_text(sheet['attribution'])}"
+
+
+def chart(fig: go.Figure, *, key: str, projector: bool = False, container=st, **kwargs) -> None:
+    """A Plotly chart and its table alternative (:func:`kpi.charts.table.figure_table`): under the chart in
+    "Table of this chart" on screen; on the projector, read by a screen reader only (the slide must fit).
+    A plain HTML table (``st.table``), which a screen reader reads as a table, whatever its length."""
+    container.plotly_chart(fig, key=key, **kwargs)
+    table = figure_table(fig)
+    if table.is_empty():
+        return
+    with container.container(key=f"sr-only-{key}") if projector else container.expander("Table of this chart"):
+        # st.table renders Markdown in its cells and headers: each is escaped.
+        escaped = table.with_columns(pl.all().map_elements(markdown_text, return_dtype=pl.String))
+        st.table(escaped.rename({c: markdown_text(c) for c in escaped.columns}), hide_index=True)

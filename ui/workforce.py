@@ -17,7 +17,8 @@ from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.config import database_url
 from kpi.coarsening import Grouping, coarsening_sentence
 from kpi import workforce_pages as wp
-from kpi.explorer import IndicatorView, indicator_view, labelled_series
+from kpi.explorer import IndicatorView, breakdown_account, group_labels, hidden_in_latest_year, indicator_view, \
+    labelled_series
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure, range_of
 from kpi.store.frames import load_workforce
 from kpi.text import markdown_text
@@ -26,6 +27,7 @@ from ui import data as ui_data
 from ui.downloads import csv_bytes
 from ui.filters import current_filters, link_params
 from ui.urlstate import url_segmented, url_selectbox
+from ui.widgets import chart
 
 ALL = "All"
 PRIVACY_NOTE = (
@@ -91,15 +93,23 @@ def page_view(page: str, filters: WorkforceFilters) -> dict[str, wf.Protected]:
         return _protector(*_store()).view(page, filters.year, filters.years, filters.selection)
 
 
-def indicator_breakdown(code: str, dimension: str, years: tuple[int, int]) -> pl.DataFrame:
+def indicator_breakdown(code: str, dimension: str, years: tuple[int, int]) -> tuple[pl.DataFrame, str]:
     """E1 indicator ``code`` by ``dimension`` as its workforce page shows it (:func:`kpi.workforce_pages.
-    indicator_breakdown`), labelled for the explorer's chart and table."""
+    indicator_breakdown`), labelled for the explorer's chart and table, and the sentence that says which
+    groups the page hides in the latest year (:func:`kpi.explorer.breakdown_account`)."""
     protector = _protector(*_store())
     wanted = [y for y in wf.staff_years(protector.records.staff) if years[0] <= y <= years[1]]
     with st.spinner("Reading the breakdown from the workforce page, protected with it…", show_time=True):
         frame = wp.indicator_breakdown(protector, code, dimension, wanted)
-    names = protector.records.station_names() if dimension == "duty_station" else None
-    return labelled_series(frame, dimension, labels=names)
+    names = protector.records.station_names() if dimension == "duty_station" else group_labels(dimension)
+    year, hidden = hidden_in_latest_year(frame)
+    # Every group the page shows is drawn (a page breakdown has at most a few): the sentence is exact.
+    series = labelled_series(frame.drop_nulls("value"), dimension, max_series=frame["group"].n_unique() or 1,
+                             labels=names)
+    shown = frame.filter((pl.col("year") == year) & pl.col("value").is_not_null()).height
+    account = breakdown_account(dimension, shown, shown + len(hidden), hidden=[names.get(g, g) for g in hidden],
+                                hidden_year=year)
+    return series, account
 
 
 def grouping(filters: WorkforceFilters, breakdown: str, crossed: tuple[str, ...] = ("gender",),
@@ -247,7 +257,7 @@ def plot(key: str, build: Callable[[], go.Figure], filename: str, filters: Workf
     The figure is shared by all sessions and never modified after it is built.
     """
     figure = _figure(*_store(), key, (astuple(filters), extra), build)
-    st.plotly_chart(figure, key=key, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
+    chart(figure, key=key, projector=filters.projector, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
         **PLOTLY_CONFIG["toImageButtonOptions"], "filename": filename}})
 
 

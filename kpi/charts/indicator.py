@@ -88,14 +88,15 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
 
 
 def country_map(frame: pl.DataFrame, sheet: dict, year: int, *, projector: bool = False) -> go.Figure:
-    """A world map of the latest value by country (``country`` ISO3, ``value``, ``year``)."""
+    """A world map of the latest value by country (``country`` ISO3, ``value``, ``year``; ``name`` if known)."""
     fig = go.Figure(layout=base_layout(projector=projector, height=620 if projector else 460))
     fig.add_trace(go.Choropleth(
         locations=[plotly_text(c) for c in frame["country"].to_list()], z=frame["value"].to_list(),
         locationmode="ISO-3",
         colorscale="Blues", marker_line_color="#FFFFFF", marker_line_width=0.4,
         customdata=frame["year"].to_list(),
-        hovertemplate="%{location}: %{z:,.1f} (%{customdata})<extra></extra>",
+        text=[plotly_text(n) for n in (frame["name"] if "name" in frame.columns else frame["country"]).to_list()],
+        hovertemplate="%{text}: %{z:,.1f} (%{customdata})<extra></extra>",
         colorbar={"title": {"text": UNITS.get(sheet["unit"], "") or ""}},
     ))
     fig.update_geos(**WORLD_GEO)
