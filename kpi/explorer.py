@@ -31,7 +31,7 @@ class IndicatorView:
     """Everything the indicator page shows for one indicator."""
 
     sheet: dict
-    headline: pl.DataFrame       # year, value, flag, note, approval, coverage_pct
+    headline: pl.DataFrame       # year, value, flag, note, approval, coverage_pct, imputed_pct
     targets: pl.DataFrame        # year, value, source
     assessment: Assessment
     projection: pl.DataFrame     # year, value
@@ -45,7 +45,7 @@ def indicator_view(data: ResultsData, code: str, as_of_year: int, *, validated_o
     if validated_only:
         obs = obs.filter(pl.col("approval") == "validated")
     headline = obs.filter(pl.col("disaggregation") == "").select(
-        "year", "value", "flag", "note", "approval", "coverage_pct").sort("year")
+        "year", "value", "flag", "note", "approval", "coverage_pct", "imputed_pct").sort("year")
     targets = data.targets.filter(pl.col("indicator_id") == sheet["indicator_id"]).select("year", "value", "source")
     baseline = _baseline(sheet, headline)
     series = [(y, v) for y, v in headline.select("year", "value").iter_rows() if v is not None]
@@ -214,7 +214,8 @@ def table_with_targets(view: IndicatorView, year_range: tuple[int, int] | None =
     table = (
         years.join(view.headline, on="year", how="left")
         .join(view.targets.select("year", pl.col("value").alias("target")), on="year", how="left")
-        .select("year", pl.col("value").alias("actual"), "target", "flag", "note", "approval", "coverage_pct")
+        .select("year", pl.col("value").alias("actual"), "target", "flag", "note", "approval", "coverage_pct",
+                "imputed_pct")
     )
     if year_range:
         table = table.filter(pl.col("year").is_between(*year_range))

@@ -12,8 +12,7 @@ from kpi import access
 from kpi.access import Actor
 from kpi.charts.status import short_label
 from kpi.explorer import indicator_view
-from kpi.formatting import format_value
-from kpi.scorecard import status_counts
+from kpi.scorecard import latest_text, status_counts, target_text
 from kpi.store.frames import ResultsData
 from kpi.store import models as m
 
@@ -141,8 +140,7 @@ def _indicator_row(row: dict) -> dict:
         "code": row["code"], "name": row["name"], "status": row["status"], "explanation": row["explanation"],
         "unit": unit, "latest_value": row["latest_value"], "latest_year": row["latest_year"],
         "target_value": row["target_value"], "target_year": row["target_year"],
-        "latest": "–" if row["latest_value"] is None else f"{format_value(row['latest_value'], unit)} ({row['latest_year']})",
-        "target": "–" if row["target_value"] is None else f"{format_value(row['target_value'], unit)} by {row['target_year']}",
+        "latest": latest_text(row), "target": target_text(row),
     }
 
 

@@ -87,7 +87,11 @@ def indicator_status(data: ResultsData, cycle: str, as_of_year: int, *, validate
         data.targets.select("indicator_id", "year", "value"),
         as_of_year=as_of_year,
     )
-    return indicators.join(assessed, on="indicator_id", how="left", maintain_order="left")
+    # The flag of the latest value ("estimate": an aggregate resting on much imputed data), said beside it.
+    latest_flags = headline.select("indicator_id", pl.col("year").alias("latest_year"),
+                                   pl.col("flag").fill_null("").alias("latest_flag"))
+    return (indicators.join(assessed, on="indicator_id", how="left", maintain_order="left")
+            .join(latest_flags, on=["indicator_id", "latest_year"], how="left", maintain_order="left"))
 
 
 def status_counts(statuses: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -99,15 +103,18 @@ def status_counts(statuses: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     return counts
 
 
-def _latest_text(row: dict) -> str:
+def latest_text(row: dict) -> str:
+    """An indicator's latest value as every table shows it: "68.7 % (2023, estimate)"; "–" without one."""
     from kpi.formatting import format_value
 
     if row["latest_value"] is None:
         return "–"
-    return f"{format_value(row['latest_value'], row['unit'])} ({row['latest_year']})"
+    flag = f", {row['latest_flag']}" if row.get("latest_flag") else ""
+    return f"{format_value(row['latest_value'], row['unit'])} ({row['latest_year']}{flag})"
 
 
-def _target_text(row: dict) -> str:
+def target_text(row: dict) -> str:
+    """An indicator's target as every table shows it: "75.0 % by 2025"; "–" without one."""
     from kpi.formatting import format_value
 
     if row["target_value"] is None:
@@ -153,9 +160,10 @@ def scorecard_rows(statuses: pl.DataFrame, observations: pl.DataFrame, years: tu
         "root_code", "node_code", "node_name", "kind", "code",
         pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("Status"),
         (pl.col("code") + " · " + pl.col("name")).alias("Indicator"),
-        pl.struct("latest_value", "latest_year", "unit").map_elements(_latest_text, return_dtype=pl.String)
+        pl.struct("latest_value", "latest_year", "latest_flag", "unit").map_elements(latest_text,
+                                                                                     return_dtype=pl.String)
         .alias("Latest"),
-        pl.struct("target_value", "target_year", "unit").map_elements(_target_text, return_dtype=pl.String)
+        pl.struct("target_value", "target_year", "unit").map_elements(target_text, return_dtype=pl.String)
         .alias("Target"),
         gap_still_open(),
         "Trend",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, indicator_figure
+from kpi.charts.indicator import UN_MAP_DISCLAIMER, country_map, coverage_words, indicator_figure
 from kpi.charts.theme import GENDER_COLOURS, PLOTLY_CONFIG, SECTOR_COLOURS
 from kpi import dimensions as dims
 from kpi.explorer import DIMENSION_LABELS, MAX_COUNTRIES, MAX_SERIES, breakdown_account, breakdown_groups, \
@@ -24,6 +24,18 @@ from ui.urlstate import url_multiselect, url_segmented, url_selectbox
 from ui.widgets import attribution_line, chart, status_badge
 
 NO_BREAKDOWN = "none"
+#: Readable headers of the year-by-year table (the download keeps the field names).
+TABLE_COLUMNS = {
+    "year": st.column_config.NumberColumn("Year", format="%d"), "actual": "Actual", "target": "Target",
+    "flag": "Flag", "note": "Note", "approval": "Approval",
+    "coverage_pct": st.column_config.NumberColumn(
+        "Population reporting (%)", format="%.1f",
+        help="Share of the population of the countries that reported this year (an aggregate's coverage)."),
+    "imputed_pct": st.column_config.NumberColumn(
+        "Population imputed (%)", format="%.1f",
+        help="Share of the population whose value was filled in (interpolated, or carried forward for at most "
+             "three years): an aggregate with much imputed is flagged an estimate."),
+}
 DIMENSION_COLOURS = {"sector": SECTOR_COLOURS, "gender": GENDER_COLOURS}
 
 results = ui_data.results()
@@ -43,7 +55,11 @@ unit = sheet["unit"]
 st.title(markdown_text(sheet["name"]))
 st.markdown(f"{status_badge(a.status)} **Why this status:** {a.explanation}")
 cols = st.columns(4)
-cols[0].metric(f"Latest ({a.latest_year or '–'})", format_value(a.latest_value, unit))
+latest_row = view.headline.filter(pl.col("year") == a.latest_year).to_dicts()
+latest = latest_row[0] if latest_row else {}
+cols[0].metric(f"Latest ({a.latest_year or '–'}{', ' + latest['flag'] if latest.get('flag') else ''})",
+               format_value(a.latest_value, unit),
+               help=coverage_words(latest.get("coverage_pct"), latest.get("imputed_pct")).capitalize() or None)
 cols[1].metric(f"Target ({a.target_year or '–'})", format_value(a.target_value, unit))
 cols[2].metric(f"Baseline ({sheet['baseline_year'] or '–'})",
                format_value(view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
@@ -138,7 +154,7 @@ with tabs["Table"]:
         if regional is not None:  # the region's value beside the world's, year by year
             table = table.join(regional.select("year", pl.col("value").alias(dims.ITU_D_REGIONS[filters.region])),
                                on="year", how="left")
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, column_config=TABLE_COLUMNS, placeholder="–")
     download_buttons(table, f"{code}_{by or NO_BREAKDOWN}_{filters.years[0]}-{filters.years[1]}", sheet["name"],
                      key="table")
     if current_actor().is_staff:  # who changed a value names staff: internal (kpi.access)

@@ -84,8 +84,9 @@ for root in roots.iter_rows(named=True):
         rows = table_rows.filter(pl.col("root_code") == root["root_code"]).with_columns(
             pl.when(pl.col("node_code") == root["root_code"]).then(pl.lit(kind))
             .otherwise(pl.col("kind").str.to_titlecase() + " " + pl.col("node_code")).alias("Under"))
+        # No target, no gap: an empty cell reads "–" (Streamlit's default placeholder is the word "None").
         event = st.dataframe(coloured(rows), hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
-                             selection_mode="single-row", key=f"table-{root['root_code']}")
+                             selection_mode="single-row", key=f"table-{root['root_code']}", placeholder="–")
         # What the outcomes and outputs of the "Under" column are, then the reasons in full (a table cell would
         # cut a sentence short).
         for node in rows.filter(pl.col("node_code") != root["root_code"]).select(

@@ -49,7 +49,8 @@ def indicator_header(code: str) -> None:
     view = uw.indicator(code, year)
     a, unit = view.assessment, view.sheet["unit"]
     st.markdown(f"{status_badge(a.status)} **{code}, whole organisation:** {a.explanation}")
-    cols = st.columns([1, 1, 1, 2])
+    # The middle label is the longest ("Whole organisation (2025)"): it must not be cut at 1280 px.
+    cols = st.columns([1, 1.4, 1, 1.6])
     cols[0].metric(f"This selection ({year})", selection_figure(code),
                    help="For the Sector, duty station, grade category and gender chosen above.")
     cols[1].metric(f"Whole organisation ({a.latest_year or '–'})", format_value(a.latest_value, unit))

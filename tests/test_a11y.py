@@ -24,7 +24,7 @@ RUN_AXE = """async (tags) => {
   const brief = (list) => list.map(r => ({id: r.id, impact: r.impact, nodes: r.nodes.map(n => n.target.join(' '))}));
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
   const tables = [...document.querySelectorAll('[data-testid="stExpander"]')]
-    .filter(e => e.querySelector('summary').innerText.trim() === 'Table of this chart').length
+    .filter(e => e.querySelector('summary').innerText.includes('Table of this chart')).length
     + document.querySelectorAll('div[class*="st-key-sr-only"]').length;
   return {violations: brief(result.violations), incomplete: brief(result.incomplete), charts, tables};
 }"""

@@ -147,9 +147,10 @@ def test_a_snapshot_never_changes_after_an_import_and_lists_what_changed(store, 
     assert len(Presentation(str(deck_after)).slides) == len(Presentation(str(deck_before)).slides)
     live_after = content_of(store, validated_only=False)
     changed = changes(again.content, live_after)
-    # D1.PROJ's 2025 value was 74.3 % (provisional, at risk); 95 % now reaches its 2027 target of 80.7 %.
+    # D1.PROJ's 2025 value was 74.3 % (flagged provisional, at risk; the flag is said beside the value); 95 % now
+    # reaches its 2027 target of 80.7 %.
     assert changed.rows() == [("D1.PROJ", "Status", "At risk", "Achieved"),
-                              ("D1.PROJ", "Latest value", "74.3 % (2025)", "95.0 % (2025)")]
+                              ("D1.PROJ", "Latest value", "74.3 % (2025, provisional)", "95.0 % (2025)")]
 
 
 def test_a_snapshot_is_frozen_once_by_an_administrator_under_a_usable_name(store):

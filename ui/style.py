@@ -15,6 +15,8 @@ BASE_CSS = f"""
 /* Read by a screen reader, not drawn: the table alternative of a projected slide's chart (ui.widgets.chart). */
 div[class*="st-key-sr-only"] {{ position: absolute !important; width: 1px !important; height: 1px !important;
   overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important; }}
+/* Its table's own scroll box would be a scrollable region no keyboard can reach (WCAG 2.1.1): none inside. */
+div[class*="st-key-sr-only"] * {{ overflow: visible !important; }}
 .nav-section {{ font-size: 0.8rem; font-weight: 600; color: {FADED_TEXT}; margin: 0.5rem 0 0 0; }}
 </style>
 """

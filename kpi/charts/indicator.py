@@ -26,6 +26,14 @@ def _axis_title(sheet: dict) -> str:
     return UNITS.get(sheet["unit"]) or "Number"
 
 
+def coverage_words(coverage_pct: float | None, imputed_pct: float | None) -> str:
+    """How much of the population an aggregate rests on: "population reporting 77.7 %, imputed 20.9 %"."""
+    if coverage_pct is None:
+        return ""
+    imputed = f", imputed {imputed_pct:.1f} %" if imputed_pct is not None else ""
+    return f"population reporting {coverage_pct:.1f} %{imputed}"
+
+
 def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame, projection: pl.DataFrame,
                      baseline: tuple[int, float] | None, series: pl.DataFrame | None = None, *,
                      projector: bool = False, height: int | None = None,
@@ -53,8 +61,10 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     flags = [f or ("provisional" if a == "provisional" else "")
              for f, a in zip(headline["flag"].fill_null("").to_list(), approvals, strict=True)]
     notes = headline["note"].fill_null("").to_list()
+    coverage = [coverage_words(r.get("coverage_pct"), r.get("imputed_pct")) for r in headline.iter_rows(named=True)]
     # Flags and notes are imported text: Plotly would render HTML in them.
-    hover = [plotly_text(f"{f or 'reported'}{(': ' + n) if n else ''}") for f, n in zip(flags, notes, strict=True)]
+    hover = [plotly_text(f"{f or 'reported'}{(': ' + n) if n else ''}{(' · ' + c) if c else ''}")
+             for f, n, c in zip(flags, notes, coverage, strict=True)]
     fig.add_trace(go.Scatter(
         x=headline["year"].to_list(), y=headline["value"].to_list(), name="Actual", mode="lines+markers",
         line={"color": HEADLINE_COLOUR, "width": width + 1},

@@ -22,12 +22,12 @@ def plain(text: object) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", str(text))).split())
 
 
-def _shown(value: object, *labels: object) -> str:
-    """A point as the chart shows it: the first of its display texts ("fewer than 5", "43.2 %") that it has,
-    else its value."""
-    for label in labels:
-        if isinstance(label, str) and plain(label):
-            return plain(label)
+def _shown(value: object, text: object = None, datum: object = None) -> str:
+    """A point as the chart shows it: the words drawn on it ("fewer than 5", "43 %") if any, else its value,
+    else its hover words (a hidden point has no value: "hidden")."""
+    for words in (text, None if isinstance(value, int | float) else datum):
+        if isinstance(words, str) and plain(words):
+            return plain(words)
     return format_number(value) if isinstance(value, int | float) else plain(value) if value is not None else "–"
 
 
