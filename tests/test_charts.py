@@ -108,3 +108,16 @@ def test_a_maps_table_names_each_country_with_its_value():
                           "year": [2023, 2023]})
     table = figure_table(country_map(frame, {"unit": "pct"}, 2023))
     assert table.to_dicts() == [{"Country": "Côte d'Ivoire", "%": "38.4"}, {"Country": "Nigeria", "%": "39.2"}]
+
+
+def test_an_indicator_charts_table_gives_its_values_not_its_hover_words():
+    from kpi.charts.table import figure_table
+
+    headline = HEADLINE.with_columns(pl.Series("coverage_pct", [80.0, 77.7]), pl.Series("imputed_pct", [1.0, 20.9]))
+    fig = indicator_figure(SHEET, headline, TARGETS, PROJECTION, (2023, 103.0))
+    # The hover says what the value rests on ...
+    assert fig.data[0].customdata[1] == "estimate · population reporting 77.7 %, imputed 20.9 %"
+    # ... and the table gives the values, year by year, as the chart draws them.
+    assert figure_table(fig).rows() == [("2023", "103", "–", "–", "103"), ("2024", "107", "–", "107", "–"),
+                                        ("2025", "–", "120", "111", "–")]
+    assert figure_table(fig).columns == ["Year", "Actual", "Target", "Projection (current trend)", "Baseline (2023)"]

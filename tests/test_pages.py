@@ -226,6 +226,23 @@ def test_the_explorer_picks_countries_by_name_most_populous_first_and_the_region
     assert sorted(pl.from_pandas(at.dataframe[0].value)["Country"].unique().to_list()) == ["Cote d'Ivoire", "Kenya"]
 
 
+def test_the_explorer_says_when_the_latest_value_is_an_estimate_and_what_it_rests_on(kpi_statuses):
+    """No flag said "estimate" and no page said how much of the population a figure covers (issue 15)."""
+    from kpi.charts.indicator import coverage_words
+    from kpi.explorer import indicator_view
+
+    data, statuses = kpi_statuses
+    at = open_page("pages/explorer.py")
+    at.selectbox(key="url:indicator").set_value("G1.INET").run()
+    view = indicator_view(data, "G1.INET", at.session_state["filters"].year)
+    latest = view.headline.filter(pl.col("year") == view.assessment.latest_year).row(0, named=True)
+    assert latest["flag"] == "estimate"  # the world's 2023 rests on a fifth of the population imputed
+    shown = {m.label: m for m in at.metric}[f"Latest ({latest['year']}, estimate)"]
+    assert shown.value == format_value(latest["value"], "pct")
+    assert shown.proto.help == coverage_words(latest["coverage_pct"], latest["imputed_pct"]).capitalize()
+    assert statuses.filter(pl.col("code") == "G1.INET")["latest_flag"][0] == "estimate"
+
+
 @pytest.fixture
 def own_store(demo_store_url, tmp_path, monkeypatch) -> str:
     """A copy of the demo store that a test may change, as the app's store."""
