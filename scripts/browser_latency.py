@@ -43,6 +43,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
+from ui.filters import page_filters  # noqa: E402
 from kpi.bench import discover_pages, ensure_store, percentile, proc_memory  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM, CHROMIUM_ARGS, free_port, on_localhost, sign_in, streamlit_server)
@@ -308,7 +309,9 @@ def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[s
                 log(f"x{scale}: rep {rep + 1}/{reps}: {pg.url_path}")
                 record(pg, "render", lambda pg=pg: open_link(pg))
                 record(pg, "year_change", lambda: change_selectbox(tab, "Year", [next(years), next(years)]))
-                record(pg, "sector_change", lambda: change_selectbox(tab, "Sector", [next(sectors), next(sectors)]))
+                if "sector" in page_filters(pg.url_path):  # a page that does not apply it does not draw it
+                    record(pg, "sector_change",
+                           lambda: change_selectbox(tab, "Sector", [next(sectors), next(sectors)]))
                 f = figures[pg.url_path]
                 f["errors"].extend(e for e in page_errors(tab) if e not in f["errors"])
         memory_one = proc_memory(pid) if pid else {}

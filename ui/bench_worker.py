@@ -36,6 +36,7 @@ from kpi.bench import (
     time_loaders,
 )
 from kpi.config import DATABASE_URL_ENV
+from ui.filters import page_filters
 
 
 # ---------------------------------------------------------------- the pages on the server (one process per scale)
@@ -167,6 +168,9 @@ def measure_page(page: PageSpec, runs: int, profile_dir: Path | None = None, sca
         changes = {"filter": ("year", [YEAR - 1 - i for i in range(max(1, runs))]),
                    "sector": ("sector", [SECTOR_CODES[i % len(SECTOR_CODES)] for i in range(max(1, runs))])}
         for name, (field, values) in changes.items():
+            if field not in page_filters(page.url_path):  # the page does not draw it: nothing to measure
+                result.update({f"{name}_ms": None, f"{name}_runs_ms": [], f"{name}_applied": None})
+                continue
             box = boxes.get(FILTER_LABELS[field])
             changed, applied = [], box is not None
             for value in values if box is not None else []:

@@ -68,7 +68,9 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     fig.add_trace(go.Scatter(
         x=headline["year"].to_list(), y=headline["value"].to_list(), name="Actual", mode="lines+markers",
         line={"color": HEADLINE_COLOUR, "width": width + 1},
-        marker={"size": 12 if projector else 8, "symbol": [FLAG_SYMBOLS.get(f, "circle") for f in flags],
+        # A flagged point is drawn larger, so that its open symbol reads as open beside the line.
+        marker={"size": [(12 if projector else 8) + (4 if f else 0) for f in flags],
+                "symbol": [FLAG_SYMBOLS.get(f, "circle") for f in flags],
                 "line": {"width": 2, "color": HEADLINE_COLOUR}},
         customdata=hover, hovertemplate="Actual %{x}: %{y:,.1f} (%{customdata})<extra></extra>",
     ))
