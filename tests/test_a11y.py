@@ -5,6 +5,7 @@ alternative."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -95,3 +96,40 @@ def test_every_page_has_no_wcag_violation_for_a_data_steward(server, browser, ax
         incomplete[f"data steward {path}"] = result["incomplete"]
     context.close()
     assert violations == {path: [] for path in [*PAGES, "/data"]}
+
+
+def tab_to(page, wanted: str, limit: int = 200) -> None:
+    """Press Tab until the focused element's text (or label) is ``wanted``; fail after ``limit`` presses."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        text = page.evaluate("() => { const e = document.activeElement; return ((e && (e.innerText || "
+                             "e.getAttribute('aria-label'))) || '').trim(); }")
+        seen.append(text)
+        if text.endswith(wanted):  # a link's text starts with its icon's ligature
+            return
+    raise AssertionError(f"{wanted!r} never took the focus; focused in turn: {seen}")
+
+
+def test_the_dashboard_is_used_with_the_keyboard_alone(server, browser):
+    """Full keyboard use: the navigation, a chart's table and a goal's link, each reached by Tab and followed by
+    Enter, without a mouse."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{server}/")
+    wait_idle(page)
+    tab_to(page, "Table of this chart")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.closest('details') && "
+                           "document.activeElement.closest('details').open", timeout=30_000)
+    tab_to(page, "Open goal G1 in the scorecard")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/scorecard\?.*goal=G1.*"), timeout=30_000)
+    wait_idle(page)
+    assert page.locator("h3").all_inner_texts() == ["Goal G1: Universal connectivity"]
+    tab_to(page, "Indicator explorer")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/explorer.*"), timeout=30_000)
+    wait_idle(page)
+    assert page.locator("h1").first.inner_text() == "Individuals using the Internet (%)"
+    context.close()
