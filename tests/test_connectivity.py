@@ -6,8 +6,8 @@ The published figures are in ``data/reference/itu_facts_and_figures_internet_use
 with its edition (each year compared with the latest edition whose figure was found, rows marked
 ``tested``), whether the text states it or it is derived, the page it was read from and a quote:
 
-- world: 2019 54 % (Facts and Figures 2021), 2020 58.9 % (derived from Facts and Figures 2021: 54 % and
-  Internet users +10.2 % in 2020), 2021 63 % (Facts and Figures 2021), 2022 64 % (Facts and Figures 2023),
+- world: 2019 54 % (Facts and Figures 2021), 2020 60 % (Facts and Figures 2025, the latest edition that states
+  it; 58.9 % derived from Facts and Figures 2021 is kept in the file, not tested), 2021 63 % (Facts and Figures 2021), 2022 64 % (Facts and Figures 2023),
   2023 67.4 % (Facts and Figures 2023; Facts and Figures 2024 revised it to 65 % and Facts and Figures 2025
   revised 2024 from 68 % to 71 %, moving 2023 again to a value not found in text, so 65 % is kept in the file
   but not tested);
