@@ -1,0 +1,69 @@
+"""Sector membership: Member States, Sector Members, Associates and Academia by Sector, category, region and year."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi import membership as kpi_membership
+from kpi.charts.membership import members_over_time
+from kpi.formatting import format_number
+from kpi.text import markdown_text
+from ui import data as ui_data
+from ui.filters import current_filters
+from ui.widgets import chart, data_stamp, synthetic_notice
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def membership_frames(url: str, version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The membership counts and the country list of one data version, shared by all sessions."""
+    engine = ui_data.engine_for(url)
+    return kpi_membership.load_membership(engine), kpi_membership.load_countries(engine)
+
+
+filters = current_filters()
+results = ui_data.results()
+membership, countries = membership_frames(ui_data.engine().url.render_as_string(hide_password=False),
+                                          ui_data.current_version())
+year, sector = filters.year, filters.sector
+
+st.title("Sector membership")
+scope = f" · {markdown_text(sector)} and the Member States" if sector else ""
+st.caption(f"{year}{scope} · {data_stamp(results.meta)}")
+demo = kpi_membership.is_demo(results.meta)
+if demo:
+    synthetic_notice()
+st.caption(f"Source: {markdown_text(kpi_membership.source_note(membership, demo))}")
+
+summary = kpi_membership.year_summary(membership, year, sector)
+if summary.is_empty():
+    known = kpi_membership.years(membership)
+    st.info(f"No membership counts for {year}"
+            + (f": they cover {known[0]} to {known[-1]}. Choose one of those years." if known else "."))
+else:
+    for column, row in zip(st.columns(len(summary)), summary.iter_rows(named=True)):
+        previous = row["change_previous"]
+        column.metric(markdown_text(row["category"]), format_number(row["count"]),
+                      delta=None if previous is None else f"{previous:+,} since {year - 1}",
+                      help=f"{row['change_first']:+,} since {row['first_year']}")
+    st.caption("Sector Members, Associates and Academia are counted once for each Sector they join; "
+               "Member States are members of every Sector.")
+
+st.subheader("Members over the years")
+chart(members_over_time(kpi_membership.by_category(membership, sector), projector=filters.projector),
+      key="membership-trend", projector=filters.projector, config={"displaylogo": False})
+
+st.subheader(f"By Sector and category, {year}")
+table = kpi_membership.by_sector_and_category(membership, year, sector)
+st.dataframe(table, hide_index=True, column_config={
+    "sector": "Sector", "name": "Name",
+    **{c: st.column_config.NumberColumn(c, format="localized") for c in table.columns[2:]},
+})
+
+st.subheader(f"Member States by region, {year}")
+for column, region in zip(st.columns(len(kpi_membership.REGION_KINDS)), kpi_membership.REGION_KINDS):
+    column.dataframe(kpi_membership.member_states_by_region(countries, year, region), hide_index=True,
+                     column_config={"region": "Code", "name": kpi_membership.REGION_KINDS[region][0],
+                                    "count": st.column_config.NumberColumn("Member States", format="localized")})
+st.caption("From the country list of data/reference/country\\_regions.csv (compiled by the project from ITU's "
+           "regional groupings: check it against ITU's official lists), with the Holy See, missing from it; "
+           "Palau from 2024.")
