@@ -14,6 +14,21 @@ from kpi.status import STATUSES
 
 #: A risk whose residual score (likelihood x impact, 1-25) reaches this is "high".
 HIGH_RISK_SCORE = 15
+#: From this score a risk is "critical": likelihood and impact both 4 or more, or one of them 5 and the other 4.
+CRITICAL_RISK_SCORE = 20
+#: Severity bands of a likelihood x impact score, lowest first: (band, label, lowest score of the band).
+#: The one place of the thresholds: the heat map's colours, the band words and the "high" flag follow it.
+RISK_BANDS: tuple[tuple[str, str, int], ...] = (
+    ("low", "Low", 1),
+    ("medium", "Medium", 5),
+    ("significant", "Significant", 10),
+    ("high", "High", HIGH_RISK_SCORE),
+    ("critical", "Critical", CRITICAL_RISK_SCORE),
+)
+#: How a residual score moved since the risk's previous assessment: the word and arrow of each movement.
+MOVEMENTS: dict[str, str] = {"up": "▲ Up", "down": "▼ Down", "same": "▶ Unchanged", "new": "● New"}
+#: How many risks "the top risks" are.
+TOP_RISKS = 5
 #: An accepted recommendation still open this many years after issue is "long outstanding".
 OUTSTANDING_YEARS = 2
 
@@ -45,29 +60,127 @@ def budget_by_output(budget: pl.DataFrame, statuses: pl.DataFrame, nodes: pl.Dat
     )
 
 
+def risk_band(score: int) -> str:
+    """The severity band (``RISK_BANDS``) of a likelihood x impact score: ``risk_band(12) == "significant"``."""
+    return next(band for band, _, lowest in reversed(RISK_BANDS) if score >= lowest)
+
+
+def risk_band_ranges() -> list[tuple[str, str, int, int]]:
+    """(band, label, lowest score, highest score) of each severity band of ``RISK_BANDS``, lowest first."""
+    highs = [lowest - 1 for _, _, lowest in RISK_BANDS[1:]] + [25]
+    return [(band, label, lowest, high) for (band, label, lowest), high in zip(RISK_BANDS, highs, strict=True)]
+
+
+def _band_expr(score: pl.Expr) -> pl.Expr:
+    """The severity band of a score column, as :func:`risk_band`."""
+    expr = pl.lit(RISK_BANDS[0][0])
+    for band, _, lowest in RISK_BANDS[1:]:
+        expr = pl.when(score >= lowest).then(pl.lit(band)).otherwise(expr)
+    return expr
+
+
+def risk_movement(risks: pl.DataFrame, year: int) -> pl.DataFrame:
+    """How each risk assessed in ``year`` moved since its previous assessment (risks are kept per code and year).
+
+    One row per risk of ``year``: code, previous_year and previous_score (its residual score in the latest
+    earlier year it was assessed, null if none) and movement: "up" (the residual score rose: worse), "down"
+    (it fell), "same", or "new" (no earlier assessment). Labels for display: ``MOVEMENTS``.
+    """
+    scored = risks.filter(pl.col("year") <= year).with_columns(
+        (pl.col("residual_likelihood") * pl.col("residual_impact")).alias("residual_score"))
+    previous = (
+        scored.filter(pl.col("year") < year).sort("year")
+        .group_by("code").agg(pl.col("year").last().alias("previous_year"),
+                              pl.col("residual_score").last().alias("previous_score"))
+    )
+    return (
+        scored.filter(pl.col("year") == year).select("code", "residual_score")
+        .join(previous, on="code", how="left")
+        .with_columns(
+            pl.when(pl.col("previous_score").is_null()).then(pl.lit("new"))
+            .when(pl.col("residual_score") > pl.col("previous_score")).then(pl.lit("up"))
+            .when(pl.col("residual_score") < pl.col("previous_score")).then(pl.lit("down"))
+            .otherwise(pl.lit("same")).alias("movement"))
+        .select("code", pl.col("previous_year").cast(pl.Int64), pl.col("previous_score").cast(pl.Int64), "movement")
+        .sort("code")
+    )
+
+
 def risk_register(risks: pl.DataFrame, year: int) -> pl.DataFrame:
-    """The risks assessed in ``year`` with inherent and residual scores, highest residual first."""
+    """The risks assessed in ``year`` with inherent and residual scores, the residual's severity band
+    (``RISK_BANDS``), whether it is high, and its movement since the previous assessment
+    (:func:`risk_movement`); highest residual first."""
     return (
         risks.filter(pl.col("year") == year)
         .with_columns(
             (pl.col("inherent_likelihood") * pl.col("inherent_impact")).alias("inherent_score"),
             (pl.col("residual_likelihood") * pl.col("residual_impact")).alias("residual_score"),
         )
-        .with_columns((pl.col("residual_score") >= HIGH_RISK_SCORE).alias("high"))
+        .with_columns((pl.col("residual_score") >= HIGH_RISK_SCORE).alias("high"),
+                      _band_expr(pl.col("residual_score")).alias("band"))
+        .join(risk_movement(risks, year), on="code", how="left")
         .sort(["residual_score", "inherent_score", "code"], descending=[True, True, False])
     )
 
 
+def filter_risks(register: pl.DataFrame, *, owner: str | None = None, category: str | None = None) -> pl.DataFrame:
+    """The risks of ``register`` owned by ``owner`` and of ``category`` (either None or "": all)."""
+    if owner:
+        register = register.filter(pl.col("owner") == owner)
+    if category:
+        register = register.filter(pl.col("category") == category)
+    return register
+
+
+def risk_filter_options(register: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The owners and the categories of a register, each sorted: the choices of its filters."""
+    return sorted(register["owner"].unique().to_list()), sorted(register["category"].unique().to_list())
+
+
+def risk_summary(register: pl.DataFrame) -> dict[str, int]:
+    """The headline of a register: risks, how many are high after mitigation, went up, went down, are new."""
+    movement = register["movement"]
+    return {"risks": register.height, "high": int(register["high"].sum()),
+            "up": int((movement == "up").sum()), "down": int((movement == "down").sum()),
+            "new": int((movement == "new").sum())}
+
+
+def top_risks(register: pl.DataFrame, n: int = TOP_RISKS) -> pl.DataFrame:
+    """The ``n`` risks with the highest residual score (ties: the higher inherent score, then the code)."""
+    return register.sort(["residual_score", "inherent_score", "code"], descending=[True, True, False]).head(n)
+
+
+def risk_table(register: pl.DataFrame) -> pl.DataFrame:
+    """The register as the page's table: band and movement in words with their arrows
+    (``"▲ Up from 6 (2024)"``), never colour alone."""
+    labels = {band: label for band, label, _ in RISK_BANDS}
+    movement = pl.col("movement").replace_strict(MOVEMENTS, return_dtype=pl.String)
+    since = pl.format(" from {} ({})", pl.col("previous_score"), pl.col("previous_year"))
+    return register.select(
+        "code", "title", "category", "owner", "inherent_score", "residual_score",
+        pl.col("band").replace_strict(labels, return_dtype=pl.String).alias("band"),
+        pl.when(pl.col("movement").is_in(["up", "down", "same"])).then(pl.concat_str(movement, since))
+        .otherwise(movement).alias("movement"),
+        "mitigation",
+    )
+
+
 def risk_matrix(register: pl.DataFrame) -> pl.DataFrame:
-    """Counts of risks by residual likelihood and impact (1-5 each), every cell present."""
+    """Risks by residual likelihood and impact (1-5 each), every cell present: its count, risk codes (joined,
+    and as a list), score (likelihood x impact) and severity band (``RISK_BANDS``)."""
     grid = pl.DataFrame({"likelihood": list(range(1, 6))}).join(
         pl.DataFrame({"impact": list(range(1, 6))}), how="cross")
     counts = register.group_by(pl.col("residual_likelihood").alias("likelihood"),
                                pl.col("residual_impact").alias("impact")).agg(
-        pl.len().cast(pl.Int64).alias("risks"), pl.col("code").sort().str.join(", ").alias("codes"))
+        pl.len().cast(pl.Int64).alias("risks"), pl.col("code").sort().str.join(", ").alias("codes"),
+        pl.col("code").sort().alias("code_list"))
     return (grid.join(counts, on=["likelihood", "impact"], how="left")
-            .with_columns(pl.col("risks").fill_null(0), pl.col("codes").fill_null(""))
-            .sort("likelihood", "impact"))
+            .with_columns(pl.col("risks").fill_null(0), pl.col("codes").fill_null(""),
+                          pl.col("code_list").fill_null([]),
+                          (pl.col("likelihood") * pl.col("impact")).alias("score"))
+            .with_columns(_band_expr(pl.col("score")).alias("band"))
+            .sort("likelihood", "impact")
+            .select("likelihood", "impact", "risks", "codes", "score", "band", "code_list"))
 
 
 def oversight_summary(recommendations: pl.DataFrame) -> pl.DataFrame:

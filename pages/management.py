@@ -11,13 +11,20 @@ from kpi.charts.theme import STATUS_STYLES
 from kpi.formatting import format_chf
 from kpi.management import (
     HIGH_RISK_SCORE,
+    MOVEMENTS,
     budget_by_output,
+    filter_risks,
     open_commitments,
     outstanding_recommendations,
     oversight_summary,
     resolution_progress,
+    risk_band_ranges,
+    risk_filter_options,
     risk_matrix,
     risk_register,
+    risk_summary,
+    risk_table,
+    top_risks,
 )
 from kpi.status import STATUSES
 from kpi.store.frames import load_management
@@ -25,6 +32,7 @@ from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.auth import current_actor
 from ui.filters import current_filters
+from ui.urlstate import url_selectbox
 from ui.widgets import chart, data_stamp, synthetic_notice
 
 
@@ -79,18 +87,48 @@ with tabs["Budget and results"]:
 
 
 def risks_tab() -> None:
-    """The residual risk matrix and the register of the year."""
+    """The risk register of the year: filters, the severity heat map, the top risks, the whole register."""
     register = risk_register(data.risks, year)
     if register.is_empty():
         st.info(f"No risk assessment recorded for {year}.")
-    else:
-        left, right = st.columns([2, 3])
-        chart(risk_heatmap(risk_matrix(register), projector=filters.projector), key="risk-map",
-              projector=filters.projector, container=left, config={"displayModeBar": False})
-        right.markdown(f"**{register['high'].sum()} of {register.height} risks** stay high after mitigation "
-                       f"(residual score {HIGH_RISK_SCORE} or more).")
-        right.dataframe(register.select("code", "title", "category", "owner", "inherent_score", "residual_score",
-                                        "mitigation"), hide_index=True)
+        return
+    owners, categories = risk_filter_options(register)
+    owner_col, category_col = st.columns(2)
+    owner = url_selectbox("Risk owner", ["", *owners], key="risk_owner", container=owner_col,
+                          format_func=lambda o: o or "All owners")
+    category = url_selectbox("Risk category", ["", *categories], key="risk_category", container=category_col,
+                             format_func=lambda c: c or "All categories")
+    shown = filter_risks(register, owner=owner, category=category)
+    if shown.is_empty():
+        st.info(f"No risk of this owner in this category was assessed in {year}.")
+        return
+    summary = risk_summary(shown)
+    cols = st.columns(4)
+    cols[0].metric("Risks assessed", summary["risks"])
+    cols[1].metric(f"High after mitigation (score {HIGH_RISK_SCORE} or more)", summary["high"])
+    cols[2].metric(f"{MOVEMENTS['up']}: worse since the last review", summary["up"])
+    cols[3].metric(f"{MOVEMENTS['down']}: better since the last review", summary["down"])
+    left, right = st.columns([3, 2])
+    chart(risk_heatmap(risk_matrix(shown), projector=filters.projector), key="risk-map",
+          projector=filters.projector, container=left, config={"displayModeBar": False})
+    top = top_risks(shown)
+    right.markdown(f"**The top {top.height} risks** (highest residual score) and their mitigation")
+    for risk, row in zip(top.iter_rows(named=True), risk_table(top).iter_rows(named=True), strict=True):
+        right.markdown(
+            f"**{markdown_text(risk['code'])}** {markdown_text(risk['title'])}  \n"
+            f"{row['band']} · residual score {risk['residual_score']} · {row['movement']}  \n"
+            f"Mitigation (inherent score {risk['inherent_score']} down to {risk['residual_score']}): "
+            f"{markdown_text(risk['mitigation']) or 'none recorded'}")
+    st.dataframe(risk_table(shown), hide_index=True, column_config={
+        "code": "Code", "title": "Risk", "category": "Category", "owner": "Owner",
+        "inherent_score": st.column_config.NumberColumn("Inherent score", help="Likelihood × impact before "
+                                                        "mitigation, 1 to 25"),
+        "residual_score": st.column_config.NumberColumn("Residual score", help="Likelihood × impact after "
+                                                        "mitigation, 1 to 25"),
+        "band": "Severity", "movement": "Since the last review", "mitigation": "Mitigation"})
+    st.caption("Severity of the residual score (likelihood × impact): " + ", ".join(
+        f"{label.lower()} {lowest}–{high}" for _, label, lowest, high in risk_band_ranges())
+        + ". Movement compares the residual score with the risk's previous assessment.")
 
 
 def oversight_tab() -> None:

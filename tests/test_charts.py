@@ -121,3 +121,85 @@ def test_an_indicator_charts_table_gives_its_values_not_its_hover_words():
     assert figure_table(fig).rows() == [("2023", "103", "–", "–", "103"), ("2024", "107", "–", "107", "–"),
                                         ("2025", "–", "120", "111", "–")]
     assert figure_table(fig).columns == ["Year", "Actual", "Target", "Projection (current trend)", "Baseline (2023)"]
+
+
+# ---------------------------------------------------------------- the risk heat map
+
+
+def _heatmap_colour(fig, row: int, col: int) -> str:
+    """The colour Plotly paints a heat map's cell: its z placed between zmin and zmax on the trace's colour
+    scale; the scale is stepped, so the two stops around that place have one colour (no blend)."""
+    heatmap = next(t for t in fig.data if t.type == "heatmap")
+    place = (heatmap.z[row][col] - heatmap.zmin) / (heatmap.zmax - heatmap.zmin)
+    stops = list(heatmap.colorscale)
+    (_, below), (_, above) = next((a, b) for a, b in zip(stops, stops[1:]) if a[0] <= place <= b[0])
+    assert below == above, (row, col, place)
+    return below
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB``."""
+    from kpi.charts.theme import hex_rgb
+
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+              for c in (v / 255 for v in hex_rgb(colour))]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+#: Five risks at likelihood 1 x impact 3 (score 3) and one at 3 x 4 (score 12): colour by count would make the
+#: crowded low cell the darkest (issue 16).
+CROWDED_LOW = pl.DataFrame({"code": ["R1", "R2", "R3", "R4", "R5", "R9"],
+                            "residual_likelihood": [1, 1, 1, 1, 1, 3], "residual_impact": [3, 3, 3, 3, 3, 4]})
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_the_risk_heat_maps_cells_take_the_colour_of_their_severity_not_of_their_count(projector):
+    from kpi.charts.management import risk_heatmap
+    from kpi.charts.theme import RISK_BAND_COLOURS
+    from kpi.management import risk_band, risk_matrix
+
+    fig = risk_heatmap(risk_matrix(CROWDED_LOW), projector=projector)
+    heatmap = fig.data[0]
+    assert (list(heatmap.y), list(heatmap.x)) == ([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])  # row: likelihood, column: impact
+    assert [list(row) for row in heatmap.z] == [[lik * imp for imp in range(1, 6)] for lik in range(1, 6)]
+    colours = [[_heatmap_colour(fig, row, col) for col in range(5)] for row in range(5)]
+    assert colours == [[RISK_BAND_COLOURS[risk_band(lik * imp)] for imp in range(1, 6)] for lik in range(1, 6)]
+    assert colours[2][3] == RISK_BAND_COLOURS["significant"] and colours[0][2] == RISK_BAND_COLOURS["low"]
+    assert _luminance(colours[2][3]) < _luminance(colours[0][2])  # 3 x 4 (one risk) darker than 1 x 3 (five)
+    assert colours[4][4] == RISK_BAND_COLOURS["critical"]  # 5 x 5, empty, still tinted by its score
+
+
+def test_the_risk_bands_darken_as_the_score_rises_and_their_text_stays_readable():
+    from kpi.charts.theme import RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS
+    from kpi.management import RISK_BANDS
+
+    bands = [band for band, _, _ in RISK_BANDS]
+    assert list(RISK_BAND_COLOURS) == bands and list(RISK_BAND_TEXT_COLOURS) == bands
+    lightness = [_luminance(RISK_BAND_COLOURS[b]) for b in bands]
+    assert lightness == sorted(lightness, reverse=True) and len(set(lightness)) == len(bands)
+    for band in bands:
+        light, dark = sorted([_luminance(RISK_BAND_COLOURS[band]), _luminance(RISK_BAND_TEXT_COLOURS[band])])
+        assert (dark + 0.05) / (light + 0.05) >= 4.5, band
+
+
+@pytest.mark.parametrize(("projector", "size"), [(False, 12), (True, 20)])
+def test_the_risk_heat_map_writes_counts_and_codes_legibly_and_names_the_bands(projector, size):
+    from kpi.charts.management import risk_heatmap
+    from kpi.charts.table import figure_table
+    from kpi.charts.theme import HEADLINE_COLOUR
+    from kpi.management import risk_matrix
+
+    fig = risk_heatmap(risk_matrix(CROWDED_LOW), projector=projector)
+    labels = fig.data[1]
+    assert labels.mode == "text" and labels.textfont.size == size
+    assert list(zip(labels.y, labels.x, labels.text, labels.textfont.color)) == [
+        (1, 3, "5 risks<br>R1<br>R2<br>R3<br>+2 more", HEADLINE_COLOUR),  # at most four lines of codes
+        (3, 4, "1 risk<br>R9", HEADLINE_COLOUR)]
+    assert [t.name for t in fig.data[2:]] == ["Low 1–4", "Medium 5–9", "Significant 10–14", "High 15–19",
+                                              "Critical 20–25"]  # the legend: colour is never alone
+    table = figure_table(fig)
+    assert table.columns == ["Likelihood (1 rare – 5 almost certain) \\ Impact (1 minor – 5 severe)",
+                             "1", "2", "3", "4", "5"]
+    assert table.row(0)[3] == "score 3, low: 5 risks (R1, R2, R3, R4, R5)"
+    assert table.row(2)[4] == "score 12, significant: 1 risk (R9)"
+    assert table.row(4)[5] == "score 25, critical: no risk"

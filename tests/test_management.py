@@ -36,7 +36,58 @@ def test_risk_register_and_matrix():
         ("R1", 25, 15, True), ("R2", 9, 6, False)]
     matrix = management.risk_matrix(register)
     assert matrix.height == 25
-    assert matrix.filter(pl.col("risks") > 0).rows() == [(3, 2, 1, "R2"), (3, 5, 1, "R1")]
+    assert matrix.filter(pl.col("risks") > 0).rows() == [(3, 2, 1, "R2", 6, "medium", ["R2"]),
+                                                         (3, 5, 1, "R1", 15, "high", ["R1"])]
+    # every cell has the score and band of its place, empty or not
+    assert matrix.select("likelihood", "impact", "score", "band").filter(pl.col("likelihood") == 5).rows() == [
+        (5, 1, 5, "medium"), (5, 2, 10, "significant"), (5, 3, 15, "high"), (5, 4, 20, "critical"),
+        (5, 5, 25, "critical")]
+
+
+def test_risk_bands_cover_every_score_once_from_one_set_of_thresholds():
+    assert management.risk_band_ranges() == [("low", "Low", 1, 4), ("medium", "Medium", 5, 9),
+                                             ("significant", "Significant", 10, 14),
+                                             ("high", "High", management.HIGH_RISK_SCORE, 19),
+                                             ("critical", "Critical", 20, 25)]
+    assert [management.risk_band(s) for s in (1, 4, 5, 9, 10, 14, 15, 19, 20, 25)] == [
+        "low", "low", "medium", "medium", "significant", "significant", "high", "high", "critical", "critical"]
+    # a risk flagged high is exactly one whose band is high or critical
+    assert all((management.risk_band(s) in ("high", "critical")) == (s >= management.HIGH_RISK_SCORE)
+               for s in range(1, 26))
+
+
+def _assessments(rows: list[tuple]) -> pl.DataFrame:
+    """Risk assessments from (code, year, residual likelihood, residual impact), inherent 5 x 5."""
+    return pl.DataFrame(
+        [(code, year, f"title {code}", "cat", "GS", 5, 5, lik, imp, "m") for code, year, lik, imp in rows],
+        schema=["code", "year", "title", "category", "owner", "inherent_likelihood", "inherent_impact",
+                "residual_likelihood", "residual_impact", "mitigation"], orient="row")
+
+
+def test_risk_movement_compares_each_risk_with_its_previous_assessment():
+    risks = _assessments([
+        ("NEW", 2025, 3, 3),                                          # first assessed this year
+        ("UP", 2024, 2, 2), ("UP", 2025, 3, 3),                       # 4 -> 9
+        ("DOWN", 2023, 5, 5), ("DOWN", 2024, 4, 4), ("DOWN", 2025, 2, 4),  # 16 -> 8 (2023 is older)
+        ("SAME", 2024, 2, 3), ("SAME", 2025, 3, 2),                   # 6 -> 6, likelihood and impact swapped
+        ("GAP", 2022, 1, 1), ("GAP", 2025, 1, 2),                     # not assessed in 2023-2024: 1 -> 2
+        ("GONE", 2024, 4, 4),                                         # not assessed this year: no row
+        ("NEW", 2026, 5, 5),                                          # a later year changes nothing
+    ])
+    expected = pl.DataFrame({"code": ["DOWN", "GAP", "NEW", "SAME", "UP"],
+                             "previous_year": [2024, 2022, None, 2024, 2024],
+                             "previous_score": [16, 1, None, 6, 4],
+                             "movement": ["down", "up", "new", "same", "up"]},
+                            schema_overrides={"previous_year": pl.Int64, "previous_score": pl.Int64})
+    assert_frame_equal(management.risk_movement(risks, 2025), expected)
+    register = management.risk_register(risks, 2025)
+    assert register.select("code", "residual_score", "band", "movement").rows() == [
+        ("NEW", 9, "medium", "new"), ("UP", 9, "medium", "up"), ("DOWN", 8, "medium", "down"),
+        ("SAME", 6, "medium", "same"), ("GAP", 2, "low", "up")]
+    assert management.risk_table(register).select("code", "movement").rows() == [
+        ("NEW", "● New"), ("UP", "▲ Up from 4 (2024)"), ("DOWN", "▼ Down from 16 (2024)"),
+        ("SAME", "▶ Unchanged from 6 (2024)"), ("GAP", "▲ Up from 1 (2022)")]
+    assert management.risk_summary(register) == {"risks": 5, "high": 0, "up": 2, "down": 1, "new": 1}
 
 
 def test_oversight_summary_and_outstanding():
@@ -61,3 +112,27 @@ def test_resolution_progress_and_open_commitments():
     commitments = pl.DataFrame({"year": [2024, 2024, 2025], "text": ["x", "y", "z"], "due_on": ["2025-01-01"] * 3,
                                 "status": ["implemented", "ongoing", "not started"]})
     assert management.open_commitments(commitments)["text"].to_list() == ["y", "z"]
+
+
+def test_risk_filters_by_owner_and_category_and_the_top_risks():
+    risks = pl.DataFrame(
+        [("A", "financial", "GS", 4, 4), ("B", "financial", "ITU-D", 2, 2), ("C", "operational", "GS", 3, 5),
+         ("D", "operational", "GS", 1, 1), ("E", "strategic", "ITU-R", 5, 4), ("F", "operational", "ITU-D", 3, 3),
+         ("G", "operational", "GS", 3, 3)],
+        schema=["code", "category", "owner", "residual_likelihood", "residual_impact"], orient="row",
+    ).with_columns(year=pl.lit(2025), title=pl.col("code"), mitigation=pl.lit(""), inherent_likelihood=pl.lit(5),
+                   inherent_impact=pl.col("residual_impact"))
+    register = management.risk_register(risks, 2025)
+    assert management.risk_filter_options(register) == (["GS", "ITU-D", "ITU-R"],
+                                                        ["financial", "operational", "strategic"])
+    assert management.filter_risks(register)["code"].to_list() == ["E", "A", "C", "F", "G", "B", "D"]
+    assert management.filter_risks(register, owner="GS")["code"].to_list() == ["A", "C", "G", "D"]
+    assert management.filter_risks(register, category="operational")["code"].to_list() == ["C", "F", "G", "D"]
+    assert management.filter_risks(register, owner="GS", category="operational")["code"].to_list() == ["C", "G", "D"]
+    assert management.filter_risks(register, owner="ITU-R", category="financial").is_empty()
+    # the top five by residual score; F and G tie on 9: the higher inherent score (5 x 3 both) then the code
+    assert management.top_risks(register).select("code", "residual_score").rows() == [
+        ("E", 20), ("A", 16), ("C", 15), ("F", 9), ("G", 9)]
+    assert management.top_risks(management.filter_risks(register, owner="ITU-D"), 1)["code"].to_list() == ["F"]
+    assert management.risk_summary(management.filter_risks(register, owner="GS")) == {
+        "risks": 4, "high": 2, "up": 0, "down": 0, "new": 4}

@@ -1,10 +1,12 @@
 """Every results page renders on demo data, and shows what kpi/ computes."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from kpi.formatting import format_value
@@ -145,13 +147,57 @@ def test_management_page_shows_the_budget_kpi_computes(kpi_statuses):
     nodes = data.nodes.filter(pl.col("cycle_code") == CYCLE)
     table = budget_by_output(management.budget, statuses, nodes, YEAR)
     at = open_page("pages/management.py")
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {m.label: m.value for m in at.metric if m.label in ("Planned", "Actual", "Execution")}
     assert data_url.startswith("sqlite")
     assert metrics == {
         "Planned": format_chf(table["planned_chf"].sum()),
         "Actual": format_chf(table["actual_chf"].sum()),
         "Execution": f"{table['actual_chf'].sum() / table['planned_chf'].sum() * 100:.1f} %",
     }
+
+
+def test_management_risks_tab_shows_the_register_kpi_computes(demo_env):
+    """The Risks tab's headline, top risks and register are kpi's, for all risks and for one owner and category
+    chosen on the tab (kept in the link), and its heat map is drawn from the same selection."""
+    from kpi.management import (HIGH_RISK_SCORE, MOVEMENTS, filter_risks, risk_matrix, risk_register, risk_summary,
+                                risk_table, top_risks)
+    from kpi.store.frames import load_management
+
+    engine = make_engine(demo_env)
+    register = risk_register(load_management(engine).risks, YEAR)
+    engine.dispose()
+    at = open_page("pages/management.py")
+    labels = ("Risks assessed", f"High after mitigation (score {HIGH_RISK_SCORE} or more)",
+              f"{MOVEMENTS['up']}: worse since the last review", f"{MOVEMENTS['down']}: better since the last review")
+
+    def shown_as(selection: pl.DataFrame) -> None:
+        summary = risk_summary(selection)
+        metrics = {m.label: m.value for m in at.metric if m.label in labels}
+        assert metrics == dict(zip(labels, map(str, (summary["risks"], summary["high"], summary["up"],
+                                                     summary["down"])), strict=True))
+        tables = [t.value for t in at.dataframe if "movement" in t.value.columns]
+        assert len(tables) == 1
+        assert_frame_equal(pl.from_pandas(tables[0]), risk_table(selection), check_dtypes=False)
+        top = [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and "Mitigation" in m.value]
+        assert top == [markdown_text(c) for c in top_risks(selection)["code"]]
+        heatmap = next(t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]
+                       if t["type"] == "heatmap")
+        drawn = risk_matrix(selection)
+        assert heatmap["z"] == [[r["score"] for r in drawn.filter(pl.col("likelihood") == lik).iter_rows(named=True)]
+                                for lik in range(1, 6)]
+        assert sorted(code for row in heatmap["text"] for cell in row if "(" in cell
+                      for code in cell.split("(")[1].rstrip(")").split(", ")) == sorted(selection["code"])
+
+    assert register["movement"].is_in(["up", "down"]).any()  # the demo's risks move between reviews
+    shown_as(register)
+    owner, category = "GS", "operational"
+    at.selectbox(key="url:risk_owner").set_value(owner).run()
+    at.selectbox(key="url:risk_category").set_value(category).run()
+    assert [e.value for e in at.exception] == []
+    assert (at.query_params["risk_owner"], at.query_params["risk_category"]) == (owner, category)
+    selection = filter_risks(register, owner=owner, category=category)
+    assert 0 < selection.height < register.height
+    shown_as(selection)
 
 
 @pytest.mark.parametrize("code,by", [("E1.WOMEN_P", "sector"), ("E1.RECRUIT", "grade")])

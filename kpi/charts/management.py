@@ -5,25 +5,67 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kpi.charts.status import short_label
-from kpi.charts.theme import SERIES_COLOURS, base_layout
+from kpi.charts.theme import (RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout,
+                              cell_font_size)
+from kpi.management import RISK_BANDS, risk_band_ranges
 from kpi.text import plotly_text
 
-RISK_SCALE = [[0, "#FFFFFF"], [0.01, "#FCE3C8"], [0.5, "#E69F00"], [1, "#B33A00"]]
+#: At most this many lines of risk codes in a heat map cell (more: the first ones and "+n more"; all in the
+#: hover and the chart's table).
+CELL_CODE_LINES = 4
+
+
+def risk_colourscale() -> list[list]:
+    """A stepped colour scale over the scores 1-25 (with ``zmin=0.5, zmax=25.5``): each score takes the flat
+    colour of its severity band (``RISK_BAND_COLOURS``), never a blend of two."""
+    scale: list[list] = []
+    for band, _, lowest, high in risk_band_ranges():
+        scale += [[(lowest - 1) / 25, RISK_BAND_COLOURS[band]], [high / 25, RISK_BAND_COLOURS[band]]]
+    return scale
+
+
+def _cell_label(count: int, codes: list[str]) -> str:
+    """What a cell shows: its count ("3 risks"), then its risk codes, one a line (escaped)."""
+    if len(codes) > CELL_CODE_LINES:
+        codes = [*map(plotly_text, codes[:CELL_CODE_LINES - 1]), f"+{len(codes) - CELL_CODE_LINES + 1} more"]
+    else:
+        codes = [plotly_text(c) for c in codes]
+    return "<br>".join([f"{count} risk{'s' if count > 1 else ''}", *codes])
 
 
 def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
-    """Residual likelihood x impact, each cell labelled with its count and risk codes."""
+    """Residual likelihood x impact: every cell filled with the colour of its score's severity band (likelihood x
+    impact, ``kpi.management.RISK_BANDS``), whatever it holds, and labelled with its count and risk codes; a
+    legend names the bands and each cell's hover and table row say its score and band (never colour alone)."""
+    labels = {band: label for band, label, _ in RISK_BANDS}
     z = [[0] * 5 for _ in range(5)]
     text = [[""] * 5 for _ in range(5)]
+    xs, ys, words, colours = [], [], [], []
     for r in matrix.iter_rows(named=True):
-        z[r["likelihood"] - 1][r["impact"] - 1] = r["risks"]
-        text[r["likelihood"] - 1][r["impact"] - 1] = f"{r['risks']}<br>{plotly_text(r['codes'])}" if r["risks"] else ""
-    fig = go.Figure(layout=base_layout(projector=projector, height=520 if projector else 420))
-    fig.add_trace(go.Heatmap(z=z, x=[1, 2, 3, 4, 5], y=[1, 2, 3, 4, 5], text=text, texttemplate="%{text}",
-                             colorscale=RISK_SCALE, showscale=False, xgap=3, ygap=3,
-                             hovertemplate="Likelihood %{y}, impact %{x}: %{z} risks<extra></extra>"))
-    fig.update_layout(xaxis={"title": "Impact (1 minor – 5 severe)", "dtick": 1},
-                      yaxis={"title": "Likelihood (1 rare – 5 almost certain)", "dtick": 1})
+        row, col = r["likelihood"] - 1, r["impact"] - 1
+        z[row][col] = r["score"]
+        held = (f"{r['risks']} risk{'s' if r['risks'] > 1 else ''} ({plotly_text(r['codes'])})" if r["risks"]
+                else "no risk")
+        text[row][col] = f"score {r['score']}, {labels[r['band']].lower()}: {held}"
+        if r["risks"]:
+            xs.append(r["impact"])
+            ys.append(r["likelihood"])
+            words.append(_cell_label(r["risks"], r["code_list"]))
+            colours.append(RISK_BAND_TEXT_COLOURS[r["band"]])
+    fig = go.Figure(layout=base_layout(projector=projector, height=600 if projector else 480))
+    fig.add_trace(go.Heatmap(z=z, x=[1, 2, 3, 4, 5], y=[1, 2, 3, 4, 5], text=text, zmin=0.5, zmax=25.5,
+                             colorscale=risk_colourscale(), showscale=False, xgap=3, ygap=3,
+                             hovertemplate="Likelihood %{y}, impact %{x}: %{text}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=xs, y=ys, text=words, mode="text", hoverinfo="skip", showlegend=False,
+                             textfont={"size": cell_font_size(projector), "color": colours}))
+    for band, label, lowest, high in risk_band_ranges():  # the legend: each band's word and scores beside its colour
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{label} {lowest}–{high}",
+                                 marker={"symbol": "square", "size": 16 if projector else 12,
+                                         "color": RISK_BAND_COLOURS[band], "line": {"color": "#8A939E", "width": 1}}))
+    axis = {"dtick": 1, "range": [0.5, 5.5], "showgrid": False, "zeroline": False, "fixedrange": True}
+    fig.update_layout(xaxis={"title": "Impact (1 minor – 5 severe)", **axis},
+                      yaxis={"title": "Likelihood (1 rare – 5 almost certain)", **axis},
+                      legend={"title": {"text": "Severity (likelihood × impact)"}})
     return fig
 
 

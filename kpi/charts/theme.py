@@ -40,6 +40,16 @@ GENDER_COLOURS: dict[str, str] = {"F": "#7B3294", "M": "#E08214"}
 #: Series colours for disaggregations (at most six series at once; the headline is always HEADLINE_COLOUR).
 SERIES_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 HEADLINE_COLOUR = "#1B1F24"
+#: The fill of each risk severity band (kpi.management.RISK_BANDS), light to dark as the score rises: one
+#: sequential ramp, readable without hue; the band's word is always shown too.
+RISK_BAND_COLOURS: dict[str, str] = {
+    "low": "#F4F1E4", "medium": "#F9DC9A", "significant": "#F0A94A", "high": "#DE6B34", "critical": "#9E2A1F",
+}
+#: The text written over each band's fill: dark, white on the darkest (contrast 4.5:1 or more on each).
+RISK_BAND_TEXT_COLOURS: dict[str, str] = {
+    "low": HEADLINE_COLOUR, "medium": HEADLINE_COLOUR, "significant": HEADLINE_COLOUR, "high": HEADLINE_COLOUR,
+    "critical": "#FFFFFF",
+}
 TARGET_COLOUR = "#B86E00"
 PROJECTION_COLOUR = "#5F6B7A"
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
