@@ -28,6 +28,7 @@ RESULTS = [
     st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/management.py", title="Budget, risks, oversight", icon=":material/account_balance:",
             url_path="management"),
+    st.Page("pages/membership.py", title="Membership", icon=":material/groups_2:", url_path="membership"),
 ]
 WORKFORCE = [
     st.Page("pages/workforce_composition.py", title=PAGE_TITLES["composition"], icon=":material/groups:", url_path="workforce"),

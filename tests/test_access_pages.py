@@ -23,7 +23,7 @@ from ui.widgets import status_counts_markdown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE_DIR = Path(APP).parent / "pages"
-PUBLIC_PAGES = ["overview", "scorecard", "explorer", "present", "management", "workforce_composition",
+PUBLIC_PAGES = ["overview", "scorecard", "explorer", "present", "management", "membership", "workforce_composition",
                 "workforce_gender", "workforce_geography", "workforce_field", "workforce_hr"]
 
 

@@ -113,7 +113,8 @@ def test_member_states_are_checked_against_the_public_count():
     assert membership.member_states_match_public_count(COUNTS)
     wrong = COUNTS.with_columns(pl.when(pl.col("year") == 2024).then(193).otherwise(pl.col("count")).alias("count"))
     assert not membership.member_states_match_public_count(wrong)
-    assert membership.source_note(COUNTS, demo=True).startswith(f"Member States: real ({membership.MEMBER_STATES_SOURCE}).")
+    real = f"Member States: real ({membership.MEMBER_STATES_SOURCE})."
+    assert membership.source_note(COUNTS, demo=True).startswith(real)
     assert "synthetic demo data" in membership.source_note(COUNTS, demo=True)
     assert membership.source_note(wrong, demo=False) == (
         "Member States: as imported. Sector Members, Associates and Academia: as imported.")
