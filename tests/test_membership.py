@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import io
+import json
+import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from kpi import membership
+from kpi.bootstrap import bump_data_version
 from kpi.charts.membership import members_over_time
 from kpi.charts.table import figure_table
 from kpi.formatting import format_number
 from kpi.store.engine import make_engine
-from kpi.text import markdown_text
+from kpi.text import markdown_text, plotly_text
 from tests.access_support import sign_in
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -189,3 +194,35 @@ def test_a_year_without_counts_says_which_years_there_are(stored):
     assert len(at.metric) == 0
     years = membership.years(stored)
     assert any(f"they cover {years[0]} to {years[-1]}" in i.value for i in at.info)
+
+
+PHISH = ":red[**SESSION EXPIRED**] [sign in again](http://127.0.0.1:8729/phish)"
+BOLD = "<b>bold</b>"
+
+
+@pytest.fixture
+def hostile_store(demo_store_url, tmp_path, monkeypatch) -> str:
+    """A copy of the demo store whose membership categories hold Markdown and HTML (the demo store is shared)."""
+    path = tmp_path / "hostile.sqlite"
+    shutil.copyfile(demo_store_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for category, sector in ((PHISH, "ITU-T"), (BOLD, "ITU-D")):
+            conn.execute(text("UPDATE membership SET category = :c WHERE category = 'Academia' AND sector = :s"),
+                         {"c": category, "s": sector})
+    with Session(engine) as session, session.begin():
+        bump_data_version(session)
+    engine.dispose()
+    monkeypatch.setenv("RBM_DATABASE_URL", url)
+    return url
+
+
+def test_imported_category_names_are_shown_as_text(hostile_store):
+    at = open_page(PAGE)
+    labels = [m.label for m in at.metric]
+    assert labels == ["Member States", "Sector Members", "Associates", "Academia",
+                      markdown_text(PHISH), markdown_text(BOLD)]
+    names = [t["name"] for chart in at.get("plotly_chart") for t in json.loads(chart.proto.spec)["data"]]
+    assert plotly_text(BOLD) in names and plotly_text(PHISH) in names and BOLD not in names
+    assert PHISH in pl.from_pandas(at.dataframe[0].value).columns  # a table header keeps the text as is
