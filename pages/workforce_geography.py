@@ -38,7 +38,14 @@ uw.metric(cols[0], f"Member States with nationals on staff ({year})", now["with_
 uw.metric(cols[1], "Member States without nationals on staff", now["without_nationals_display"])
 uw.metric(cols[2], "Share of Member States with nationals",
           format_value(now["share"], "pct") if now["share"] is not None else now["with_nationals_display"])
-cols[3].metric(f"Target {year} ({TARGET_CODE})", format_value(target_now[0], "pct") if target_now else "–")
+target_words = format_value(target_now[0], "pct") if target_now else "–"
+if sel.active():  # a selection has no target of its own: beside it, the whole organisation's figure, and its target
+    whole = uw.indicator(TARGET_CODE, year).assessment
+    cols[3].metric(f"Whole organisation ({whole.latest_year or '–'})", format_value(whole.latest_value, "pct"),
+                   help=f"The target ({TARGET_CODE}, {year}: {target_words}) is the whole organisation's; the "
+                        "figures beside it are the selection's.")
+else:
+    cols[3].metric(f"Target {year} ({TARGET_CODE})", target_words)
 if not sel.active():
     view = uw.indicator(TARGET_CODE, year)
     st.markdown(f"{status_badge(view.assessment.status)} **{TARGET_CODE}:** {view.assessment.explanation}")

@@ -166,6 +166,24 @@ def test_geography_page_shows_member_states_and_the_nationality_table(demo_env, 
     assert any("do not imply official endorsement" in c.value for c in at.caption)
 
 
+def test_geography_with_a_selection_sets_the_whole_organisations_figure_beside_its_target(demo_env):
+    """With Women selected, the share of the selection sat beside the whole organisation's target."""
+    from kpi.explorer import indicator_view
+    from kpi.store.engine import make_engine
+    from kpi.store.frames import load_results
+
+    engine = make_engine(demo_env)
+    data = load_results(engine)
+    engine.dispose()
+    at = open_page("pages/workforce_geography.py")
+    at.selectbox(key="url:wf_gender").set_value("F").run()
+    assert [e.value for e in at.exception] == []
+    whole = indicator_view(data, "E1.GEO", YEAR).assessment
+    shown = metrics(at)
+    assert f"Target {YEAR} (E1.GEO)" not in shown
+    assert shown[f"Whole organisation ({whole.latest_year})"] == format_value(whole.latest_value, "pct")
+
+
 def test_field_page_shows_field_presence_kpi_computes(demo_env, pages):
     at = open_page("pages/workforce_field.py")
     presence = pages("field")["presence"].frame

@@ -93,6 +93,8 @@ def _points(fig: go.Figure) -> tuple[list[tuple[str, str, str]], str, list[str]]
                 rows.append((_map_title(fig), plain(place), _shown(z, datum)))
             category_name = "Country"
             continue
+        if trace.type not in ("scatter", "bar"):  # a legend key on a map (no points), a shape
+            continue
         horizontal = _horizontal(trace)
         categories, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
         if categories is None or values is None:

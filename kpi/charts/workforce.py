@@ -43,6 +43,8 @@ HIDDEN_SYMBOL = "diamond-open"
 PARITY_FILL = "rgba(11, 110, 79, 0.12)"
 PARITY_LINE = STATUS_STYLES["achieved"].colour
 ZERO_FILL = "#F7F4EA"
+#: A country hidden on the nationality map (darker than the pale "no national on staff").
+MAP_HIDDEN_FILL = "#A5ADB7"
 #: Share-of-women colour scale: light orange (men in majority) - white (parity) - light purple
 #: (women in majority); tints of the gender colours, so that dark text stays readable on every cell.
 SHARE_SCALE = [[0.0, "#F6B26B"], [0.5, "#F7F7F7"], [1.0, "#B39DDB"]]
@@ -413,7 +415,8 @@ def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector
     if not hidden.is_empty():
         fig.add_trace(go.Choropleth(
             locations=hidden.get_column("nationality").to_list(), z=[1] * hidden.height,
-            colorscale=[[0, "#A5ADB7"], [1, "#A5ADB7"]], showscale=False, name=f"fewer than {threshold}: hidden",
+            colorscale=[[0, MAP_HIDDEN_FILL], [1, MAP_HIDDEN_FILL]], showscale=False,
+            name=f"fewer than {threshold}: hidden",
             text=[plotly_text(v) for v in hidden.get_column("label").to_list()],
             customdata=hidden.get_column("display").to_list(),
             hovertemplate="%{text}: %{customdata}<extra></extra>", **common,
@@ -427,6 +430,13 @@ def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector
             hovertemplate="%{text}: %{customdata} staff<extra></extra>",
             colorbar={"title": {"text": f"Staff {year}"}, "len": 0.75}, **common,
         ))
+    # A key for each fill, in the legend (a map's layers have none): hidden grey and "no national" pale are told
+    # apart by word as well as by shade.
+    for name, fill in ((f"fewer than {threshold}, or hidden", MAP_HIDDEN_FILL), ("No national on staff", ZERO_FILL)):
+        fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=name, showlegend=True,
+                                    marker={"symbol": "square", "size": 14, "color": fill,
+                                            "line": {"color": HIDDEN_LINE, "width": 1}}, hoverinfo="skip"))
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     fig.update_geos(**WORLD_GEO)
     fig.add_annotation(text=UN_MAP_DISCLAIMER, xref="paper", yref="paper", x=0, y=-0.02, showarrow=False,
                        xanchor="left", yanchor="top", font={"size": 11, "color": "#4A5560"})
