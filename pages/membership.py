@@ -34,6 +34,7 @@ if demo:
     synthetic_notice()
 st.caption(f"Source: {markdown_text(kpi_membership.source_note(membership, demo))}")
 
+counts = kpi_membership.by_category(membership, sector)
 summary = kpi_membership.year_summary(membership, year, sector)
 if summary.is_empty():
     known = kpi_membership.years(membership)
@@ -44,12 +45,14 @@ else:
         previous = row["change_previous"]
         column.metric(markdown_text(row["category"]), format_number(row["count"]),
                       delta=None if previous is None else f"{previous:+,} since {year - 1}",
-                      help=f"{row['change_first']:+,} since {row['first_year']}")
+                      delta_arrow="off" if not previous else "auto",
+                      help=f"{row['change_first']:+,} since {row['first_year']}",
+                      chart_data=kpi_membership.history(counts, row["category"], year), chart_type="line")
     st.caption("Sector Members, Associates and Academia are counted once for each Sector they join; "
                "Member States are members of every Sector.")
 
 st.subheader("Members over the years")
-chart(members_over_time(kpi_membership.by_category(membership, sector), projector=filters.projector),
+chart(members_over_time(counts, projector=filters.projector),
       key="membership-trend", projector=filters.projector, config={"displaylogo": False})
 
 st.subheader(f"By Sector and category, {year}")
