@@ -10,9 +10,9 @@ from kpi.charts.theme import (RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_
 from kpi.management import RISK_BANDS, risk_band_ranges
 from kpi.text import plotly_text
 
-#: At most this many lines of risk codes in a heat map cell (more: the first ones and "+n more"; all in the
-#: hover and the chart's table).
-CELL_CODE_LINES = 4
+#: A heat map cell shows at most this many risk codes, two a line (more: the first ones and "+n more"; all of
+#: them in the hover and the chart's table), so that its text fits the cell on a screen and on a projector.
+CELL_CODES, CODES_PER_LINE = 4, 2
 
 
 def risk_colourscale() -> list[list]:
@@ -25,12 +25,12 @@ def risk_colourscale() -> list[list]:
 
 
 def _cell_label(count: int, codes: list[str]) -> str:
-    """What a cell shows: its count ("3 risks"), then its risk codes, one a line (escaped)."""
-    if len(codes) > CELL_CODE_LINES:
-        codes = [*map(plotly_text, codes[:CELL_CODE_LINES - 1]), f"+{len(codes) - CELL_CODE_LINES + 1} more"]
-    else:
-        codes = [plotly_text(c) for c in codes]
-    return "<br>".join([f"{count} risk{'s' if count > 1 else ''}", *codes])
+    """What a cell shows: its count ("3 risks"), then its risk codes two a line (escaped)."""
+    shown = [plotly_text(c) for c in codes]
+    if len(codes) > CELL_CODES:
+        shown = [*shown[:CELL_CODES - 1], f"+{len(codes) - CELL_CODES + 1} more"]
+    lines = [", ".join(shown[i:i + CODES_PER_LINE]) for i in range(0, len(shown), CODES_PER_LINE)]
+    return "<br>".join([f"{count} risk{'s' if count > 1 else ''}", *lines])
 
 
 def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
@@ -52,20 +52,20 @@ def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
             ys.append(r["likelihood"])
             words.append(_cell_label(r["risks"], r["code_list"]))
             colours.append(RISK_BAND_TEXT_COLOURS[r["band"]])
-    fig = go.Figure(layout=base_layout(projector=projector, height=600 if projector else 480))
+    fig = go.Figure(layout=base_layout(projector=projector, height=640 if projector else 500))
     fig.add_trace(go.Heatmap(z=z, x=[1, 2, 3, 4, 5], y=[1, 2, 3, 4, 5], text=text, zmin=0.5, zmax=25.5,
                              colorscale=risk_colourscale(), showscale=False, xgap=3, ygap=3,
                              hovertemplate="Likelihood %{y}, impact %{x}: %{text}<extra></extra>"))
     fig.add_trace(go.Scatter(x=xs, y=ys, text=words, mode="text", hoverinfo="skip", showlegend=False,
                              textfont={"size": cell_font_size(projector), "color": colours}))
     for band, label, lowest, high in risk_band_ranges():  # the legend: each band's word and scores beside its colour
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{label} {lowest}–{high}",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{label}: score {lowest}–{high}",
                                  marker={"symbol": "square", "size": 16 if projector else 12,
                                          "color": RISK_BAND_COLOURS[band], "line": {"color": "#8A939E", "width": 1}}))
     axis = {"dtick": 1, "range": [0.5, 5.5], "showgrid": False, "zeroline": False, "fixedrange": True}
     fig.update_layout(xaxis={"title": "Impact (1 minor – 5 severe)", **axis},
                       yaxis={"title": "Likelihood (1 rare – 5 almost certain)", **axis},
-                      legend={"title": {"text": "Severity (likelihood × impact)"}})
+                      legend={"entrywidth": 1 / 3, "entrywidthmode": "fraction"})
     return fig
 
 
