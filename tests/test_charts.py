@@ -195,9 +195,8 @@ def test_the_risk_heat_map_writes_counts_and_codes_legibly_and_names_the_bands(p
     assert list(zip(labels.y, labels.x, labels.text, labels.textfont.color)) == [
         (1, 3, "5 risks<br>R1, R2<br>R3, +2 more", HEADLINE_COLOUR),  # at most four codes, two a line
         (3, 4, "1 risk<br>R9", HEADLINE_COLOUR)]
-    assert [t.name for t in fig.data[2:]] == [
-        "Low: score 1–4", "Medium: score 5–9", "Significant: score 10–14", "High: score 15–19",
-        "Critical: score 20–25"]  # the legend: colour is never alone
+    assert [t.name for t in fig.data[2:]] == ["Low (1–4)", "Medium (5–9)", "Significant (10–14)",
+                                              "High (15–19)", "Critical (20–25)"]  # the legend: colour is never alone
     table = figure_table(fig)
     assert table.columns == ["Likelihood (1 rare – 5 almost certain) \\ Impact (1 minor – 5 severe)",
                              "1", "2", "3", "4", "5"]

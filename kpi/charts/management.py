@@ -59,7 +59,7 @@ def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
     fig.add_trace(go.Scatter(x=xs, y=ys, text=words, mode="text", hoverinfo="skip", showlegend=False,
                              textfont={"size": cell_font_size(projector), "color": colours}))
     for band, label, lowest, high in risk_band_ranges():  # the legend: each band's word and scores beside its colour
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{label}: score {lowest}–{high}",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{label} ({lowest}–{high})",
                                  marker={"symbol": "square", "size": 16 if projector else 12,
                                          "color": RISK_BAND_COLOURS[band], "line": {"color": "#8A939E", "width": 1}}))
     axis = {"dtick": 1, "range": [0.5, 5.5], "showgrid": False, "zeroline": False, "fixedrange": True}
