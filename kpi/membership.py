@@ -40,7 +40,10 @@ JOINED: dict[str, int] = {"PLW": 2024}
 MISSING_FROM_COUNTRY_LIST: dict[str, dict[str, str]] = {"VAT": {"itu_d_region": "EUR", "admin_region": "B"}}
 FACTS_FILE = REFERENCE_DIR / "itu_reference_facts.json"
 #: Where the real counts come from, for the page's source line.
-MEMBER_STATES_SOURCE = "ITU press release of 19 September 2024 (Palau, the 194th Member State; 193 before)"
+MEMBER_STATES_SOURCE = "ITU press release of 19 September 2024: Palau the 194th Member State, 193 before"
+#: The public figure beside the synthetic categories, as itu_reference_facts.json (organisation.membership) gives it.
+PUBLIC_SECTOR_MEMBERSHIP = ("over 800 companies and international or regional organisations and more than 150 "
+                            "academic institutions (mid-2022, ITU backgrounder \"ITU's growing and evolving membership\")")
 SYNTHETIC_CATEGORIES: tuple[str, ...] = CATEGORIES[1:]
 #: The name of the row of Member States, members of the Union (and so of every Sector).
 WHOLE_UNION = "Whole Union (members of every Sector)"
@@ -170,5 +173,5 @@ def source_note(membership: pl.DataFrame, demo: bool) -> str:
     if not demo:
         return f"{states} {others}: as imported."
     return (f"{states} {others}: synthetic demo data (generated, not ITU's); ITU reports "
-            f"{public_facts()['private_sector_and_academia']}.")
+            f"{PUBLIC_SECTOR_MEMBERSHIP}.")
 
