@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kpi.charts.status import short_label
-from kpi.charts.theme import (RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout,
+from kpi.charts.theme import (AXIS_COLOUR, RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout,
                               cell_font_size)
 from kpi.management import RISK_BANDS, risk_band_ranges
 from kpi.text import plotly_text
@@ -61,7 +61,7 @@ def risk_heatmap(matrix: pl.DataFrame, *, projector: bool = False) -> go.Figure:
     for band, label, lowest, high in risk_band_ranges():  # the legend: each band's word and scores beside its colour
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{label} ({lowest}–{high})",
                                  marker={"symbol": "square", "size": 16 if projector else 12,
-                                         "color": RISK_BAND_COLOURS[band], "line": {"color": "#8A939E", "width": 1}}))
+                                         "color": RISK_BAND_COLOURS[band], "line": {"color": AXIS_COLOUR, "width": 1}}))
     axis = {"dtick": 1, "range": [0.5, 5.5], "showgrid": False, "zeroline": False, "fixedrange": True}
     fig.update_layout(xaxis={"title": "Impact (1 minor – 5 severe)", **axis},
                       yaxis={"title": "Likelihood (1 rare – 5 almost certain)", **axis},

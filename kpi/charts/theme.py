@@ -52,6 +52,8 @@ RISK_BAND_TEXT_COLOURS: dict[str, str] = {
 }
 TARGET_COLOUR = "#B86E00"
 PROJECTION_COLOUR = "#5F6B7A"
+#: Axis lines, zero lines and the outline of a legend's colour swatch (so that the palest one shows on white).
+AXIS_COLOUR = "#8A939E"
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 #: Chart type size in px: on a screen, and on a projector (legible from the back of a room).
 FONT_SIZE = 14
@@ -98,8 +100,8 @@ def base_layout(*, projector: bool = False, height: int | None = None) -> go.Lay
         plot_bgcolor="#FFFFFF",
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         height=height,
-        xaxis={"showgrid": False, "linecolor": "#8A939E", "ticks": "outside", **axis_text},
-        yaxis={"gridcolor": "#E3E7EC", "zerolinecolor": "#8A939E", **axis_text},
+        xaxis={"showgrid": False, "linecolor": AXIS_COLOUR, "ticks": "outside", **axis_text},
+        yaxis={"gridcolor": "#E3E7EC", "zerolinecolor": AXIS_COLOUR, **axis_text},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "font": font},
         hoverlabel={"font": font},
     )
