@@ -240,3 +240,25 @@ def test_the_hr_headline_follows_the_duty_station_filter(demo_env, pages):
     shown = [m.value for m in at.metric if m.label == f"This selection ({YEAR})"]
     assert shown == expected
     assert shown != whole
+
+
+@pytest.mark.parametrize("page", ["gender", "hr"])
+def test_a_count_the_two_others_of_its_row_tell_is_shown_with_its_share(pages, page):
+    """P4 read 51 women of 121 with men and the share "hidden": a reader has men = 70 anyway. In a row of
+    part + other = total, two shown numbers show the third, and the share computed from them."""
+    checked = 0
+    for name, table in pages(page, wf.Selection(grade_category=dims.PROFESSIONAL_AND_HIGHER)
+                             if page == "gender" else wf.Selection()).items():
+        columns = [c for c, _, _ in table.parts]
+        if len(columns) != 3 or "share" not in table.frame.columns:
+            continue
+        part, other, total = columns
+        for row in table.frame.iter_rows(named=True):
+            known = [row[c] is not None for c in columns]
+            assert sum(known) != 2, (name, row)  # never exactly two: the third follows from them
+            if all(known):
+                assert row[part] + row[other] == row[total], (name, row)
+                expected = "no staff" if row[total] == 0 else f"{round(100 * row[part] / row[total], 1)} %"
+                assert row["share_display"] == expected, (name, row)
+                checked += 1
+    assert checked > 0
