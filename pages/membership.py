@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from kpi import membership as kpi_membership
-from kpi.charts.membership import members_over_time
+from kpi.charts.membership import members_by_sector, members_over_time
 from kpi.formatting import format_number
 from kpi.text import markdown_text
 from ui import data as ui_data
@@ -57,6 +57,8 @@ chart(members_over_time(counts, projector=filters.projector),
 
 st.subheader(f"By Sector and category, {year}")
 table = kpi_membership.by_sector_and_category(membership, year, sector)
+chart(members_by_sector(table, projector=filters.projector), key="membership-sectors", projector=filters.projector,
+      config={"displaylogo": False})
 st.dataframe(table, hide_index=True, column_config={
     "sector": "Sector", "name": "Name",
     **{c: st.column_config.NumberColumn(c, format="localized") for c in table.columns[2:]},

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import membership
 from kpi.bootstrap import bump_data_version
-from kpi.charts.membership import members_over_time
+from kpi.charts.membership import members_by_sector, members_over_time
 from kpi.charts.table import figure_table
 from kpi.formatting import format_number
 from kpi.store.engine import make_engine
@@ -139,6 +139,15 @@ def test_the_trend_chart_draws_a_line_per_category_and_its_table_gives_every_cou
         {"Year": "2022", "Member States": "193", "Sector Members": "530", "Associates": "–", "Academia": "–"},
         {"Year": "2023", "Member States": "193", "Sector Members": "530", "Associates": "–", "Academia": "60"},
         {"Year": "2024", "Member States": "194", "Sector Members": "531", "Associates": "140", "Academia": "66"},
+    ]
+
+
+def test_the_sector_chart_draws_a_bar_per_sector_and_category_of_the_year():
+    fig = members_by_sector(membership.by_sector_and_category(COUNTS, 2024))
+    assert figure_table(fig).to_dicts() == [
+        {"Sector": "ITU", "Member States": "194", "Sector Members": "–", "Associates": "–", "Academia": "–"},
+        {"Sector": "ITU-R", "Member States": "–", "Sector Members": "265", "Associates": "–", "Academia": "66"},
+        {"Sector": "ITU-T", "Member States": "–", "Sector Members": "266", "Associates": "140", "Academia": "–"},
     ]
 
 

@@ -32,3 +32,17 @@ def members_over_time(counts: pl.DataFrame, *, projector: bool = False) -> go.Fi
     fig.update_layout(yaxis={"title": "Members", "rangemode": "tozero"}, xaxis={"title": "Year", "dtick": 1},
                       hovermode="x unified")
     return fig
+
+
+def members_by_sector(table: pl.DataFrame, *, projector: bool = False) -> go.Figure:
+    """A bar per Sector (the Member States under the whole Union) and category, of one year (``table``: sector,
+    name and a column per category, as :func:`kpi.membership.by_sector_and_category` gives it)."""
+    fig = go.Figure(layout=base_layout(projector=projector, height=460 if projector else 360))
+    sectors = [plotly_text(s) for s in table["sector"].to_list()]
+    for category in table.columns[2:]:
+        name = plotly_text(category)
+        fig.add_trace(go.Bar(x=sectors, y=table[category].to_list(), name=name,
+                             marker_color=category_colour(category),
+                             hovertemplate=f"%{{x}}: %{{y:,}} {name}<extra></extra>"))
+    fig.update_layout(barmode="group", yaxis_title="Members", xaxis_title="Sector")
+    return fig
