@@ -32,9 +32,9 @@ REGION_KINDS: dict[str, tuple[str, dict[str, str]]] = {
     "itu_d_region": ("ITU-D region", dims.ITU_D_REGIONS),
     "admin_region": ("Administrative region", dims.ADMIN_REGIONS),
 }
-#: Member States that joined within the years the dashboard shows, with the year they joined (Palau: ITU press
-#: release of 19 September 2024): before it they are not counted in their region.
-JOINED: dict[str, int] = {"PLW": 2024}
+#: Member States that joined since 2011, with the year they joined (itu_reference_facts.json: South Sudan on 14 July
+#: 2011, Palau on 19 September 2024): before it they are not counted, in the total or in their region.
+JOINED: dict[str, int] = {"SSD": 2011, "PLW": 2024}
 #: Member States missing from the country list (data/reference/country_regions.md: the Holy See is not in the
 #: Gapminder data it comes from), with their regions, so that the regions add up to every Member State.
 MISSING_FROM_COUNTRY_LIST: dict[str, dict[str, str]] = {"VAT": {"itu_d_region": "EUR", "admin_region": "B"}}

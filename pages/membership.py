@@ -40,16 +40,17 @@ if summary.is_empty():
     known = kpi_membership.years(membership)
     st.info(f"No membership counts for {year}"
             + (f": they cover {known[0]} to {known[-1]}. Choose one of those years." if known else "."))
-else:
-    for column, row in zip(st.columns(len(summary)), summary.iter_rows(named=True)):
-        previous = row["change_previous"]
-        column.metric(markdown_text(row["category"]), format_number(row["count"]),
-                      delta=None if previous is None else f"{previous:+,} since {year - 1}",
-                      delta_arrow="off" if not previous else "auto",
-                      help=f"{row['change_first']:+,} since {row['first_year']}",
-                      chart_data=kpi_membership.history(counts, row["category"], year), chart_type="line")
-    st.caption("Sector Members, Associates and Academia are counted once for each Sector they join; "
-               "Member States are members of every Sector.")
+    st.stop()
+
+for column, row in zip(st.columns(len(summary)), summary.iter_rows(named=True)):
+    previous = row["change_previous"]
+    column.metric(markdown_text(row["category"]), format_number(row["count"]),
+                  delta=None if previous is None else f"{previous:+,} since {year - 1}",
+                  delta_arrow="off" if not previous else "auto",
+                  help=f"{row['change_first']:+,} since {row['first_year']}",
+                  chart_data=kpi_membership.history(counts, row["category"], year), chart_type="line")
+st.caption("Sector Members, Associates and Academia are counted once for each Sector they join; "
+           "Member States are members of every Sector.")
 
 st.subheader("Members over the years")
 chart(members_over_time(counts, projector=filters.projector),
@@ -71,4 +72,4 @@ for column, region in zip(st.columns(len(kpi_membership.REGION_KINDS)), kpi_memb
                                     "count": st.column_config.NumberColumn("Member States", format="localized")})
 st.caption("From the country list of data/reference/country\\_regions.csv (compiled by the project from ITU's "
            "regional groupings: check it against ITU's official lists), with the Holy See, missing from it; "
-           "Palau from 2024.")
+           "South Sudan from 2011, Palau from 2024.")
