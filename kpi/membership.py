@@ -111,11 +111,6 @@ def trend(counts: pl.DataFrame) -> pl.DataFrame:
             .sort("year", _category_order(), "category"))
 
 
-def history(counts: pl.DataFrame, category: str, year: int) -> list[int]:
-    """A category's counts from its first year up to ``year``, oldest first (``counts`` as :func:`by_category`)."""
-    return counts.filter((pl.col("category") == category) & (pl.col("year") <= year)).sort("year")["count"].to_list()
-
-
 def year_summary(membership: pl.DataFrame, year: int, sector: str | None = None) -> pl.DataFrame:
     """The headline of ``year``: each category's count and its changes (:func:`trend`) for one Sector or all."""
     return trend(by_category(membership, sector)).filter(pl.col("year") == year)

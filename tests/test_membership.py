@@ -87,13 +87,6 @@ def test_year_summary_gives_the_change_since_the_previous_and_the_first_year():
     assert membership.year_summary(COUNTS, 2030).is_empty()
 
 
-def test_history_gives_a_categorys_counts_up_to_the_year():
-    counts = membership.by_category(COUNTS)
-    assert membership.history(counts, "Sector Members", 2023) == [530, 530]
-    assert membership.history(counts, "Academia", 2024) == [60, 66]
-    assert membership.history(counts, "Associates", 2023) == []
-
-
 def test_by_sector_and_category_puts_the_member_states_under_the_whole_union():
     assert membership.by_sector_and_category(COUNTS, 2024).to_dicts() == [
         {"sector": "ITU", "name": membership.WHOLE_UNION, "Member States": 194, "Sector Members": None,
@@ -186,11 +179,6 @@ def shown_metrics(at: AppTest) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
 
 
-def shown_trends(at: AppTest) -> dict[str, list[float]]:
-    """Each metric's small chart of the years up to the chosen one."""
-    return {m.label: list(m.proto.chart_data) for m in at.metric}
-
-
 def test_the_public_page_shows_the_counts_kpi_computes_for_the_year_and_for_a_sector(stored):
     at = open_page(PAGE)
     year = int(at.sidebar.selectbox(key="year").value)
@@ -206,8 +194,6 @@ def test_the_public_page_shows_the_counts_kpi_computes_for_the_year_and_for_a_se
     assert [m.value for m in at.metric][0] == "193"
     at.sidebar.selectbox(key="url:sector").set_value("ITU-D").run()
     assert shown_metrics(at) == expected_metrics(stored, 2023, "ITU-D")
-    counts = membership.by_category(stored, "ITU-D")
-    assert shown_trends(at) == {c: membership.history(counts, c, 2023) for c in membership.CATEGORIES}
     assert pl.from_pandas(at.dataframe[0].value)["sector"].to_list() == ["ITU", "ITU-D"]
 
 

@@ -99,7 +99,8 @@ def test_explorer_shows_the_status_and_values_kpi_computes(kpi_statuses, code):
     assert at.title[0].value == markdown_text(row["name"])
     assert any(m.value.endswith(f"**Why this status:** {row['explanation']}") for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[f"Latest ({row['latest_year']})"] == format_value(row["latest_value"], row["unit"])
+    flag = f", {row['latest_flag']}" if row["latest_flag"] else ""  # the value's flag beside its year
+    assert metrics[f"Latest ({row['latest_year']}{flag})"] == format_value(row["latest_value"], row["unit"])
     assert metrics[f"Target ({row['target_year'] or '–'})"] == format_value(row["target_value"], row["unit"])
 
 

@@ -51,6 +51,7 @@ PAGE_FILTERS: dict[str, frozenset[str]] = {
     "explorer": frozenset({"cycle", "year", "years", "region"}),
     "present": frozenset({"cycle", "year", "years"}),  # the Council sees the whole organisation
     "management": frozenset({"cycle", "year", "sector"}),
+    "membership": frozenset({"year", "sector"}),
     **{page: _WORKFORCE_FILTERS for page in ("workforce", "workforce-gender", "workforce-geography",
                                              "workforce-field", "workforce-hr")},
 }
