@@ -223,3 +223,36 @@ def resolution_progress(actions: pl.DataFrame, year: int) -> pl.DataFrame:
 def open_commitments(commitments: pl.DataFrame) -> pl.DataFrame:
     """Commitments not yet implemented, oldest first: what was promised last time."""
     return commitments.filter(pl.col("status") != "implemented").sort("year", "due_on")
+
+
+#: A commitment's status that ends it: never overdue.
+DONE_STATUS = "implemented"
+
+
+def commitment_standing(commitments: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Each commitment (``due_on`` as ``YYYY-MM-DD`` text or null) with where it stands on ``as_of``, the date
+    the reader looks (passed in: a test sets it, the page gives today): ``overdue`` (due before ``as_of`` and
+    not implemented), ``days_overdue`` (0 when not overdue) and ``standing`` in words ("Overdue by 247 days",
+    "Due in 30 days", "Implemented", "No due date")."""
+    due = pl.col("due_on").cast(pl.String).str.to_date(strict=False)
+    done = pl.col("status") == DONE_STATUS
+    days = (pl.lit(as_of) - due).dt.total_days()
+    overdue = (~done & due.is_not_null() & (days > 0)).fill_null(False)
+    return commitments.with_columns(
+        overdue.alias("overdue"),
+        pl.when(overdue).then(days).otherwise(0).cast(pl.Int64).alias("days_overdue"),
+        pl.when(done).then(pl.lit("Implemented"))
+        .when(due.is_null()).then(pl.lit("No due date"))
+        .when(overdue).then(pl.format("Overdue by {} days", days))
+        .when(days == 0).then(pl.lit("Due today"))
+        .otherwise(pl.format("Due in {} days", -days))
+        .alias("standing"),
+    )
+
+
+def last_retreat(commitments: pl.DataFrame) -> tuple[int, str] | None:
+    """The year and forum of the latest meeting that made commitments ("what we committed to last time")."""
+    if commitments.is_empty():
+        return None
+    latest = commitments.sort("year", "forum").row(-1, named=True)
+    return latest["year"], latest["forum"]

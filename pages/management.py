@@ -10,10 +10,13 @@ from kpi.charts.management import budget_bars, oversight_bars, risk_heatmap
 from kpi.charts.theme import STATUS_STYLES
 from kpi.formatting import format_chf
 from kpi.management import (
+    DONE_STATUS,
     HIGH_RISK_SCORE,
     MOVEMENTS,
     budget_by_output,
     filter_risks,
+    commitment_standing,
+    last_retreat,
     open_commitments,
     outstanding_recommendations,
     oversight_summary,
@@ -153,12 +156,40 @@ with tabs["Resolutions"]:
                          "Progress", min_value=0, max_value=100, format="%.0f %%")})
 
 
+#: Human labels of the commitments' columns.
+COMMITMENT_COLUMNS = {
+    "year": st.column_config.NumberColumn("Year", format="%d"), "forum": "Meeting", "text": "Commitment",
+    "owner": "Owner", "due_on": "Due", "status": "Status", "standing": "Where it stands",
+    "overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": None,
+}
+
+
 def commitments_tab() -> None:
-    """Retreat commitments still open, and all of them."""
-    st.markdown("**Still open** from earlier senior management retreats:")
-    st.dataframe(open_commitments(data.commitments), hide_index=True)
+    """The retreat view: what was committed to last time and where each stands today, then what is still open
+    from earlier meetings (overdue judged on today's date)."""
+    today = dt.date.today()
+    standing = commitment_standing(data.commitments, today)
+    last = last_retreat(standing)
+    if last is None:
+        st.info("No commitments recorded.")
+        return
+    year, forum = last
+    latest = standing.filter((pl.col("year") == year) & (pl.col("forum") == forum))
+    st.markdown(f"**What we committed to at {markdown_text(forum)}, and where each stands on {today:%d %B %Y}**")
+    cols = st.columns(3)
+    cols[0].metric("Commitments", latest.height)
+    cols[1].metric("Implemented", int((latest["status"] == DONE_STATUS).sum()))
+    cols[2].metric("Overdue", int(latest["overdue"].sum()))
+    st.dataframe(latest.select("text", "owner", "due_on", "status", "standing"), hide_index=True,
+                 column_config=COMMITMENT_COLUMNS)
+    earlier = open_commitments(standing.filter(pl.col("year") < year))
+    st.markdown(f"**Still open from earlier meetings:** {earlier.height}, of which "
+                f"{int(earlier['overdue'].sum())} overdue.")
+    if not earlier.is_empty():
+        st.dataframe(earlier.select("year", "forum", "text", "owner", "due_on", "status", "standing"),
+                     hide_index=True, column_config=COMMITMENT_COLUMNS)
     with st.expander("All commitments"):
-        st.dataframe(data.commitments, hide_index=True)
+        st.dataframe(standing.drop("days_overdue"), hide_index=True, column_config=COMMITMENT_COLUMNS)
 
 
 for tab_name, draw in (("Risks", risks_tab), ("Oversight", oversight_tab), ("Retreat commitments", commitments_tab)):

@@ -136,3 +136,20 @@ def test_risk_filters_by_owner_and_category_and_the_top_risks():
     assert management.top_risks(management.filter_risks(register, owner="ITU-D"), 1)["code"].to_list() == ["F"]
     assert management.risk_summary(management.filter_risks(register, owner="GS")) == {
         "risks": 4, "high": 2, "up": 0, "down": 0, "new": 4}
+
+
+def test_a_commitment_past_its_due_date_and_not_implemented_is_overdue_on_the_date_given():
+    """Commitments due 2025-03-31 still read "ongoing", with no overdue flag."""
+    commitments = pl.DataFrame({
+        "year": [2024, 2024, 2025, 2025, 2025], "forum": ["Retreat 2024"] * 2 + ["Retreat 2025"] * 3,
+        "text": ["a", "b", "c", "d", "e"],
+        "due_on": ["2025-03-31", "2025-03-31", "2026-03-31", "2025-12-02", None],
+        "status": ["implemented", "ongoing", "not started", "ongoing", "ongoing"]})
+    standing = management.commitment_standing(commitments, dt.date(2025, 12, 2))
+    assert standing.select("text", "overdue", "days_overdue", "standing").rows() == [
+        ("a", False, 0, "Implemented"), ("b", True, 246, "Overdue by 246 days"),
+        ("c", False, 0, "Due in 119 days"), ("d", False, 0, "Due today"), ("e", False, 0, "No due date")]
+    # The same commitments a day before "b" was due: nothing overdue.
+    assert not management.commitment_standing(commitments, dt.date(2025, 3, 30))["overdue"].any()
+    assert management.last_retreat(commitments) == (2025, "Retreat 2025")
+    assert management.last_retreat(commitments.clear()) is None

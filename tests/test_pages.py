@@ -157,6 +157,30 @@ def test_management_page_shows_the_budget_kpi_computes(kpi_statuses):
     }
 
 
+def test_the_retreat_view_says_what_was_committed_last_time_and_what_is_overdue(demo_env):
+    """Commitments due 2025-03-31 still read "ongoing", with no overdue flag (issue 16, part 8)."""
+    import datetime as dt
+
+    from kpi.management import DONE_STATUS, commitment_standing, last_retreat, open_commitments
+    from kpi.store.frames import load_management
+
+    engine = make_engine(demo_env)
+    standing = commitment_standing(load_management(engine).commitments, dt.date.today())
+    engine.dispose()
+    year, forum = last_retreat(standing)
+    latest = standing.filter((pl.col("year") == year) & (pl.col("forum") == forum))
+    at = open_page("pages/management.py")
+    assert [e.value for e in at.exception] == []
+    metrics = {m.label: m.value for m in at.metric if m.label in ("Commitments", "Implemented", "Overdue")}
+    assert metrics == {"Commitments": str(latest.height), "Implemented": str((latest["status"] == DONE_STATUS).sum()),
+                       "Overdue": str(latest["overdue"].sum())}
+    shown = next(pl.from_pandas(t.value) for t in at.dataframe if "standing" in t.value.columns)
+    assert shown["standing"].to_list() == latest["standing"].to_list()
+    earlier = open_commitments(standing.filter(pl.col("year") < year))
+    assert f"**Still open from earlier meetings:** {earlier.height}, of which {earlier['overdue'].sum()} overdue." in [
+        m.value for m in at.markdown]
+
+
 def test_management_risks_tab_shows_the_register_kpi_computes(demo_env):
     """The Risks tab's headline, top risks and register are kpi's, for all risks and for one owner and category
     chosen on the tab (kept in the link), and its heat map is drawn from the same selection."""
