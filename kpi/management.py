@@ -185,17 +185,48 @@ def risk_matrix(register: pl.DataFrame) -> pl.DataFrame:
 
 def oversight_summary(recommendations: pl.DataFrame) -> pl.DataFrame:
     """Per year of issue: received, accepted, pending a decision, implemented, open."""
+    return oversight_pipeline(recommendations, "year")
+
+
+def oversight_pipeline(recommendations: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Recommendations from received to accepted to implemented, by ``by`` ("year" of issue, or "source": JIU,
+    External Auditor, internal audit, IMAC, evaluation): ``received``, ``accepted``, ``pending`` (no decision
+    yet), ``implemented``, ``open`` (accepted, not implemented)."""
     frame = recommendations.with_columns(pl.col("issued_on").str.slice(0, 4).cast(pl.Int64).alias("year"))
     return (
-        frame.group_by("year").agg(
+        frame.group_by(by).agg(
             pl.len().cast(pl.Int64).alias("received"),
             (pl.col("accepted") == True).sum().cast(pl.Int64).alias("accepted"),  # noqa: E712 (null-aware)
             pl.col("accepted").is_null().sum().cast(pl.Int64).alias("pending"),
             pl.col("implemented_on").is_not_null().sum().cast(pl.Int64).alias("implemented"),
         )
         .with_columns((pl.col("accepted") - pl.col("implemented")).alias("open"))
-        .sort("year")
+        .sort(by)
     )
+
+
+#: How long an accepted recommendation has been open: (label, from years, to years) of its age.
+AGE_BUCKETS: tuple[tuple[str, float, float], ...] = (
+    ("under 1 year", 0, 1), ("1-2 years", 1, 2), ("2-3 years", 2, 3), ("over 3 years", 3, float("inf")))
+
+
+def open_by_age(recommendations: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Accepted recommendations still open on ``as_of``, counted by source and age (:data:`AGE_BUCKETS`): a row
+    per source, a column per bucket, and ``open`` in all."""
+    age = (pl.lit(as_of) - pl.col("issued_on").str.to_date()).dt.total_days() / 365.25
+    bucket = pl.lit(None, pl.String)
+    for label, low, high in reversed(AGE_BUCKETS):
+        bucket = pl.when((age >= low) & (age < high)).then(pl.lit(label)).otherwise(bucket)
+    still_open = recommendations.filter((pl.col("accepted") == True) & pl.col("implemented_on").is_null()  # noqa: E712
+                                        & (pl.col("issued_on").str.to_date() <= as_of))
+    counts = still_open.with_columns(bucket.alias("age")).group_by("source", "age").len()
+    labels = [label for label, _, _ in AGE_BUCKETS]
+    sources = pl.DataFrame({"source": sorted(recommendations["source"].unique().to_list())})
+    wide = sources.join(counts.pivot(on="age", index="source", values="len"), on="source", how="left") if \
+        not counts.is_empty() else sources
+    wide = wide.with_columns(*(pl.lit(0, pl.UInt32).alias(lab) for lab in labels if lab not in wide.columns))
+    return wide.select("source", *(pl.col(lab).fill_null(0).cast(pl.Int64) for lab in labels)).with_columns(
+        pl.sum_horizontal(*labels).alias("open"))
 
 
 def outstanding_recommendations(recommendations: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:

@@ -17,8 +17,10 @@ from kpi.management import (
     filter_risks,
     commitment_standing,
     last_retreat,
+    open_by_age,
     open_commitments,
     outstanding_recommendations,
+    oversight_pipeline,
     oversight_summary,
     resolution_progress,
     risk_band_ranges,
@@ -134,14 +136,32 @@ def risks_tab() -> None:
         + ". Movement compares the residual score with the risk's previous assessment.")
 
 
+#: Human labels of the oversight tables' columns.
+OVERSIGHT_COLUMNS = {
+    "source": "Source", "received": "Received", "accepted": "Accepted", "pending": "Awaiting a decision",
+    "implemented": "Implemented", "open": "Open", "ref": "Reference", "title": "Recommendation",
+    "priority": "Priority", "owner": "Owner", "issued_on": "Issued",
+}
+
+
 def oversight_tab() -> None:
     """Recommendations by year and status, and the accepted ones long outstanding."""
     summary = oversight_summary(data.recommendations)
     chart(oversight_bars(summary, projector=filters.projector), key="oversight-bars", projector=filters.projector,
           config={"displaylogo": False})
-    overdue = outstanding_recommendations(data.recommendations, dt.date(year, 12, 31))
-    st.markdown(f"**{overdue.height} accepted recommendations** issued before {year - 1} are still open.")
-    st.dataframe(overdue, hide_index=True)
+    as_of = dt.date(year, 12, 31)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**By source**, from received to implemented:")
+        st.dataframe(oversight_pipeline(data.recommendations, "source"), hide_index=True,
+                     column_config=OVERSIGHT_COLUMNS)
+    with right:
+        st.markdown(f"**Accepted and still open on {as_of:%d %B %Y}**, by age:")
+        st.dataframe(open_by_age(data.recommendations, as_of), hide_index=True, column_config=OVERSIGHT_COLUMNS)
+    overdue = outstanding_recommendations(data.recommendations, as_of)
+    st.markdown(f"**{overdue.height} accepted recommendations** issued before {year - 1} are still open, each with "
+                "its owner:")
+    st.dataframe(overdue, hide_index=True, column_config=OVERSIGHT_COLUMNS)
 
 with tabs["Resolutions"]:
     progress = resolution_progress(data.actions, year)

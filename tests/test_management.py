@@ -153,3 +153,18 @@ def test_a_commitment_past_its_due_date_and_not_implemented_is_overdue_on_the_da
     assert not management.commitment_standing(commitments, dt.date(2025, 3, 30))["overdue"].any()
     assert management.last_retreat(commitments) == (2025, "Retreat 2025")
     assert management.last_retreat(commitments.clear()) is None
+
+
+def test_recommendations_by_source_from_received_to_implemented_and_open_ones_by_age():
+    recs = pl.DataFrame({
+        "ref": ["a", "b", "c", "d", "e", "f"], "source": ["JIU", "JIU", "JIU", "External Auditor", "IMAC", "IMAC"],
+        "title": ["t"] * 6, "priority": ["high"] * 6, "owner": ["GS", "BDT", "GS", "GS", "TSB", "GS"],
+        "issued_on": ["2021-06-30", "2024-01-15", "2025-03-01", "2023-12-31", "2022-12-30", "2026-01-01"],
+        "accepted": [True, True, None, True, False, True],
+        "implemented_on": [None, "2025-01-01", None, None, None, None]})
+    assert management.oversight_pipeline(recs, "source").rows() == [
+        ("External Auditor", 1, 1, 0, 0, 1), ("IMAC", 2, 1, 0, 0, 1), ("JIU", 3, 2, 1, 1, 1)]
+    # On 2025-12-31: JIU "a" is 4.5 years old, the External Auditor's "d" 2 years; IMAC's "f" is not issued yet.
+    assert management.open_by_age(recs, dt.date(2025, 12, 31)).rows() == [
+        ("External Auditor", 0, 0, 1, 0, 1), ("IMAC", 0, 0, 0, 0, 0), ("JIU", 0, 0, 0, 1, 1)]
+    assert management.oversight_summary(recs)["received"].to_list() == [1, 1, 1, 1, 1, 1]

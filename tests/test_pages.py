@@ -181,6 +181,24 @@ def test_the_retreat_view_says_what_was_committed_last_time_and_what_is_overdue(
         m.value for m in at.markdown]
 
 
+def test_the_oversight_tab_follows_recommendations_by_source_and_age(demo_env):
+    """Oversight: by source from received to implemented, the open ones by age, the overdue ones with their owner."""
+    import datetime as dt
+
+    from kpi.management import open_by_age, outstanding_recommendations, oversight_pipeline
+    from kpi.store.frames import load_management
+
+    engine = make_engine(demo_env)
+    recommendations = load_management(engine).recommendations
+    engine.dispose()
+    at = open_page("pages/management.py")
+    tables = [pl.from_pandas(t.value) for t in at.dataframe]
+    as_of = dt.date(YEAR, 12, 31)
+    for expected in (oversight_pipeline(recommendations, "source"), open_by_age(recommendations, as_of),
+                     outstanding_recommendations(recommendations, as_of)):
+        assert any(t.columns == expected.columns and t.rows() == expected.rows() for t in tables), expected
+
+
 def test_management_risks_tab_shows_the_register_kpi_computes(demo_env):
     """The Risks tab's headline, top risks and register are kpi's, for all risks and for one owner and category
     chosen on the tab (kept in the link), and its heat map is drawn from the same selection."""
