@@ -251,6 +251,20 @@ def resolution_progress(actions: pl.DataFrame, year: int) -> pl.DataFrame:
     )
 
 
+def resolution_items(actions: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Each resolution's action items as the yearly report to the Council gives them: ``resolution_code``,
+    ``resolution_title``, ``ref``, ``description``, ``owner`` (the responsible Bureau or department), the
+    ``status`` and ``progress_pct`` of ``year``, and ``previous_status`` (of the year before; null if the item
+    was not reported then)."""
+    keys = ["resolution_code", "ref"]
+    now = actions.filter(pl.col("year") == year)
+    before = actions.filter(pl.col("year") == year - 1).select(*keys, pl.col("status").alias("previous_status"))
+    return (now.join(before, on=keys, how="left")
+            .select("resolution_code", "resolution_title", "ref", "description", "owner", "status", "progress_pct",
+                    "previous_status")
+            .sort(keys))
+
+
 def open_commitments(commitments: pl.DataFrame) -> pl.DataFrame:
     """Commitments not yet implemented, oldest first: what was promised last time."""
     return commitments.filter(pl.col("status") != "implemented").sort("year", "due_on")

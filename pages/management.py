@@ -22,6 +22,7 @@ from kpi.management import (
     outstanding_recommendations,
     oversight_pipeline,
     oversight_summary,
+    resolution_items,
     resolution_progress,
     risk_band_ranges,
     risk_filter_options,
@@ -169,11 +170,18 @@ with tabs["Resolutions"]:
         st.info(f"No actions on resolutions reported for {year}.")
     else:
         st.dataframe(progress, hide_index=True, column_config={
-            "mean_progress_pct": st.column_config.ProgressColumn("Mean progress", min_value=0, max_value=100,
+            "resolution_code": "Resolution", "resolution_title": "Title", "actions": "Items",
+            "implemented": "Implemented", "mean_progress_pct": st.column_config.ProgressColumn("Mean progress", min_value=0, max_value=100,
                                                                  format="%.0f %%")})
-        st.dataframe(data.actions.filter(pl.col("year") == year).drop("resolution_title"), hide_index=True,
-                     column_config={"progress_pct": st.column_config.ProgressColumn(
-                         "Progress", min_value=0, max_value=100, format="%.0f %%")})
+        # As the yearly report to the Council: each resolution, its items, who is responsible, where each stands.
+        items = resolution_items(data.actions, year)
+        for (code, title), part in items.group_by("resolution_code", "resolution_title", maintain_order=True):
+            st.markdown(f"**{markdown_text(code)}**: {markdown_text(title)}")
+            st.dataframe(part.drop("resolution_code", "resolution_title"), hide_index=True, column_config={
+                "ref": "Item", "description": "Resolves", "owner": "Responsible", "status": f"Status {year}",
+                "previous_status": f"Status {year - 1}",
+                "progress_pct": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100,
+                                                                format="%.0f %%")})
 
 
 #: Human labels of the commitments' columns.

@@ -168,3 +168,16 @@ def test_recommendations_by_source_from_received_to_implemented_and_open_ones_by
     assert management.open_by_age(recs, dt.date(2025, 12, 31)).rows() == [
         ("External Auditor", 0, 0, 1, 0, 1), ("IMAC", 0, 0, 0, 0, 0), ("JIU", 0, 0, 0, 1, 1)]
     assert management.oversight_summary(recs)["received"].to_list() == [1, 1, 1, 1, 1, 1]
+
+
+def test_a_resolutions_items_give_this_years_status_beside_last_years():
+    actions = pl.DataFrame({
+        "resolution_code": ["R151"] * 4 + ["R71"], "resolution_title": ["RBM"] * 4 + ["Plan"],
+        "ref": ["A1", "A1", "A2", "A3", "A1"], "year": [2024, 2025, 2025, 2024, 2025],
+        "description": ["d1", "d1", "d2", "d3", "p1"], "owner": ["GS", "GS", "BDT", "TSB", "GS"],
+        "status": ["ongoing", "implemented", "not started", "ongoing", "ongoing"],
+        "progress_pct": [50.0, 100.0, 0.0, 10.0, 30.0]})
+    assert management.resolution_items(actions, 2025).rows() == [
+        ("R151", "RBM", "A1", "d1", "GS", "implemented", 100.0, "ongoing"),
+        ("R151", "RBM", "A2", "d2", "BDT", "not started", 0.0, None),
+        ("R71", "Plan", "A1", "p1", "GS", "ongoing", 30.0, None)]

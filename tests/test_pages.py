@@ -199,6 +199,23 @@ def test_the_oversight_tab_follows_recommendations_by_source_and_age(demo_env):
         assert any(t.columns == expected.columns and t.rows() == expected.rows() for t in tables), expected
 
 
+def test_the_resolutions_tab_reports_each_resolutions_items_as_to_the_council(demo_env):
+    from kpi.management import resolution_items
+    from kpi.store.frames import load_management
+
+    engine = make_engine(demo_env)
+    items = resolution_items(load_management(engine).actions, YEAR)
+    engine.dispose()
+    at = open_page("pages/management.py", user=None)  # public: resolutions are for everyone
+    shown = [pl.from_pandas(t.value) for t in at.dataframe if "previous_status" in t.value.columns]
+    expected = [part.drop("resolution_code", "resolution_title")
+                for _, part in items.group_by("resolution_code", "resolution_title", maintain_order=True)]
+    assert [t.rows() for t in shown] == [e.rows() for e in expected] and len(expected) > 1
+    titles = [m.value for m in at.markdown if m.value.startswith("**PP")]
+    assert titles == [f"**{markdown_text(c)}**: {markdown_text(t)}"
+                      for c, t in items.select("resolution_code", "resolution_title").unique(maintain_order=True).rows()]
+
+
 def test_management_risks_tab_shows_the_register_kpi_computes(demo_env):
     """The Risks tab's headline, top risks and register are kpi's, for all risks and for one owner and category
     chosen on the tab (kept in the link), and its heat map is drawn from the same selection."""
