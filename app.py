@@ -25,6 +25,8 @@ RESULTS = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path=DEFAULT_PAGE_PATH, default=True),
     st.Page("pages/scorecard.py", title="Scorecard", icon=":material/checklist:", url_path="scorecard"),
     st.Page("pages/explorer.py", title="Indicator explorer", icon=":material/query_stats:", url_path="explorer"),
+    st.Page("pages/results_chain.py", title="Results chain", icon=":material/account_tree:",
+            url_path="results-chain"),
     st.Page("pages/present.py", title="Council presentation", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/management.py", title="Budget, risks, oversight", icon=":material/account_balance:",
             url_path="management"),

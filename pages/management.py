@@ -33,7 +33,6 @@ from kpi.management import (
     top_risks,
 )
 from kpi.status import STATUSES
-from kpi.store.frames import load_management
 from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.auth import current_actor
@@ -42,15 +41,9 @@ from ui.urlstate import url_selectbox
 from ui.widgets import chart, data_stamp, synthetic_notice
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def management_frames(url: str, version: int):
-    """The management records of one data version, shared by all sessions."""
-    return load_management(ui_data.engine_for(url))
-
-
 filters = current_filters()
 results = ui_data.results()
-data = management_frames(ui_data.engine().url.render_as_string(hide_password=False), ui_data.current_version())
+data = cache.management()
 year = filters.year
 
 st.title("Management: budget, risks and oversight")

@@ -58,3 +58,6 @@ for row in by_root.iter_rows(named=True):
         st.markdown(f"**{row['total']} indicators** · " + status_counts_markdown(row))
         st.page_link("pages/scorecard.py", label=f"Open {kind.lower()} {markdown_text(row['root_code'])} in the scorecard",
                      query_params=link_params(goal=row["root_code"]), icon=":material/arrow_forward:")
+        st.page_link("pages/results_chain.py",
+                     label=f"Its results chain: indicators, budget, risks of {markdown_text(row['root_code'])}",
+                     query_params=link_params(node=row["root_code"]), icon=":material/account_tree:")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 AXE = PROJECT_DIR / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PAGES = ["/", "/scorecard", "/explorer", "/present", "/management", "/membership", "/workforce", "/workforce-gender",
+PAGES = ["/", "/scorecard", "/explorer", "/results-chain", "/present", "/management", "/membership", "/workforce", "/workforce-gender",
          "/workforce-geography", "/workforce-field", "/workforce-hr"]
 #: Where the "incomplete" results (what axe-core could not decide, mostly text over charts) are written.
 INCOMPLETE = PROJECT_DIR / "artifacts" / "axe-incomplete.json"

@@ -150,3 +150,21 @@ def test_a_shared_link_keeps_the_chosen_tab(server, browser, page):
     assert other.get_by_role("tab", selected=True).inner_text() == "Map"
     assert other.locator("[data-testid='stPlotlyChart'] .choropleth, [data-testid='stPlotlyChart'] .geo").count() > 0
     other.context.close()
+
+
+def test_a_goal_card_opens_its_results_chain_and_an_indicator_from_there(server, page):
+    """Goal cards could not open their goal: a goal's card opens its results chain, whose indicators open the
+    explorer (issue 16, part 2)."""
+    page.goto(f"{server}/")
+    wait_idle(page)
+    page.get_by_role("link", name=re.compile(r"Its results chain: indicators, budget, risks of G1$")).click()
+    page.wait_for_url(re.compile(r".*/results-chain.*"), timeout=30_000)  # G1, the first goal, is the default
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.startsWith"
+                           "('Goal G1')", timeout=30_000)
+    wait_idle(page)
+    assert h1(page) == "Goal G1: Universal connectivity"
+    page.locator(".st-key-chain-indicator-G1-INET a").click()  # a class name has no dot
+    page.wait_for_url(re.compile(r".*/explorer\?.*indicator=G1\.INET.*"), timeout=30_000)
+    wait_idle(page)
+    assert h1(page) == "Individuals using the Internet (%)"
+    shot(page, "results-chain-to-explorer")

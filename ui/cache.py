@@ -10,7 +10,19 @@ import streamlit as st
 
 from kpi.scorecard import indicator_status
 from kpi.config import database_url
+from kpi.store.frames import ManagementData, load_management
 from ui import data as ui_data
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _management(url: str, version: int) -> ManagementData:
+    return load_management(ui_data.engine_for(url))
+
+
+def management() -> ManagementData:
+    """The management records (budget, risks, oversight, resolutions, commitments) of the current data version,
+    shared by all sessions."""
+    return _management(ui_data.engine().url.render_as_string(hide_password=False), ui_data.current_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

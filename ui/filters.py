@@ -50,6 +50,7 @@ PAGE_FILTERS: dict[str, frozenset[str]] = {
     # indicator's regional series.
     "explorer": frozenset({"cycle", "year", "years", "region"}),
     "present": frozenset({"cycle", "year", "years"}),  # the Council sees the whole organisation
+    "results-chain": frozenset({"cycle", "year"}),  # the node picked on the page is the selection
     "management": frozenset({"cycle", "year", "sector"}),
     "membership": frozenset({"year", "sector"}),
     **{page: _WORKFORCE_FILTERS for page in ("workforce", "workforce-gender", "workforce-geography",

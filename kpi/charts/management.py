@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kpi.charts.status import short_label
-from kpi.charts.theme import (AXIS_COLOUR, RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout,
+from kpi.charts.theme import (AXIS_COLOUR, PLANNED_COLOUR, RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout,
                               cell_font_size)
 from kpi.management import RISK_BANDS, risk_band_ranges
 from kpi.text import plotly_text
@@ -75,10 +75,22 @@ def budget_bars(frame: pl.DataFrame, *, projector: bool = False) -> go.Figure:
               for code, name in frame.select("node_code", "node_name").iter_rows()]
     fig = go.Figure(layout=base_layout(projector=projector, height=140 + 48 * frame.height))
     fig.add_trace(go.Bar(y=labels, x=(frame["planned_chf"] / 1e6).to_list(), orientation="h", name="Planned",
-                         marker_color="#A9C7E8", hovertemplate="%{y}: planned CHF %{x:,.1f} million<extra></extra>"))
+                         marker_color=PLANNED_COLOUR, hovertemplate="%{y}: planned CHF %{x:,.1f} million<extra></extra>"))
     fig.add_trace(go.Bar(y=labels, x=(frame["actual_chf"] / 1e6).to_list(), orientation="h", name="Actual",
                          marker_color=SERIES_COLOURS[0], hovertemplate="%{y}: spent CHF %{x:,.1f} million<extra></extra>"))
     fig.update_layout(barmode="group", xaxis_title="CHF million", yaxis={"autorange": "reversed", "automargin": True})
+    return fig
+
+
+def budget_years(frame: pl.DataFrame, *, projector: bool = False) -> go.Figure:
+    """Planned against actual CHF million by year (``year``, ``planned_chf``, ``actual_chf``), grouped bars."""
+    fig = go.Figure(layout=base_layout(projector=projector, height=360))
+    years = frame["year"].to_list()
+    fig.add_trace(go.Bar(x=years, y=(frame["planned_chf"] / 1e6).to_list(), name="Planned",
+                         marker_color=PLANNED_COLOUR, hovertemplate="%{x}: planned CHF %{y:,.1f} million<extra></extra>"))
+    fig.add_trace(go.Bar(x=years, y=(frame["actual_chf"] / 1e6).to_list(), name="Actual",
+                         marker_color=SERIES_COLOURS[0], hovertemplate="%{x}: spent CHF %{y:,.1f} million<extra></extra>"))
+    fig.update_layout(barmode="group", yaxis_title="CHF million", xaxis={"dtick": 1})
     return fig
 
 

@@ -54,6 +54,8 @@ TARGET_COLOUR = "#B86E00"
 PROJECTION_COLOUR = "#5F6B7A"
 #: Axis lines, zero lines and the outline of a legend's colour swatch (so that the palest one shows on white).
 AXIS_COLOUR = "#8A939E"
+#: Planned money beside spent money (SERIES_COLOURS[0]): the same hue, lighter.
+PLANNED_COLOUR = "#A9C7E8"
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 #: Chart type size in px: on a screen, and on a projector (legible from the back of a room).
 FONT_SIZE = 14

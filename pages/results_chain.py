@@ -1,0 +1,93 @@
+"""Results chain: one goal, outcome, output or enabler with its indicators, its budget over the years and its
+risks, where the strategic, financial and operational plans meet (kpi.results_chain)."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi.charts.management import budget_years
+from kpi.formatting import format_chf
+from kpi.results_chain import node_view
+from kpi.text import markdown_text
+from ui import cache, data as ui_data
+from ui.auth import current_actor
+from ui.filters import current_filters, link_params
+from ui.urlstate import url_selectbox
+from ui.widgets import chart, data_stamp, status_counts_markdown, status_text, synthetic_notice
+
+#: Human labels of the node page's tables.
+COLUMNS = {
+    "node_code": "Output", "node_name": "Name", "planned_chf": st.column_config.NumberColumn(
+        "Planned (CHF)", format="localized"),
+    "actual_chf": st.column_config.NumberColumn("Actual (CHF)", format="localized"),
+    "code": "Code", "title": "Risk", "category": "Category", "owner": "Owner", "inherent_score": "Inherent score",
+    "residual_score": "Residual score", "band": "Severity", "movement": "Since the last review",
+    "mitigation": "Mitigation",
+}
+
+filters = current_filters()
+results = ui_data.results()
+nodes = results.nodes.filter(pl.col("cycle_code") == filters.cycle)
+if nodes.is_empty():
+    st.warning(f"The plan cycle {markdown_text(filters.cycle)} has no goals yet.")
+    st.stop()
+names = dict(nodes.select("node_code", "node_name").iter_rows())
+kinds = dict(nodes.select("node_code", "kind").iter_rows())
+# A selectbox shows plain text: the names are not escaped here.
+code = url_selectbox("Goal, outcome or output", list(names), key="node",
+                     format_func=lambda c: f"{kinds[c].capitalize()} {c} · {names[c]}",
+                     help="Type to search. The goals' cards on the overview and the scorecard open their goal here.")
+management = cache.management()
+statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
+view = node_view(nodes, statuses, management.budget, management.risks, code, filters.year)
+node = view.node
+
+st.title(markdown_text(f"{node['kind'].capitalize()} {node['node_code']}: {node['node_name']}"))
+st.caption(f"{markdown_text(node['statement'] or '')} · status as of {filters.year} · {data_stamp(results.meta)}")
+synthetic_notice()
+links = []
+if view.parent is not None:
+    links.append((f"Under: {view.parent['kind']} {view.parent['node_code']}", view.parent["node_code"]))
+links += [(f"{c['kind'].capitalize()} {c['node_code']}", c["node_code"]) for c in view.children.iter_rows(named=True)]
+if links:
+    for column, (label, target) in zip(st.columns(min(len(links), 5)), links[:5]):
+        column.page_link("pages/results_chain.py", label=markdown_text(label), query_params=link_params(node=target),
+                         icon=":material/account_tree:")
+
+st.subheader("Indicators")
+counts = {s: int((view.indicators["status"] == s).sum()) for s in view.indicators["status"].unique().to_list()}
+st.markdown(f"**{view.indicators.height} indicators** · " + status_counts_markdown(counts))
+for row in view.indicators.iter_rows(named=True):
+    with st.container(key=f"chain-indicator-{row['code']}", gap=None):
+        st.page_link("pages/explorer.py", label=f"{status_text(row['status'])} · {markdown_text(row['code'])} "
+                                                f"{markdown_text(row['name'])}",
+                     query_params=link_params(indicator=row["code"]), width="stretch")
+        st.caption(markdown_text(row["explanation"]))
+
+st.subheader("Budget")
+this_year = view.budget.filter(pl.col("year") == filters.year)
+if view.budget.is_empty():
+    st.info("No budget lines under this node.")
+else:
+    cols = st.columns(3)
+    planned = this_year["planned_chf"].sum() if not this_year.is_empty() else None
+    actual = this_year["actual_chf"].sum() if not this_year.is_empty() else None
+    execution = this_year["execution_pct"].first() if not this_year.is_empty() else None
+    cols[0].metric(f"Planned ({filters.year})", format_chf(planned) if planned else "–")
+    cols[1].metric(f"Actual ({filters.year})", format_chf(actual) if actual else "–")
+    cols[2].metric(f"Execution ({filters.year})", f"{execution:.1f} %" if execution is not None else "–")
+    chart(budget_years(view.budget, projector=filters.projector), key="chain-budget", projector=filters.projector,
+          config={"displaylogo": False})
+    if view.budget_by_output.height > 1:
+        st.markdown(f"**Cost per output, {filters.year}**")
+        st.dataframe(view.budget_by_output, hide_index=True, column_config=COLUMNS)
+
+st.subheader("Risks")
+if not current_actor().is_staff:  # risks are internal management records (kpi.access)
+    st.caption("Risks are shown to signed-in staff.")
+elif view.risks.is_empty():
+    st.caption(f"No risk linked to this node was assessed in {filters.year}.")
+else:
+    st.dataframe(view.risks, hide_index=True, column_config=COLUMNS)
+    st.page_link("pages/management.py", label="Open the risk register", icon=":material/warning:",
+                 query_params=link_params(tab="Risks"))
