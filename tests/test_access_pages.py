@@ -23,8 +23,8 @@ from ui.widgets import status_counts_markdown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE_DIR = Path(APP).parent / "pages"
-PUBLIC_PAGES = ["overview", "scorecard", "explorer", "present", "management", "membership", "workforce_composition",
-                "workforce_gender", "workforce_geography", "workforce_field", "workforce_hr"]
+PUBLIC_PAGES = ["overview", "scorecard", "explorer", "results_chain", "present", "management", "membership",
+                "workforce_composition", "workforce_gender", "workforce_geography", "workforce_field", "workforce_hr"]
 
 
 @pytest.fixture(autouse=True)
