@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 INDIVIDUAL_KINDS = [k for k, spec in KINDS.items() if spec.about_individuals]
 OTHER_KINDS = [k for k, spec in KINDS.items() if not spec.about_individuals]
 RESULTS_LINKS = [("Overview", "/"), ("Scorecard", "/scorecard"), ("Indicator explorer", "/explorer"),
-                 ("Council presentation", "/present"), ("Budget, risks, oversight", "/management"),
+                 ("Results chain", "/results-chain"), ("Council presentation", "/present"),
+                 ("Budget, risks, oversight", "/management"), ("Membership", "/membership"),
                  ("Composition", "/workforce"), ("Gender balance", "/workforce-gender"),
                  ("Geographical distribution", "/workforce-geography"), ("Field presence", "/workforce-field"),
                  ("Recruitment and training", "/workforce-hr")]
