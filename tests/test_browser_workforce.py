@@ -1,6 +1,8 @@
 """The workforce pages in a real Chromium: titles, values, a filter change each, screenshots at 1920x1080."""
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from playwright.sync_api import expect
@@ -111,15 +113,15 @@ def test_gender_page_and_gap_by_sector(server, page, staff, protector):
     assert metric(page, "Women, Professional and higher") == shares["Professional and higher"]["share_display"]
     shot(page, "gender")
     page.get_by_role("radio", name="Sector", exact=True).click()
+    # The click starts a rerun: wait for its result (the URL, then the chart's new labels), not only for idle.
+    page.wait_for_url(re.compile(r".*wf_gap_by=sector.*"), timeout=60_000)
     wait_idle(page)
-    page.wait_for_timeout(500)
-    assert "wf_gap_by=sector" in page.url
     gap = protector.page_year("gender", YEAR, S()).tables["gap:sector"].frame
     chart = page.locator("[data-testid='stPlotlyChart']").last
     chart.scroll_into_view_if_needed()
-    drawn = chart.text_content()
     for row in gap.iter_rows(named=True):
-        assert row["label"] in drawn and row["share_display"] in drawn
+        expect(chart).to_contain_text(row["label"], timeout=60_000)
+        expect(chart).to_contain_text(row["share_display"], timeout=60_000)
     shot(page, "gender-gap-by-sector")
 
 
