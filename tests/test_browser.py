@@ -160,11 +160,14 @@ def test_a_goal_card_opens_its_results_chain_and_an_indicator_from_there(server,
     page.get_by_role("link", name=re.compile(r"Its results chain: indicators, budget, risks of G1$")).click()
     page.wait_for_url(re.compile(r".*/results-chain.*"), timeout=30_000)  # G1, the first goal, is the default
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.startsWith"
-                           "('Goal G1')", timeout=30_000)
+                           "('Goal G1')", timeout=60_000)
     wait_idle(page)
     assert h1(page) == "Goal G1: Universal connectivity"
-    page.locator(".st-key-chain-indicator-G1-INET a").click()  # a class name has no dot
-    page.wait_for_url(re.compile(r".*/explorer\?.*indicator=G1\.INET.*"), timeout=30_000)
+    page.locator(".st-key-chain-indicator-G1-INET a").click(timeout=60_000)  # a class name has no dot
+    page.wait_for_url(re.compile(r".*/explorer\?.*indicator=G1\.INET.*"), timeout=60_000)
+    # The URL changes before the page runs: wait for the explorer's own title, then for the run to end.
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
+                           "=== 'Individuals using the Internet (%)'", timeout=60_000)
     wait_idle(page)
     assert h1(page) == "Individuals using the Internet (%)"
     shot(page, "results-chain-to-explorer")
