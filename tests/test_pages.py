@@ -52,9 +52,11 @@ def test_overview_shows_each_goal_with_the_status_counts_kpi_computes(kpi_status
     ]
     attention = statuses.filter(pl.col("status").is_in(["off_track", "at_risk"]))
     links = [e.proto.label for e in at.main.get("page_link")]  # the sidebar's are the navigation
-    goal_links = [f"Open {'goal' if r['root_kind'] == 'goal' else 'enabler'} {r['root_code']} in the scorecard"
-                  for r in expected.iter_rows(named=True)]
-    assert links[-len(goal_links):] == goal_links  # each goal card opens its goal
+    # Each goal card opens its goal in the scorecard and its results chain.
+    goal_links = [link for r in expected.iter_rows(named=True) for link in (
+        f"Open {'goal' if r['root_kind'] == 'goal' else 'enabler'} {r['root_code']} in the scorecard",
+        f"Its results chain: indicators, budget, risks of {markdown_text(r['root_code'])}")]
+    assert links[-len(goal_links):] == goal_links
     assert sorted(links[:-len(goal_links)]) == sorted(
         f"{status_text(r['status'])} · {markdown_text(r['code'])} {markdown_text(r['name'])}"
         for r in attention.iter_rows(named=True))
