@@ -164,7 +164,8 @@ def test_a_goal_card_opens_its_results_chain_and_an_indicator_from_there(server,
     wait_idle(page)
     assert h1(page) == "Goal G1: Universal connectivity"
     page.locator(".st-key-chain-indicator-G1-INET a").click(timeout=60_000)  # a class name has no dot
-    page.wait_for_url(re.compile(r".*/explorer\?.*indicator=G1\.INET.*"), timeout=60_000)
+    # G1.INET is the explorer's first indicator: its page takes the default out of the link once it runs.
+    page.wait_for_url(re.compile(r".*/explorer.*"), timeout=60_000)
     # The URL changes before the page runs: wait for the explorer's own title, then for the run to end.
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
                            "=== 'Individuals using the Internet (%)'", timeout=60_000)
