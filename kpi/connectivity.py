@@ -10,14 +10,19 @@ over the countries that happen to report that year; a country's missing years ar
 1. **Between two reports**, a missing year is interpolated linearly between the reports before and after
    it (India reported 43.4 % for 2020 and 55.9 % for 2022, so its 2021 is 49.65 %).
 2. **After its last report**, the latest reported value is carried forward for at most
-   :data:`CARRY_FORWARD_YEARS` years, kept within the indicator's limits (0-100 for a percentage). Later
-   years have no value for that country.
-3. **Before its first report** nothing is invented: the country is not counted in those years.
-4. **Population**: the source lacks population for most countries in its last year; a country keeps its
+   :data:`CARRY_FORWARD_YEARS` years, kept within the indicator's limits (0-100 for a percentage).
+3. **Past that limit** the country's value moves with its group (its ITU-D region): each year it changes
+   by the population-weighted mean change of the group's countries that have their own value (reported,
+   interpolated or carried) in both years, within the limits. A stale value is then no longer held flat,
+   and the country does not leave the aggregate the year its carried value ends, which moved the mean by
+   up to 1.7 points (CIS 2021 when Turkmenistan left, Arab States 2023 when Syria left). A country
+   without a group, or a group without such countries that year, follows the world.
+4. **Before its first report** nothing is invented: the country is not counted in those years.
+5. **Population**: the source lacks population for most countries in its last year; a country keeps its
    latest known population (carried forward) so that it still weighs in that year.
-5. Each aggregate says how much of the group's population **reported** that year (``coverage_pct``) and
-   how much was **imputed** by steps 1-2 (``imputed_pct``); the rest (countries before their first
-   report, past the carry-forward limit or that never reported) is not counted. An aggregate is flagged
+6. Each aggregate says how much of the group's population **reported** that year (``coverage_pct``) and
+   how much was **imputed** by steps 1-3 (``imputed_pct``); the rest (countries before their first
+   report or that never reported) is not counted. An aggregate is flagged
    *estimate* when more than :data:`ESTIMATE_IMPUTED_PCT` % of the population is imputed, and it is **not
    published** when under :data:`MIN_REPORTED_PCT` % reported.
 
@@ -44,29 +49,35 @@ ESTIMATE_IMPUTED_PCT = 10.0
 MIN_REPORTED_PCT = 50.0
 #: Names this method; stored with the aggregates, so that a store computed by another method is recomputed
 #: (and the change recorded) when it is next initialised.
-METHOD = "all-countries-filled-v1"
+METHOD = "all-countries-filled-v2"
 #: The flag an aggregate carries when too much of it is imputed (one of kpi.dimensions.FLAGS).
 ESTIMATE_FLAG = "estimate"
 
-REPORTED, INTERPOLATED, CARRIED = "reported", "interpolated", "carried"
+REPORTED, INTERPOLATED, CARRIED, TRENDED = "reported", "interpolated", "carried", "group trend"
+#: The bases of a value that the country did not report.
+IMPUTED = (INTERPOLATED, CARRIED, TRENDED)
+#: The bases of a value that rests on the country's own reports (what a group's trend is taken from).
+OWN = (REPORTED, INTERPOLATED, CARRIED)
 
 
 def method_sentence() -> str:
     """The method in one sentence, for an indicator's reference sheet (from the constants above)."""
     return (f"Aggregates are taken over all countries: a country's missing years are interpolated between its "
-            f"reports or carried forward from its last report for up to {CARRY_FORWARD_YEARS} years (never before "
-            f"its first report); an aggregate is flagged {ESTIMATE_FLAG} when over {ESTIMATE_IMPUTED_PCT:g} % of "
+            f"reports or carried forward from its last report for up to {CARRY_FORWARD_YEARS} years, then moved with "
+            f"its region's change (never before its first report); an aggregate is flagged {ESTIMATE_FLAG} when over {ESTIMATE_IMPUTED_PCT:g} % of "
             f"its population is imputed and not published when under {MIN_REPORTED_PCT:g} % reported.")
 
 
 def fill_country_series(frame: pl.DataFrame, *, lower: float | None = 0.0, upper: float | None = None,
-                        carry_years: int = CARRY_FORWARD_YEARS) -> pl.DataFrame:
+                        carry_years: int = CARRY_FORWARD_YEARS, trend_by: str | None = None) -> pl.DataFrame:
     """Each country's missing years filled (see the module's method); one measure at a time.
 
-    ``frame`` has ``iso3``, ``year``, ``value`` (null where the country did not report) and ``population``.
-    Returns the same rows with ``filled`` (the value the aggregates use, null where none may be given)
-    and ``basis`` ("reported", "interpolated", "carried" or null), sorted by country and year.
-    Every year of a country needs a row: :func:`kpi.reference.connectivity_frame` completes the grid.
+    ``frame`` has ``iso3``, ``year``, ``value`` (null where the country did not report) and ``population``,
+    and the column ``trend_by`` names, if given (the group whose change a country follows past the carry
+    limit; without it every country follows the whole frame). Returns the same rows with ``filled`` (the
+    value the aggregates use, null where none may be given) and ``basis`` (one of :data:`OWN` or
+    :data:`TRENDED`, or null), sorted by country and year. Every year of a country needs a row:
+    :func:`kpi.reference.connectivity_frame` completes the grid.
     """
     reported = pl.col("value").is_not_null()
     # The years of the previous and next report of each row's country (null before the first/after the last).
@@ -84,11 +95,59 @@ def fill_country_series(frame: pl.DataFrame, *, lower: float | None = 0.0, upper
     share = pl.when(span > 0).then((pl.col("year") - pl.col("_prev_year")) / span).otherwise(0.0)
     interpolated = pl.col("_prev_value") + (pl.col("_next_value") - pl.col("_prev_value")) * share
     imputed = pl.when(between).then(interpolated).when(carried).then(pl.col("_prev_value")).clip(lower, upper)
-    return ordered.with_columns(
+    own = ordered.with_columns(
         pl.when(reported).then(pl.col("value")).otherwise(imputed).alias("filled"),
         pl.when(reported).then(pl.lit(REPORTED)).when(between).then(pl.lit(INTERPOLATED))
         .when(carried).then(pl.lit(CARRIED)).alias("basis"),
-    ).drop("_prev_year", "_next_year", "_prev_value", "_next_value")
+        # The last carried year and value: where a country past the limit starts following its group.
+        (pl.col("_prev_year") + carry_years).alias("_anchor_year"),
+        pl.col("_prev_value").clip(lower, upper).alias("_anchor_value"),
+    )
+    beyond = pl.col("basis").is_null() & pl.col("_prev_year").is_not_null()
+    trend = _cumulative_group_change(own, trend_by)
+    keys = [trend_by] if trend_by else []
+    # nulls_equal: a country without a group finds its group's (the world's) trend.
+    anchored = own.join(trend, on=[*keys, "year"], how="left", nulls_equal=True).join(
+        trend.rename({"year": "_anchor_year", "_cumulative": "_at_anchor"}), on=[*keys, "_anchor_year"],
+        how="left", nulls_equal=True)
+    followed = (pl.col("_anchor_value") + pl.col("_cumulative") - pl.col("_at_anchor")).clip(lower, upper)
+    return anchored.with_columns(
+        pl.when(beyond).then(followed).otherwise(pl.col("filled")).alias("filled"),
+        pl.when(beyond).then(pl.lit(TRENDED)).otherwise(pl.col("basis")).alias("basis"),
+    ).drop("_prev_year", "_next_year", "_prev_value", "_next_value", "_anchor_year", "_anchor_value",
+           "_cumulative", "_at_anchor").sort("iso3", "year")
+
+
+def _cumulative_group_change(own: pl.DataFrame, trend_by: str | None) -> pl.DataFrame:
+    """For each group (``trend_by``, or the whole frame) and year, the running sum of its yearly change.
+
+    A year's change is the population-weighted mean of ``filled`` this year minus last year over the
+    countries with their own value (:data:`OWN`) in both years, so that no country entering or leaving
+    moves it. A group without such countries in a year (or a country without a group) takes the change of
+    the whole frame. Columns: ``trend_by`` (if given), ``year``, ``_cumulative``.
+    """
+    counted = own.filter(pl.col("basis").is_in(OWN) & pl.col("population").is_not_null())
+    step = counted.select("iso3", "year", "filled", "population", *([trend_by] if trend_by else [])).join(
+        counted.select("iso3", (pl.col("year") + 1).alias("year"), pl.col("filled").alias("_before")),
+        on=["iso3", "year"], how="inner",
+    ).with_columns(((pl.col("filled") - pl.col("_before")) * pl.col("population")).alias("_weighted"))
+
+    def mean_change(by: list[str]) -> pl.DataFrame:
+        return step.group_by(by).agg((pl.col("_weighted").sum() / pl.col("population").sum()).alias("_change"))
+
+    world = mean_change(["year"]).rename({"_change": "_world"})
+    years = own.select("year").unique()
+    if trend_by:
+        grid = own.select(trend_by).unique().join(years, how="cross")
+        changes = grid.join(world, on="year", how="left").join(mean_change([trend_by, "year"]),
+                                                                on=[trend_by, "year"], how="left", nulls_equal=True)
+        change = pl.coalesce(pl.when(pl.col(trend_by).is_not_null()).then(pl.col("_change")), pl.col("_world"))
+    else:
+        changes, change = years.join(world, on="year", how="left"), pl.col("_world")
+    keys = [trend_by] if trend_by else []
+    cumulative = change.fill_null(0.0).cum_sum()
+    return changes.sort([*keys, "year"]).select(
+        *keys, "year", (cumulative.over(keys) if keys else cumulative).alias("_cumulative"))
 
 
 def aggregate(filled: pl.DataFrame, group: list[str]) -> pl.DataFrame:
@@ -115,7 +174,7 @@ def weighted(filled: pl.DataFrame, group: list[str]) -> pl.DataFrame:
             # Times 100 before dividing: whole shares stay whole (55 of 100 people is 55.0, not 55.000000000000001).
             (pl.col("population").filter(counted & (pl.col("basis") == REPORTED)).sum() * 100
              / population.sum()).alias("coverage_pct"),
-            (pl.col("population").filter(counted & pl.col("basis").is_in([INTERPOLATED, CARRIED])).sum() * 100
+            (pl.col("population").filter(counted & pl.col("basis").is_in(IMPUTED)).sum() * 100
              / population.sum()).alias("imputed_pct"),
         )
         .filter(pl.col("value").is_not_nan() & pl.col("value").is_not_null())

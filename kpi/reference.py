@@ -38,8 +38,8 @@ REFERENCE_USER = "reference-loader"
 #: column of :func:`connectivity_frame` holding each country's group.
 GROUPINGS: dict[str, str] = {"region": "itu_d_region", "income_group": "income_group", "country_group": "country_group"}
 #: Written beside every aggregate (the method itself is :mod:`kpi.connectivity`'s docstring).
-AGGREGATE_NOTE = ("Population-weighted over all countries; missing years interpolated or carried forward "
-                  f"(up to {connectivity.CARRY_FORWARD_YEARS} years)")
+AGGREGATE_NOTE = ("Population-weighted over all countries; missing years interpolated, carried forward "
+                  f"(up to {connectivity.CARRY_FORWARD_YEARS} years) or moved with the region")
 #: The ``meta`` key recording which aggregation method the stored aggregates come from.
 METHOD_META_KEY = "connectivity_method"
 
@@ -201,6 +201,12 @@ def _country_rows(indicator_id: int, frame: pl.DataFrame) -> list[dict]:
             for r in frame.filter(pl.col("value").is_not_null()).iter_rows(named=True)]
 
 
+def fill(data: pl.DataFrame, *, lower: float | None, upper: float | None) -> pl.DataFrame:
+    """One measure's country frame with its missing years filled; past the carry limit a country moves
+    with its ITU-D region (:func:`kpi.connectivity.fill_country_series`)."""
+    return connectivity.fill_country_series(data, lower=lower, upper=upper, trend_by=GROUPINGS["region"])
+
+
 def indicator_rows(indicator_id: int, code: str, data: pl.DataFrame, *, lower: float | None,
                    upper: float | None) -> list[dict]:
     """Every observation of one real indicator from its measure's country frame (``data``).
@@ -209,7 +215,7 @@ def indicator_rows(indicator_id: int, code: str, data: pl.DataFrame, *, lower: f
     current plan's indicators (no scope) carry the world, each grouping of :data:`GROUPINGS` and the countries.
     """
     scope = code.split(".")[2] if code.count(".") == 2 else ""
-    filled = connectivity.fill_country_series(data, lower=lower, upper=upper)
+    filled = fill(data, lower=lower, upper=upper)
     headline = filled.filter(pl.col("ldc")) if scope == dims.LDC else filled
     rows = _aggregate_rows(indicator_id, connectivity.aggregate(headline, ["year"]), None)
     if scope == "":

@@ -11,12 +11,8 @@ from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
 
 
-def _world_internet_from_csv(year: int) -> float:
-    """The world aggregate computed independently with the csv module, by the method of kpi.connectivity.
-
-    Each country's value for ``year``: its report; else linear between the reports around the year; else its
-    last report if at most CARRY_FORWARD_YEARS years old; else none. Its population: the latest known.
-    """
+def _internet_from_csv() -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
+    """Each country's reported Internet use and population by year, read with the csv module."""
     values: dict[str, dict[int, float]] = {}
     population: dict[str, dict[int, float]] = {}
     with reference.CONNECTIVITY_FILE.open(encoding="utf-8") as fh:
@@ -25,25 +21,59 @@ def _world_internet_from_csv(year: int) -> float:
                 values.setdefault(row["iso3"], {})[int(row["year"])] = float(row["internet_users_pct"])
             if row["population"]:
                 population.setdefault(row["iso3"], {})[int(row["year"])] = float(row["population"])
+    return values, population
+
+
+def _own_value(series: dict[int, float], year: int) -> float | None:
+    """A country's report for ``year``; else linear between the reports around it; else its last report if
+    at most CARRY_FORWARD_YEARS years old; else none."""
+    before = [y for y in series if y <= year]
+    after = [y for y in series if y >= year]
+    if not before:
+        return None
+    prev = max(before)
+    if after:
+        nxt = min(after)
+        return series[prev] if nxt == prev else series[prev] + (series[nxt] - series[prev]) * (year - prev) / (nxt - prev)
+    return series[prev] if year - prev <= connectivity.CARRY_FORWARD_YEARS else None
+
+
+def _world_internet_from_csv(year: int) -> float:
+    """The world aggregate computed independently with the csv module, by the method of kpi.connectivity.
+
+    A country's own value (:func:`_own_value`), or past the carry limit its last carried value moved by its
+    ITU-D region's mean change each year (the world's where it has no region), within 0-100; its population
+    is the latest known.
+    """
+    values, population = _internet_from_csv()
+    with (reference.REFERENCE_DIR / "country_regions.csv").open(encoding="utf-8") as fh:
+        region_of = {r["iso3"]: r["itu_d_region"] or None for r in csv.DictReader(fh)}
+
+    def pop(iso3: str, y: int) -> float | None:
+        known = [k for k in population.get(iso3, {}) if k <= y]
+        return population[iso3][max(known)] if known else None
+
+    def change(y: int, region: str | None) -> float:
+        """The population-weighted mean change y-1 -> y of the countries with their own value in both years."""
+        num = den = 0.0
+        for iso3, series in values.items():
+            now, before, weight = _own_value(series, y), _own_value(series, y - 1), pop(iso3, y)
+            if now is None or before is None or weight is None or (region and region_of.get(iso3) != region):
+                continue
+            num, den = num + (now - before) * weight, den + weight
+        return num / den if den else (change(y, None) if region else 0.0)
+
     num = den = 0.0
     for iso3, series in values.items():
-        before = [y for y in series if y <= year]
-        after = [y for y in series if y >= year]
-        known_pop = [y for y in population.get(iso3, {}) if y <= year]
-        if not before or not known_pop:
+        weight = pop(iso3, year)
+        if weight is None or not [y for y in series if y <= year]:
             continue  # nothing before the first report, nor without a population
-        prev = max(before)
-        if after:
-            nxt = min(after)
-            value = series[prev] if nxt == prev else (
-                series[prev] + (series[nxt] - series[prev]) * (year - prev) / (nxt - prev))
-        elif year - prev <= connectivity.CARRY_FORWARD_YEARS:
-            value = series[prev]
-        else:
-            continue
-        pop = population[iso3][max(known_pop)]
-        num += value * pop
-        den += pop
+        value = _own_value(series, year)
+        if value is None:  # past the carry limit: moved with the region from the last carried year
+            anchor = max(series) + connectivity.CARRY_FORWARD_YEARS
+            value = series[max(series)] + sum(change(y, region_of.get(iso3)) for y in range(anchor + 1, year + 1))
+            value = min(max(value, 0.0), 100.0)
+        num, den = num + value * weight, den + weight
     return round(num / den, 4)
 
 
@@ -60,7 +90,8 @@ def test_world_internet_use_matches_an_independent_computation(reference_store):
         rows = c.execute(text(
             "SELECT o.year, o.value FROM observation o JOIN indicator i ON i.id = o.indicator_id "
             "WHERE i.code = 'G1.INET' AND o.disaggregation = '' AND o.year IN (2010, 2019, 2021, 2023)")).all()
-    # 2021 has India interpolated between 2020 and 2022, 2023 India's 2022 value carried forward.
+    # 2021 has India interpolated between 2020 and 2022, 2023 India's 2022 value carried forward, and in each
+    # year the countries whose last report is over 3 years old move with their region.
     assert dict(rows) == pytest.approx({y: _world_internet_from_csv(y) for y in (2010, 2019, 2021, 2023)}, abs=1e-4)
 
 
