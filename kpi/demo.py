@@ -1174,10 +1174,14 @@ COMMITMENTS: tuple[tuple[int, str, str, str, dt.date, str], ...] = (
 
 
 def _commitment_rows() -> list[dict]:
-    return [
-        {"year": y, "forum": forum, "text": text, "owner": owner, "due_on": due, "status": status}
-        for y, forum, text, owner, due, status in COMMITMENTS
-    ]
+    """The commitments, each with its reference: "R" + the retreat's year + its number there ("R2024-1")."""
+    numbers: dict[int, int] = {}
+    rows = []
+    for y, forum, text, owner, due, status in COMMITMENTS:
+        numbers[y] = numbers.get(y, 0) + 1
+        rows.append({"ref": f"R{y}-{numbers[y]}", "year": y, "forum": forum, "text": text, "owner": owner,
+                     "due_on": due, "status": status})
+    return rows
 
 
 # ---------------------------------------------------------------- membership

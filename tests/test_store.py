@@ -12,9 +12,11 @@ from kpi.store import models as m
 from kpi.store.frames import OBSERVATION_SCHEMA, load_results
 
 EXPECTED_TABLES = {
-    "admin_region", "alembic_version", "budget_line", "change_log", "commitment", "country", "duty_station",
+    "accountability_assessment", "accountability_component", "admin_region", "alembic_version", "budget_line",
+    "change_log", "commitment", "commitment_follow_up", "country", "duty_station",
     "engagement", "framework_node", "grade", "import_batch", "indicator", "indicator_target", "itu_d_region",
-    "membership", "meta", "observation", "oversight_recommendation", "plan_cycle", "presentation", "procurement_saving",
+    "membership", "meta", "observation", "operational_plan_item", "oversight_recommendation", "plan_cycle",
+    "presentation", "procurement_saving", "record_link",
     "recruitment", "resolution", "resolution_action", "risk", "role_grant", "sector", "snapshot", "staff_snapshot",
     "training_completion",
     "unit", "validated_period",
@@ -25,7 +27,7 @@ def test_migrations_create_every_table_from_empty(empty_engine):
     assert migrate.current_revision(empty_engine) is None
     migrate.upgrade(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == EXPECTED_TABLES
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0005"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0006"
 
 
 def test_migrated_schema_matches_the_models(empty_engine):
@@ -49,7 +51,7 @@ def test_upgrade_from_first_revision_keeps_data(empty_engine):
     with Session(empty_engine) as s, s.begin():
         s.add(m.PlanCycle(code="2024-2027", name="Plan", start_year=2024, end_year=2027))
     migrate.upgrade(empty_engine)
-    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0005"
+    assert migrate.current_revision(empty_engine) == migrate.head_revision() == "0006"
     with Session(empty_engine) as s:
         assert s.scalars(select(m.PlanCycle.code)).all() == ["2024-2027"]
         assert s.scalars(select(m.Presentation)).all() == []

@@ -342,6 +342,7 @@ class ResolutionAction(Base):
     owner: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))  # not started / ongoing / implemented
     progress_pct: Mapped[float] = mapped_column(Float, default=0.0)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
 
 
 class Commitment(Base):
@@ -349,12 +350,88 @@ class Commitment(Base):
 
     __tablename__ = "commitment"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The commitment's own reference ("R2024-1"), how imports, follow-ups and links name it.
+    ref: Mapped[str | None] = mapped_column(String(24), unique=True, nullable=True)
     year: Mapped[int] = mapped_column(Integer)
     forum: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class CommitmentFollowUp(Base):
+    """A dated note on where a commitment stands (the retreat's follow-up), with the status it gave."""
+
+    __tablename__ = "commitment_follow_up"
+    __table_args__ = (UniqueConstraint("commitment_ref", "noted_on"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_ref: Mapped[str] = mapped_column(ForeignKey("commitment.ref"))
+    noted_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class AccountabilityComponent(Base):
+    """A component of the Accountability Framework, under its pillar."""
+
+    __tablename__ = "accountability_component"
+    code: Mapped[str] = _code(24)
+    pillar: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Where the component's name comes from (a Council document), or "illustrative".
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccountabilityAssessment(Base):
+    """A component's status in a year (the yearly report on the framework's components)."""
+
+    __tablename__ = "accountability_assessment"
+    __table_args__ = (UniqueConstraint("component_code", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    component_code: Mapped[str] = mapped_column(ForeignKey("accountability_component.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class OperationalPlanItem(Base):
+    """A line of a unit's rolling operational plan: an output's expected result, KPI, risks and resources."""
+
+    __tablename__ = "operational_plan_item"
+    __table_args__ = (UniqueConstraint("ref", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(24))
+    year: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(16))  # a Sector code or a General Secretariat department
+    node_id: Mapped[int] = mapped_column(ForeignKey("framework_node.id"))  # the output it delivers
+    expected_result: Mapped[str] = mapped_column(Text)
+    kpi: Mapped[str] = mapped_column(Text, default="")
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"), nullable=True)
+    risk_factors: Mapped[str] = mapped_column(Text, default="")
+    resources_chf: Mapped[float | None] = mapped_column(Float, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+
+class RecordLink(Base):
+    """A record (risk, recommendation, resolution action, commitment) tied to a framework node or an indicator.
+
+    ``record_ref`` names the record by its own reference (a risk's code, a recommendation's ref, a
+    resolution action's "code|ref", a commitment's ref); the import checks that it exists.
+    """
+
+    __tablename__ = "record_link"
+    __table_args__ = (UniqueConstraint("record_kind", "record_ref", "node_id", "indicator_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(24))
+    record_ref: Mapped[str] = mapped_column(String(80))
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("framework_node.id"), nullable=True)
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"), nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
 
 
 class Membership(Base):
@@ -365,6 +442,7 @@ class Membership(Base):
     category: Mapped[str] = mapped_column(String(40))
     year: Mapped[int] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
 
 
 # ---------------------------------------------------------------- provenance
