@@ -251,11 +251,12 @@ def nav_link(page, title: str):
         has_text=re.compile(rf"{re.escape(title)}$")).first
 
 
-def measure(url: str, scale: int, reps: int, sessions: int, log=print) -> dict[str, Any]:
-    """Every browser measurement of one store."""
+def measure(url: str, scale: int, reps: int, sessions: int, log=print,
+            only: list[str] | None = None) -> dict[str, Any]:
+    """Every browser measurement of one store, on every page or on those whose url path is in ``only``."""
     from playwright.sync_api import sync_playwright
 
-    pages = discover_pages()
+    pages = [pg for pg in discover_pages() if not only or pg.url_path in only]
     port = free_port()
     started = time.perf_counter()
     with streamlit_server(url, port=port) as served, sync_playwright() as p:
@@ -386,7 +387,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="sessions open at once for the memory figure (default 10; 0: skip)")
     parser.add_argument("--store-url", help="measure this store instead of the benchmark store (one scale)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
+    parser.add_argument("--page", action="append", metavar="PATH",
+                        help="measure only this page (its url path, e.g. scorecard); repeat for several (default all)")
     args = parser.parse_args(argv)
+    known = [pg.url_path for pg in discover_pages()]
+    if unknown := sorted(set(args.page or []) - set(known)):
+        parser.error(f"unknown page {', '.join(unknown)}; pages: {', '.join(known)}")
     scales = args.scale or [1]
     if args.store_url and len(scales) > 1:
         parser.error("--store-url takes one --scale (the scale of that store)")
@@ -396,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     for scale in scales:
         url = args.store_url or ensure_store(scale, log=log)["url"]
         load_before = os.getloadavg()
-        result = measure(url, scale, max(1, args.reps), max(0, args.sessions), log=log)
+        result = measure(url, scale, max(1, args.reps), max(0, args.sessions), log=log, only=args.page)
         result["load_average"] = {"before": [round(x, 2) for x in load_before],
                                   "after": [round(x, 2) for x in os.getloadavg()]}
         report["scales"].append(result)

@@ -1,6 +1,8 @@
 """``scripts/browser_latency.py`` drives the real app in Chromium and writes well-formed figures.
 
-Scale 1, two repetitions, one extra session for the memory figure; no timing is asserted.
+Scale 1, two repetitions, one extra session for the memory figure, on three pages (``--page``): the default
+page, a page without the Sector filter and a workforce page, so that each kind of measurement runs; the
+other pages are opened in Chromium by the other browser tests. No timing is asserted.
 """
 from __future__ import annotations
 
@@ -17,13 +19,15 @@ from ui.filters import page_filters
 
 pytestmark = pytest.mark.browser
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+#: The default page, one that does not draw the Sector (no Sector change is measured) and a workforce page.
+PAGES = ["overview", "explorer", "workforce-gender"]
 
 
 def test_browser_latency_at_demo_size(demo_store_url, tmp_path):
     out = tmp_path / "latency.json"
     completed = subprocess.run(
         [sys.executable, "scripts/browser_latency.py", "--scale", "1", "--reps", "2", "--sessions", "1",
-         "--store-url", demo_store_url, "--json", str(out)],
+         "--store-url", demo_store_url, "--json", str(out), *(a for p in PAGES for a in ("--page", p))],
         cwd=PROJECT_DIR, env={**os.environ}, capture_output=True, text=True, timeout=1200,
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
@@ -31,7 +35,7 @@ def test_browser_latency_at_demo_size(demo_store_url, tmp_path):
     assert report["reps"] == 2
     (result,) = report["scales"]
     assert result["scale"] == 1 and result["first_load_ms"] > 0
-    assert [p["url_path"] for p in result["pages"]] == [p.url_path for p in discover_pages()]
+    assert [p["url_path"] for p in result["pages"]] == [p.url_path for p in discover_pages() if p.url_path in PAGES]
     for page in result["pages"]:
         assert page["errors"] == [], page
         # The Sector is changed where the page draws it (ui.filters.page_filters); elsewhere nothing is measured.
@@ -46,3 +50,12 @@ def test_browser_latency_at_demo_size(demo_store_url, tmp_path):
     memory = result["memory"]
     assert memory["one_session"]["rss_bytes"] > 0
     assert memory["sessions"]["sessions"] == 1 and memory["sessions"]["rss_bytes"] > 0
+
+
+def test_an_unknown_page_is_refused_with_the_list_of_pages():
+    completed = subprocess.run([sys.executable, "scripts/browser_latency.py", "--page", "nowhere"],
+                               cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2
+    known = ", ".join(p.url_path for p in discover_pages())
+    assert completed.stderr.splitlines()[-1] == (
+        f"browser_latency.py: error: unknown page nowhere; pages: {known}")
