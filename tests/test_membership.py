@@ -19,9 +19,8 @@ from kpi.charts.table import figure_table
 from kpi.formatting import format_number
 from kpi.store.engine import make_engine
 from kpi.text import markdown_text, plotly_text
-from tests.access_support import sign_in
+from tests.access_support import APP, open_page
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = str(Path(APP).parent / "pages" / "membership.py")
 
 COUNTS = pl.read_csv(io.StringIO("""sector,category,year,count
@@ -152,16 +151,6 @@ def test_the_trend_chart_escapes_imported_category_names():
 # ---------------------------------------------------------------- the page
 
 
-def open_page(page: str, user: str | None = None) -> AppTest:
-    """``page`` as ``user`` sees it (None: the public)."""
-    at = sign_in(AppTest.from_file(APP, default_timeout=120), user)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert [e.value for e in at.exception] == []
-    return at
-
-
 @pytest.fixture
 def stored(demo_env) -> pl.DataFrame:
     engine = make_engine(demo_env)
@@ -180,7 +169,7 @@ def shown_metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 def test_the_public_page_shows_the_counts_kpi_computes_for_the_year_and_for_a_sector(stored):
-    at = open_page(PAGE)
+    at = open_page(PAGE, None)
     year = int(at.sidebar.selectbox(key="year").value)
     assert shown_metrics(at) == expected_metrics(stored, year)
     assert [m.value for m in at.metric][0] == "194"  # the real count since Palau joined in 2024
@@ -198,7 +187,7 @@ def test_the_public_page_shows_the_counts_kpi_computes_for_the_year_and_for_a_se
 
 
 def test_a_year_without_counts_says_which_years_there_are(stored):
-    at = open_page(PAGE)
+    at = open_page(PAGE, None)
     at.sidebar.selectbox(key="year").set_value(2010).run()
     assert len(at.metric) == 0
     years = membership.years(stored)
@@ -228,7 +217,7 @@ def hostile_store(demo_store_url, tmp_path, monkeypatch) -> str:
 
 
 def test_imported_category_names_are_shown_as_text(hostile_store):
-    at = open_page(PAGE)
+    at = open_page(PAGE, None)
     labels = [m.label for m in at.metric]
     assert labels == ["Member States", "Sector Members", "Associates", "Academia",
                       markdown_text(PHISH), markdown_text(BOLD)]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -15,10 +14,9 @@ from kpi.scorecard import indicator_status, status_counts
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
 from kpi.text import markdown_text
-from tests.access_support import sign_in
+from tests.access_support import APP, open_page, sign_in
 from ui.widgets import status_counts_markdown, status_text
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 YEAR = 2025
 CYCLE = "2024-2027"
 
@@ -29,17 +27,6 @@ def kpi_statuses(demo_env):
     data = load_results(engine)
     engine.dispose()
     return data, indicator_status(data, CYCLE, YEAR, validated_only=False)
-
-
-def open_page(page: str, user: str | None = "staff@demo.invalid") -> AppTest:
-    """``page`` as ``user`` sees it (staff by default: provisional values included; None: public)."""
-    at = sign_in(AppTest.from_file(APP, default_timeout=120), user)
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page)
-        at.run()
-    assert [e.value for e in at.exception] == []
-    return at
 
 
 def test_overview_shows_each_goal_with_the_status_counts_kpi_computes(kpi_statuses):

@@ -1,7 +1,6 @@
 """Every workforce page renders on demo data, and shows what kpi.workforce computes for the same filters."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -13,9 +12,9 @@ from kpi.explorer import indicator_view
 from kpi.formatting import format_value
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results, load_workforce
-from tests.access_support import sign_in
+from tests import access_support as support
+from tests.access_support import STAFF
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 YEAR = 2025
 PAGES = ["pages/workforce_composition.py", "pages/workforce_gender.py", "pages/workforce_geography.py",
          "pages/workforce_field.py", "pages/workforce_hr.py"]
@@ -43,15 +42,10 @@ def pages(demo_protector):
     return tables
 
 
-def open_page(page: str, user: str | None = "staff@demo.invalid") -> AppTest:
+def open_page(page: str, user: str | None = STAFF) -> AppTest:
     # A bound on one run, not a speed check: the first view of a selection under three filters protects every
     # year shown beside each wider view (about a minute and a half for Gender balance on two quiet cores).
-    at = sign_in(AppTest.from_file(APP, default_timeout=600), user)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert [e.value for e in at.exception] == []
-    return at
+    return support.open_page(page, user, timeout=600)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
