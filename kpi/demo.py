@@ -10,7 +10,8 @@ unknown order) and every date is fixed relative to its year (no wall clock).
 :func:`generate` runs inside the caller's transaction (it never commits), after
 :func:`kpi.reference.load_dimensions` and :func:`kpi.reference.load_framework`. It *replaces*
 what it owns: every row of the record tables it fills (workforce, recruitment, training,
-oversight, engagements, procurement, budget, risks, resolutions, commitments, membership),
+oversight, engagements, procurement, budget, risks, resolutions, commitments and their follow-ups,
+membership, Accountability Framework, operational plans, links between records and the framework),
 the observations of the synthetic reported indicators, and the targets of the synthetic
 indicators; the real connectivity observations and published targets are left alone. It records
 ``meta`` rows ``demo_seed`` and ``demo_scale``.
@@ -98,6 +99,25 @@ Resolutions and actions
 Commitments
     The four real commitments of the Senior Management Retreat of March 2024 (Council document
     C24/17, "One ITU" report), with illustrative statuses; three illustrative 2025 commitments.
+    Each has illustrative dated follow-up notes (a mid-year review, the next retreat), the last
+    one giving its current status.
+
+Accountability Framework, 2022-2025
+    Real: the nine components under the three pillars of the framework presented to Council in
+    2018 (Council document C18/20, after the JIU benchmarks). Council endorsed a new framework in
+    2022 (PP Resolution 151 (Rev. Bucharest, 2022), resolves vi), whose list may differ.
+    Illustrative: every yearly status (in place, partly in place, not in place).
+
+Operational plan items, 2024-2027
+    Illustrative: 14 lines of the Sectors' and departments' rolling four-year plans, each with an
+    output of the Strategic Plan 2024-2027, an expected result, a KPI (tied to an indicator where
+    one fits), risk factors and resources growing from a fixed base with a little noise.
+
+Links between records and the results framework (``record_link``)
+    Illustrative: each resolution action and commitment tied to the node or indicator it bears on
+    (the commitment "Bring the average recruitment time under 130 days" to E1.RECRUIT), the
+    oversight recommendations issued from 2023 tied by their area (recruitment to E1.RECRUIT,
+    procurement to E1.SAVINGS, field projects to D1.O1, ...), four risks tied to an indicator.
 
 Membership, 2015-2025
     Real: Member States, 193 until 2023 and 194 from 2024 (Palau joined on 19 September 2024).
@@ -150,7 +170,7 @@ SYNTHETIC_SOURCE = "Synthetic demo data (kpi.demo)"
 _STREAMS = {
     "workforce": 1, "nationality_weights": 2, "recruitment": 3, "training": 4, "oversight": 5,
     "engagement": 6, "procurement": 7, "budget": 8, "risk": 9, "resolution": 10, "membership": 11,
-    "observation": 12, "stations": 13,
+    "observation": 12, "stations": 13, "accountability": 14, "operational_plan": 15,
 }
 
 
@@ -1061,8 +1081,7 @@ RISKS: tuple[RiskDef, ...] = (
 
 def _risk_rows(session: Session, seed: int) -> list[dict]:
     rng = _rng(seed, "risk")
-    node_ids = dict(session.execute(
-        select(m.FrameworkNode.code, m.FrameworkNode.id).where(m.FrameworkNode.cycle_code == BUDGET_CYCLE)).all())
+    node_ids = _node_ids(session)
     rows: list[dict] = []
     for risk in RISKS:
         likelihood, impact = risk.likelihood, risk.impact
@@ -1181,6 +1200,227 @@ def _commitment_rows() -> list[dict]:
         numbers[y] = numbers.get(y, 0) + 1
         rows.append({"ref": f"R{y}-{numbers[y]}", "year": y, "forum": forum, "text": text, "owner": owner,
                      "due_on": due, "status": status})
+    return rows
+
+
+#: Follow-up notes of the commitments: (commitment ref, noted on, status given, note). Illustrative; the last
+#: note of each commitment gives its status in ``COMMITMENTS``.
+FOLLOW_UPS: tuple[tuple[str, dt.date, str, str], ...] = (
+    ("R2024-1", dt.date(2024, 9, 30), "ongoing",
+     "Budget proposal for 2025 aligned with the thematic priorities; reallocations under review."),
+    ("R2024-1", dt.date(2025, 3, 20), "implemented", "Resources realigned in the 2025 budget, reported at the retreat."),
+    ("R2024-2", dt.date(2024, 9, 30), "ongoing", "Staff consultations on shared values held at every duty station."),
+    ("R2024-2", dt.date(2025, 3, 20), "ongoing", "Values drafted; the campaign to make them visible moves to 2025."),
+    ("R2024-3", dt.date(2024, 9, 30), "not started", "No action reported yet."),
+    ("R2024-3", dt.date(2025, 3, 20), "ongoing", "Leadership dialogue sessions started for directors and chiefs."),
+    ("R2024-4", dt.date(2024, 9, 30), "ongoing", "People-management training launched for supervisors."),
+    ("R2024-4", dt.date(2025, 3, 20), "implemented",
+     "Delegation of authority framework issued; every supervisor trained."),
+    ("R2025-1", dt.date(2025, 6, 30), "ongoing", "First quarterly review held by the Coordination Committee."),
+    ("R2025-1", dt.date(2025, 10, 15), "ongoing",
+     "Second review: recruitment time and long-open recommendations flagged."),
+    ("R2025-2", dt.date(2025, 6, 30), "ongoing", "Recruitment workflow simplified; shortlisting two weeks shorter."),
+    ("R2025-2", dt.date(2025, 10, 15), "ongoing",
+     "Average still above the 130-day aim: assessment boards to be scheduled when a post is advertised."),
+    ("R2025-3", dt.date(2025, 10, 15), "not started",
+     "Owners asked for a closure plan of each recommendation older than three years."),
+)
+
+
+def _follow_up_rows() -> list[dict]:
+    return [{"commitment_ref": ref, "noted_on": day, "status": status, "note": note}
+            for ref, day, status, note in FOLLOW_UPS]
+
+
+# ---------------------------------------------------------------- Accountability Framework
+
+ACCOUNTABILITY_SOURCE = "Council document C18/20 (2018)"
+#: The framework's pillars and components, real (Council document C18/20, "Accountability and transparency
+#: framework", Council 2018, after the JIU benchmarks). Council endorsed a new framework in 2022 (PP Resolution 151
+#: (Rev. Bucharest, 2022), resolves vi, in ../shared/seeds/), whose component list may differ.
+ACCOUNTABILITY_PILLARS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Covenant with Member States, Sector Members, Associates, Academia and users of ITU's services", (
+        "ITU's Basic Instruments, relevant agreements and treaties", "ITU's Results Framework")),
+    ("Internal controls and risk management", (
+        "Control environment", "Control activities", "Risk assessment", "Monitoring")),
+    ("Complaints and response mechanism", (
+        "Procurement", "ITU's staff", "Membership and other users of ITU services")),
+)
+ACCOUNTABILITY_YEARS: tuple[int, ...] = (2022, 2023, 2024, 2025)
+#: Chances of each status (best first) in the first year, and that a component not yet in place moves one step
+#: up in a year (illustrative).
+ACCOUNTABILITY_START: tuple[float, ...] = (0.35, 0.5, 0.15)
+ACCOUNTABILITY_PROGRESS = 0.35
+
+
+def _accountability_rows(seed: int) -> tuple[list[dict], list[dict]]:
+    """The components (codes "AF1.1"..., pillar by pillar) and their illustrative yearly statuses, which only
+    ever improve, one step at a time."""
+    rng = _rng(seed, "accountability")
+    statuses = dims.ACCOUNTABILITY_STATUSES  # best first
+    components, assessments = [], []
+    for p, (pillar, names) in enumerate(ACCOUNTABILITY_PILLARS, start=1):
+        for c, name in enumerate(names, start=1):
+            code = f"AF{p}.{c}"
+            components.append({"code": code, "pillar": pillar, "name": name, "position": len(components) + 1,
+                               "source": ACCOUNTABILITY_SOURCE})
+            level = int(rng.choice(len(statuses), p=_probs(ACCOUNTABILITY_START)))  # index: 0 is "in place"
+            for i, year in enumerate(ACCOUNTABILITY_YEARS):
+                if i and level > 0 and rng.random() < ACCOUNTABILITY_PROGRESS:
+                    level -= 1
+                assessments.append({"component_code": code, "year": year, "status": statuses[level], "note": ""})
+    return components, assessments
+
+
+# ---------------------------------------------------------------- operational plans
+
+PLAN_YEARS: tuple[int, ...] = BUDGET_YEARS
+
+
+@dataclass(frozen=True)
+class PlanItemDef:
+    unit: str  # a Sector's department or a General Secretariat department (units.csv)
+    node: str  # the output (or the enabler) it delivers, 2024-2027
+    expected_result: str
+    kpi: str
+    indicator: str | None  # the indicator its KPI is, if one fits
+    risk_factors: str
+    resources_mchf: float  # in the first year
+
+
+#: Illustrative lines of the rolling four-year operational plans (the shape of the General Secretariat's plan:
+#: outputs, expected results, KPIs, risk factors, resources per unit).
+PLAN_ITEMS: tuple[PlanItemDef, ...] = (
+    PlanItemDef("BR-TSD", "R1.O1", "Terrestrial notices examined and published without backlog",
+                "Average time to process terrestrial notices", "R1.BACKLOG",
+                "Workload after the World Radiocommunication Conference; legacy examination software", 9.5),
+    PlanItemDef("BR-SSD", "R2.O1", "Satellite network filings processed within the regulatory time limits",
+                "Share of satellite filings processed within the regulatory time limit", "R2.FILINGS",
+                "Peaks of filings before conferences; staff turnover in specialised posts", 8.0),
+    PlanItemDef("TSB-SGD", "T1.O1", "ITU-T Recommendations approved on schedule by the study groups",
+                "ITU-T Recommendations approved", "T1.RECS", "Consensus delayed by geopolitical tensions", 7.5),
+    PlanItemDef("TSB-PSC", "T1.O1", "More experts from developing countries take part in standardization",
+                "Participation of developing countries in study groups", "T1.DEVPART",
+                "Fellowship funding; remote participation capacity", 2.5),
+    PlanItemDef("BDT-DNE", "D1.O1", "Connectivity projects delivered on time and within budget",
+                "Connectivity projects delivered on time", "D1.PROJ",
+                "Dependence on extrabudgetary funding; security in field locations", 6.0),
+    PlanItemDef("BDT-DDR", "D3.O1", "Regulators trained in policy and regulatory tools",
+                "Regulators trained", "D3.REG", "Turnover in national regulatory authorities", 4.0),
+    PlanItemDef("BDT-DKS", "D2.O1", "Digital skills and transformation programmes scaled up",
+                "Digital transformation programmes rated effective", "D2.PROG",
+                "Partners' co-financing; uneven national digital strategies", 5.0),
+    PlanItemDef("BDT-DKS", "D5.O1", "National computer incident response teams established and trained",
+                "National CIRTs established with ITU support", "D5.CIRT",
+                "Political commitment of host countries; retention of trained staff", 3.5),
+    PlanItemDef("BDT-PPS", "D4.O1", "Partnerships and extrabudgetary resources mobilized",
+                "Extrabudgetary funds mobilized", "D4.FUNDS", "Donor priorities shift; currency fluctuations", 4.5),
+    PlanItemDef("HRMD", "E1", "Posts filled faster, with a gender-balanced and geographically diverse staff",
+                "Average recruitment timeline", "E1.RECRUIT",
+                "Competition for specialised profiles; length of assessment boards", 6.5),
+    PlanItemDef("FRMD", "E1", "Goods and services procured at lower cost with sound financial controls",
+                "Cost savings on goods and services procured", "E1.SAVINGS",
+                "Market prices and inflation; vendor base in field locations", 5.0),
+    PlanItemDef("OIA", "E1", "Oversight recommendations accepted and followed up to implementation",
+                "Oversight recommendations accepted", "E1.OVERSIGHT", "Capacity of the units audited", 1.5),
+    PlanItemDef("IS", "E1", "Core systems modernized and secured", "Core systems moved to the cloud (%)", None,
+                "Cyber threats; dependence on a few suppliers", 12.0),
+    PlanItemDef("CCD", "E1", "Conferences and meetings serviced on time, hybrid where asked",
+                "Meetings serviced without a postponement", None,
+                "Venue and security disruptions; interpretation capacity", 10.0),
+)
+#: Yearly growth of an item's resources and the spread of its noise (illustrative).
+PLAN_GROWTH, PLAN_NOISE = 0.01, 0.03
+
+
+def _plan_rows(session: Session, seed: int) -> list[dict]:
+    """Each plan item for each plan year, with its reference "OP-<unit>-<n>" (n counts the unit's items)."""
+    rng = _rng(seed, "operational_plan")
+    node_ids = _node_ids(session)
+    indicator_ids = _indicator_ids(session)
+    numbers: dict[str, int] = {}
+    rows = []
+    for item in PLAN_ITEMS:
+        numbers[item.unit] = numbers.get(item.unit, 0) + 1
+        for year in PLAN_YEARS:
+            resources = item.resources_mchf * 1e6 * (1 + PLAN_GROWTH) ** (year - PLAN_YEARS[0])
+            rows.append({
+                "ref": f"OP-{item.unit}-{numbers[item.unit]}", "year": year, "unit": item.unit,
+                "node_id": node_ids[item.node], "expected_result": item.expected_result, "kpi": item.kpi,
+                "indicator_id": indicator_ids[item.indicator] if item.indicator else None,
+                "risk_factors": item.risk_factors, "resources_chf": _round(resources * rng.normal(1.0, PLAN_NOISE), -3),
+            })
+    return rows
+
+
+# ---------------------------------------------------------------- links between records and the framework
+
+#: Resolution actions -> the node or indicator each bears on: ((resolution code, action ref), target code).
+ACTION_LINKS: tuple[tuple[tuple[str, str], str], ...] = (
+    (("PP Res. 71 (Rev. Bucharest, 2022)", "A1"), "E1"), (("PP Res. 71 (Rev. Bucharest, 2022)", "A2"), "E1"),
+    (("PP Res. 71 (Rev. Bucharest, 2022)", "A3"), "D1"),
+    (("PP Res. 151 (Rev. Bucharest, 2022)", "A1"), "E1"), (("PP Res. 151 (Rev. Bucharest, 2022)", "A2"), "E1"),
+    (("PP Res. 151 (Rev. Bucharest, 2022)", "A3"), "E1"), (("PP Res. 151 (Rev. Bucharest, 2022)", "A4"), "E1"),
+    (("PP Res. 70 (Rev. Bucharest, 2022)", "A1"), "E1.WOMEN_P"),
+    (("PP Res. 70 (Rev. Bucharest, 2022)", "A2"), "E1.WOMEN_P"),
+    (("PP Res. 70 (Rev. Bucharest, 2022)", "A3"), "D2.O1"),
+    (("PP Res. 48 (Rev. Bucharest, 2022)", "A1"), "E1.RECRUIT"), (("PP Res. 48 (Rev. Bucharest, 2022)", "A2"), "E1.GEO"),
+    (("PP Res. 48 (Rev. Bucharest, 2022)", "A3"), "E1"),
+    (("PP Res. 191 (Rev. Bucharest, 2022)", "A1"), "E1"), (("PP Res. 191 (Rev. Bucharest, 2022)", "A2"), "T1"),
+    (("PP Res. 200 (Rev. Bucharest, 2022)", "A1"), "G1.INET"), (("PP Res. 200 (Rev. Bucharest, 2022)", "A2"), "G1"),
+    (("PP Res. 200 (Rev. Bucharest, 2022)", "A3"), "R1.O1"),
+)
+#: Commitments -> the nodes or indicators each bears on.
+COMMITMENT_LINKS: tuple[tuple[str, str], ...] = (
+    ("R2024-1", "E1"), ("R2024-2", "E1"), ("R2024-3", "E1"), ("R2024-4", "E1"), ("R2024-4", "E1.TRAIN"),
+    ("R2025-1", "E1"), ("R2025-2", "E1.RECRUIT"), ("R2025-3", "E1"), ("R2025-3", "E1.OVERSIGHT"),
+)
+#: Risks -> an indicator that shows the risk materializing (each risk's node is on the risk itself).
+RISK_LINKS: tuple[tuple[str, str], ...] = (
+    ("RSK-03", "E1.RECRUIT"), ("RSK-06", "D4.FUNDS"), ("RSK-09", "R2.FILINGS"), ("RSK-10", "R1.BACKLOG"),
+)
+#: Oversight recommendations are tied by the area their title names (``OVERSIGHT_AREAS``): to an indicator
+#: where one measures it, else to a node; those issued from this year only (the current plan's).
+RECOMMENDATION_AREA_LINKS: dict[str, str] = {
+    "procurement": "E1.SAVINGS", "official travel": "E1", "recruitment": "E1.RECRUIT", "ICT security": "E1",
+    "project management in regional offices": "D1.O1", "extrabudgetary funds": "D4.O1", "asset management": "E1",
+    "conference services": "E1", "payroll": "E1", "business continuity": "E1", "results-based management": "E1",
+    "data protection": "E1",
+}
+RECOMMENDATION_LINKS_FROM = 2023
+
+
+def _node_ids(session: Session) -> dict[str, int]:
+    """Node code -> id in the 2024-2027 framework."""
+    return dict(session.execute(
+        select(m.FrameworkNode.code, m.FrameworkNode.id).where(m.FrameworkNode.cycle_code == BUDGET_CYCLE)).all())
+
+
+def _indicator_ids(session: Session) -> dict[str, int]:
+    """Indicator code -> id of the indicators of the 2024-2027 framework."""
+    return dict(session.execute(
+        select(m.Indicator.code, m.Indicator.id).join(m.FrameworkNode, m.FrameworkNode.id == m.Indicator.node_id)
+        .where(m.FrameworkNode.cycle_code == BUDGET_CYCLE)).all())
+
+
+def _link_rows(session: Session, recommendations: list[dict]) -> list[dict]:
+    """Links of resolution actions, commitments, risks and recent recommendations to a node or an indicator
+    (a target code is a node's if a node has it, else an indicator's)."""
+    node_ids, indicator_ids = _node_ids(session), _indicator_ids(session)
+
+    def link(kind: str, ref: str, target: str) -> dict:
+        return {"record_kind": kind, "record_ref": ref, "node_id": node_ids.get(target),
+                "indicator_id": None if target in node_ids else indicator_ids[target]}
+
+    by_area = sorted(RECOMMENDATION_AREA_LINKS, key=len, reverse=True)  # the longest area a title ends with
+    rows = [link("resolution_action", f"{code}{dims.ACTION_REF_SEPARATOR}{ref}", target)
+            for (code, ref), target in ACTION_LINKS]
+    rows += [link("commitment", ref, target) for ref, target in COMMITMENT_LINKS]
+    rows += [link("risk", code, target) for code, target in RISK_LINKS]
+    for rec in recommendations:
+        if rec["issued_on"].year >= RECOMMENDATION_LINKS_FROM:
+            area = next(a for a in by_area if rec["title"].endswith(a))
+            rows.append(link("recommendation", rec["ref"], RECOMMENDATION_AREA_LINKS[area]))
     return rows
 
 
@@ -1446,7 +1686,10 @@ def _indicator_rows(session: Session, seed: int, savings_rows: list[dict]) -> tu
 #: Record tables this module owns, children before parents (the order of deletion).
 OWNED_TABLES = (
     m.StaffSnapshot, m.Recruitment, m.TrainingCompletion, m.OversightRecommendation, m.Engagement,
-    m.ProcurementSaving, m.BudgetLine, m.Risk, m.ResolutionAction, m.Resolution, m.Commitment, m.Membership,
+    m.ProcurementSaving, m.BudgetLine, m.Risk, m.ResolutionAction, m.Resolution,
+    # children before the rows they name
+    m.CommitmentFollowUp, m.Commitment, m.Membership, m.AccountabilityAssessment, m.AccountabilityComponent,
+    m.OperationalPlanItem, m.RecordLink,
 )
 
 
@@ -1480,7 +1723,8 @@ def generate(session: Session, *, scale: int = 1, seed: int = DEMO_SEED) -> dict
     counts["training_completion"] = _insert(session, m.TrainingCompletion, _training_rows(workforce, seed))
     del workforce
     counts["recruitment"] = _insert(session, m.Recruitment, _recruitment_rows(ref, scale, seed))
-    counts["oversight_recommendation"] = _insert(session, m.OversightRecommendation, _oversight_rows(scale, seed))
+    recommendations = _oversight_rows(scale, seed)
+    counts["oversight_recommendation"] = _insert(session, m.OversightRecommendation, recommendations)
     counts["engagement"] = _insert(session, m.Engagement, _engagement_rows(scale, seed))
     savings = _procurement_rows(scale, seed)
     counts["procurement_saving"] = _insert(session, m.ProcurementSaving, savings)
@@ -1490,6 +1734,12 @@ def generate(session: Session, *, scale: int = 1, seed: int = DEMO_SEED) -> dict
     counts["resolution"] = _insert(session, m.Resolution, resolutions)
     counts["resolution_action"] = _insert(session, m.ResolutionAction, actions)
     counts["commitment"] = _insert(session, m.Commitment, _commitment_rows())
+    counts["commitment_follow_up"] = _insert(session, m.CommitmentFollowUp, _follow_up_rows())
+    components, assessments = _accountability_rows(seed)
+    counts["accountability_component"] = _insert(session, m.AccountabilityComponent, components)
+    counts["accountability_assessment"] = _insert(session, m.AccountabilityAssessment, assessments)
+    counts["operational_plan_item"] = _insert(session, m.OperationalPlanItem, _plan_rows(session, seed))
+    counts["record_link"] = _insert(session, m.RecordLink, _link_rows(session, recommendations))
     counts["membership"] = _insert(session, m.Membership, _membership_rows(seed))
     observations, targets, baselines = _indicator_rows(session, seed, savings)
     counts["observation"] = _insert(session, m.Observation, observations)

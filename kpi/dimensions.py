@@ -209,3 +209,49 @@ ORDER: dict[str, Sequence[str]] = {
     "contract_type": CONTRACT_TYPES,
     "training": (TRAINING_COMPLETED, TRAINING_NOT_COMPLETED),
 }
+
+# ---------------------------------------------------------------- results-chain records (issue 16)
+# One block for the words of the Accountability Framework, the operational plans and the links between records
+# and the results framework; other vocabulary is added above or below this block, not inside it.
+
+#: A component of the Accountability Framework in a year, best first: the yearly report's words.
+ACCOUNTABILITY_STATUSES: tuple[str, ...] = ("in place", "partly in place", "not in place")
+#: What a year without an assessment of a component shows.
+NOT_ASSESSED = "not assessed"
+
+#: The kinds of record a link ties to a framework node or an indicator (``record_link.record_kind``).
+RECORD_KINDS: tuple[str, ...] = ("risk", "recommendation", "resolution_action", "commitment")
+#: A resolution action's reference in a link: the resolution's code, this, the action's ref ("PP Res. 48 ...|A1").
+ACTION_REF_SEPARATOR = "|"
+
+#: The one set of human column labels of the management and results-chain tables (a table never shows a raw
+#: field name such as ``due_on``). A page may override a label where its table says more ("Status 2025").
+COLUMN_LABELS: dict[str, str] = {
+    # framework and indicators
+    "node_code": "Output", "node_name": "Name", "kind": "Level", "goal_code": "Goal", "outcome_code": "Outcome",
+    "indicator_code": "Indicator", "indicator_name": "Indicator name", "indicator_status": "Indicator status",
+    "indicators": "Indicators", "latest": "Latest value",
+    # money
+    "planned_chf": "Planned (CHF)", "actual_chf": "Actual (CHF)", "execution_pct": "Execution %",
+    "resources_chf": "Resources (CHF)", "items": "Plan items",
+    # risks
+    "code": "Code", "title": "Title", "category": "Category", "owner": "Owner", "inherent_score": "Inherent score",
+    "residual_score": "Residual score", "band": "Severity", "movement": "Since the last review",
+    "mitigation": "Mitigation",
+    # oversight
+    "ref": "Reference", "source": "Source", "priority": "Priority", "issued_on": "Issued", "received": "Received",
+    "accepted": "Accepted", "pending": "Awaiting a decision", "implemented": "Implemented", "open": "Open",
+    "state": "Where it stands",
+    # resolutions
+    "resolution_code": "Resolution", "resolution_title": "Title", "description": "Resolves", "status": "Status",
+    "previous_status": "Status the year before", "progress_pct": "Progress", "actions": "Items",
+    "mean_progress_pct": "Mean progress", "year": "Year",
+    # commitments
+    "forum": "Meeting", "text": "Commitment", "due_on": "Due", "standing": "Where it stands", "overdue": "Overdue",
+    "days_overdue": "Days overdue", "linked_indicators": "Linked indicators", "latest_note": "Latest follow-up",
+    "noted_on": "Noted on", "note": "Note",
+    # Accountability Framework and operational plans
+    "pillar": "Pillar", "component": "Component", "unit": "Unit", "expected_result": "Expected result",
+    "kpi": "Key performance indicator", "risk_factors": "Risk factors", "link": "Link",
+}
+

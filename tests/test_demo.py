@@ -26,6 +26,7 @@ from kpi.store.engine import make_engine
 FILLED = (
     m.StaffSnapshot, m.TrainingCompletion, m.Recruitment, m.OversightRecommendation, m.Engagement,
     m.ProcurementSaving, m.BudgetLine, m.Risk, m.Resolution, m.ResolutionAction, m.Commitment, m.Membership,
+    m.CommitmentFollowUp, m.AccountabilityComponent, m.AccountabilityAssessment, m.OperationalPlanItem, m.RecordLink,
     m.Observation, m.IndicatorTarget, m.Indicator, m.Meta,
 )
 CEB = {2015: 744, 2016: 744, 2017: 680, 2018: 727, 2019: 749}
@@ -95,7 +96,8 @@ def test_counts_are_the_rows_in_the_store(built):
     # whole values where the design fixes them; ranges where they are drawn
     fixed = {k: counts[k] for k in ("staff_snapshot", "training_completion", "budget_line", "risk", "resolution",
                                     "resolution_action", "commitment", "membership", "indicator_target",
-                                    "indicator", "meta")}
+                                    "indicator", "meta", "commitment_follow_up", "accountability_component",
+                                    "accountability_assessment", "operational_plan_item")}
     assert fixed == {
         "staff_snapshot": sum(HEADCOUNT.values()),  # 8206
         "training_completion": 3 * sum(HEADCOUNT[y] for y in range(2018, 2026)),  # 18114
@@ -103,7 +105,11 @@ def test_counts_are_the_rows_in_the_store(built):
         "membership": 11 + 3 * 3 * 11,
         "indicator_target": 6 * 4 + 6 * 1 + 8 * 4,  # yearly, end-of-plan, computed enablers
         "indicator": 12, "meta": 2,
+        "commitment_follow_up": 13, "accountability_component": 9, "accountability_assessment": 9 * 4,
+        "operational_plan_item": 14 * 4,
     }
+    # 18 resolution actions, 9 links of 7 commitments, 4 risks; the recommendations issued from 2023, one each
+    assert 18 + 9 + 4 + 80 <= counts["record_link"] <= 18 + 9 + 4 + 130
     assert 550 <= counts["recruitment"] <= 850
     assert 330 <= counts["oversight_recommendation"] <= 550
     assert 160 <= counts["engagement"] <= 260
@@ -124,7 +130,7 @@ def test_same_seed_same_rows_other_seed_other_rows(engine, tmp_path_factory):
                   "procurement_saving", "budget_line", "observation", "meta"):
         assert first[table] != third[table], table
     # the real facts do not depend on the seed
-    for table in ("resolution", "commitment"):
+    for table in ("resolution", "commitment", "commitment_follow_up", "accountability_component"):
         assert first[table] == third[table], table
 
 
@@ -534,3 +540,72 @@ def test_targets_respect_natural_limits(engine, indicators):
 def test_headcount_targets_are_the_ceb_figures_then_a_drift():
     assert demo.ceb_headcount()[2019] == 749
     assert demo.headcount_targets() == HEADCOUNT
+
+
+def test_commitments_follow_ups_end_on_the_commitments_status(engine):
+    """Each commitment's latest follow-up note gives the status the commitment has; every note names one."""
+    latest = _read(engine, "SELECT f.commitment_ref, f.status, c.status AS now FROM commitment_follow_up f "
+                           "JOIN commitment c ON c.ref = f.commitment_ref "
+                           "WHERE f.noted_on = (SELECT MAX(noted_on) FROM commitment_follow_up g "
+                           "WHERE g.commitment_ref = f.commitment_ref) ORDER BY f.commitment_ref")
+    assert latest["commitment_ref"].to_list() == ["R2024-1", "R2024-2", "R2024-3", "R2024-4", "R2025-1", "R2025-2",
+                                                  "R2025-3"]
+    assert latest["status"].to_list() == latest["now"].to_list()
+
+
+def test_the_accountability_framework_has_the_components_of_council_document_c18_20(engine):
+    components = _read(engine, "SELECT code, pillar, name, source FROM accountability_component ORDER BY position")
+    assert components.select("code", "name").rows() == [
+        ("AF1.1", "ITU's Basic Instruments, relevant agreements and treaties"), ("AF1.2", "ITU's Results Framework"),
+        ("AF2.1", "Control environment"), ("AF2.2", "Control activities"), ("AF2.3", "Risk assessment"),
+        ("AF2.4", "Monitoring"), ("AF3.1", "Procurement"), ("AF3.2", "ITU's staff"),
+        ("AF3.3", "Membership and other users of ITU services")]
+    assert components["pillar"].unique(maintain_order=True).to_list() == [
+        "Covenant with Member States, Sector Members, Associates, Academia and users of ITU's services",
+        "Internal controls and risk management", "Complaints and response mechanism"]
+    assert set(components["source"]) == {"Council document C18/20 (2018)"}
+    assessments = _read(engine, "SELECT component_code, year, status FROM accountability_assessment "
+                                "ORDER BY component_code, year")
+    assert set(assessments["status"]) <= set(dims.ACCOUNTABILITY_STATUSES)
+    # illustrative statuses only ever improve (best first in ACCOUNTABILITY_STATUSES)
+    rank = {s: i for i, s in enumerate(dims.ACCOUNTABILITY_STATUSES)}
+    for _, part in assessments.group_by("component_code"):
+        ranks = [rank[s] for s in part["status"]]
+        assert part["year"].to_list() == [2022, 2023, 2024, 2025] and ranks == sorted(ranks, reverse=True)
+
+
+def test_the_recruitment_commitment_is_linked_to_the_recruitment_indicator(engine):
+    links = _read(engine, "SELECT l.record_ref, i.code FROM record_link l JOIN indicator i ON i.id = l.indicator_id "
+                          "WHERE l.record_kind = 'commitment' ORDER BY l.record_ref")
+    assert links.rows() == [("R2024-4", "E1.TRAIN"), ("R2025-2", "E1.RECRUIT"), ("R2025-3", "E1.OVERSIGHT")]
+    text = _read(engine, "SELECT text FROM commitment WHERE ref = 'R2025-2'")["text"].to_list()
+    assert text == ["Bring the average recruitment time under 130 days"]
+
+
+def test_every_link_names_an_existing_record_and_one_node_or_indicator(engine):
+    links = _read(engine, "SELECT record_kind, record_ref, node_id, indicator_id FROM record_link")
+    assert set(links["record_kind"]) == set(dims.RECORD_KINDS)
+    assert (links["node_id"].is_null() != links["indicator_id"].is_null()).all()
+    refs = {
+        "risk": set(_read(engine, "SELECT code FROM risk")["code"]),
+        "recommendation": set(_read(engine, "SELECT ref FROM oversight_recommendation")["ref"]),
+        "commitment": set(_read(engine, "SELECT ref FROM commitment")["ref"]),
+        "resolution_action": {f"{c}{dims.ACTION_REF_SEPARATOR}{r}" for c, r in _read(
+            engine, "SELECT resolution_code, ref FROM resolution_action").iter_rows()},
+    }
+    for kind, ref in links.select("record_kind", "record_ref").iter_rows():
+        assert ref in refs[kind], (kind, ref)
+
+
+def test_operational_plan_items_deliver_outputs_of_the_plan_with_their_resources(engine):
+    items = _read(engine, "SELECT p.ref, p.year, p.unit, n.code AS node, n.kind, n.cycle_code, i.code AS indicator, "
+                          "p.resources_chf FROM operational_plan_item p JOIN framework_node n ON n.id = p.node_id "
+                          "LEFT JOIN indicator i ON i.id = p.indicator_id")
+    assert set(items["cycle_code"]) == {"2024-2027"} and set(items["kind"]) == {"output", "enabler"}
+    assert items.group_by("ref").agg(pl.col("year").sort()).sort("ref")["year"].to_list() == [
+        [2024, 2025, 2026, 2027]] * 14
+    units = set(_read(engine, "SELECT code FROM unit")["code"])
+    assert set(items["unit"]) <= units
+    assert items.filter(pl.col("ref") == "OP-HRMD-1")["indicator"].unique().to_list() == ["E1.RECRUIT"]
+    assert items["indicator"].null_count() == 2 * 4
+    assert (items["resources_chf"] > 1e6).all()

@@ -143,43 +143,73 @@ def load_workforce(engine: Engine) -> dict[str, pl.DataFrame]:
 
 @dataclass(frozen=True)
 class ManagementData:
-    """Risks, budget lines, oversight recommendations, resolutions' actions and commitments."""
+    """Risks, budget lines, oversight recommendations, resolutions' actions, commitments and their follow-ups, the
+    Accountability Framework, operational plan items and the links between records and the results framework."""
 
     risks: pl.DataFrame
     budget: pl.DataFrame
     recommendations: pl.DataFrame
     actions: pl.DataFrame
     commitments: pl.DataFrame
+    follow_ups: pl.DataFrame
+    components: pl.DataFrame
+    assessments: pl.DataFrame
+    plan_items: pl.DataFrame
+    links: pl.DataFrame
+
+
+#: Each management frame: its query (dates as ISO text on every database) and its columns.
+MANAGEMENT_QUERIES: dict[str, tuple[str, dict[str, pl.DataType]]] = {
+    "risks": ("SELECT code, year, title, category, owner, node_id, inherent_likelihood, inherent_impact, "
+              "residual_likelihood, residual_impact, mitigation FROM risk ORDER BY year, code",
+              {"code": pl.String, "year": pl.Int64, "title": pl.String, "category": pl.String, "owner": pl.String,
+               "node_id": pl.Int64, "inherent_likelihood": pl.Int64, "inherent_impact": pl.Int64,
+               "residual_likelihood": pl.Int64, "residual_impact": pl.Int64, "mitigation": pl.String}),
+    "budget": ("SELECT node_id, year, sector, planned_chf, actual_chf FROM budget_line ORDER BY node_id, year, sector",
+               {"node_id": pl.Int64, "year": pl.Int64, "sector": pl.String, "planned_chf": pl.Float64,
+                "actual_chf": pl.Float64}),
+    "recommendations": ("SELECT ref, source, title, priority, owner, CAST(issued_on AS VARCHAR(10)), accepted, "
+                        "CAST(implemented_on AS VARCHAR(10)) FROM oversight_recommendation ORDER BY issued_on, ref",
+                        {"ref": pl.String, "source": pl.String, "title": pl.String, "priority": pl.String,
+                         "owner": pl.String, "issued_on": pl.String, "accepted": pl.Boolean,
+                         "implemented_on": pl.String}),
+    "actions": ("SELECT a.resolution_code, r.title, a.ref, a.year, a.description, a.owner, a.status, a.progress_pct "
+                "FROM resolution_action a JOIN resolution r ON r.code = a.resolution_code "
+                "ORDER BY a.resolution_code, a.year, a.ref",
+                {"resolution_code": pl.String, "resolution_title": pl.String, "ref": pl.String, "year": pl.Int64,
+                 "description": pl.String, "owner": pl.String, "status": pl.String, "progress_pct": pl.Float64}),
+    "commitments": ("SELECT ref, year, forum, text, owner, CAST(due_on AS VARCHAR(10)), status FROM commitment "
+                    "ORDER BY year, id",
+                    {"ref": pl.String, "year": pl.Int64, "forum": pl.String, "text": pl.String, "owner": pl.String,
+                     "due_on": pl.String, "status": pl.String}),
+    "follow_ups": ("SELECT commitment_ref, CAST(noted_on AS VARCHAR(10)), status, note FROM commitment_follow_up "
+                   "ORDER BY commitment_ref, noted_on",
+                   {"commitment_ref": pl.String, "noted_on": pl.String, "status": pl.String, "note": pl.String}),
+    "components": ("SELECT code, pillar, name, position, source FROM accountability_component ORDER BY position, code",
+                   {"code": pl.String, "pillar": pl.String, "name": pl.String, "position": pl.Int64,
+                    "source": pl.String}),
+    "assessments": ("SELECT component_code, year, status, note FROM accountability_assessment "
+                    "ORDER BY component_code, year",
+                    {"component_code": pl.String, "year": pl.Int64, "status": pl.String, "note": pl.String}),
+    "plan_items": ("SELECT ref, year, unit, node_id, expected_result, kpi, indicator_id, risk_factors, resources_chf "
+                   "FROM operational_plan_item ORDER BY unit, ref, year",
+                   {"ref": pl.String, "year": pl.Int64, "unit": pl.String, "node_id": pl.Int64,
+                    "expected_result": pl.String, "kpi": pl.String, "indicator_id": pl.Int64,
+                    "risk_factors": pl.String, "resources_chf": pl.Float64}),
+    "links": ("SELECT record_kind, record_ref, node_id, indicator_id FROM record_link "
+              "ORDER BY record_kind, record_ref, id",
+              {"record_kind": pl.String, "record_ref": pl.String, "node_id": pl.Int64, "indicator_id": pl.Int64}),
+}
 
 
 def load_management(engine: Engine) -> ManagementData:
-    """Load the management records in one read transaction (dates as ISO text on every database)."""
+    """Load the management records in one read transaction (a consistent snapshot)."""
     with engine.connect() as c:
-        return ManagementData(
-            risks=read_frame(c, "SELECT code, year, title, category, owner, node_id, inherent_likelihood, "
-                                "inherent_impact, residual_likelihood, residual_impact, mitigation FROM risk "
-                                "ORDER BY year, code",
-                             {"code": pl.String, "year": pl.Int64, "title": pl.String, "category": pl.String,
-                              "owner": pl.String, "node_id": pl.Int64, "inherent_likelihood": pl.Int64,
-                              "inherent_impact": pl.Int64, "residual_likelihood": pl.Int64,
-                              "residual_impact": pl.Int64, "mitigation": pl.String}),
-            budget=read_frame(c, "SELECT node_id, year, sector, planned_chf, actual_chf FROM budget_line "
-                                 "ORDER BY node_id, year, sector",
-                              {"node_id": pl.Int64, "year": pl.Int64, "sector": pl.String,
-                               "planned_chf": pl.Float64, "actual_chf": pl.Float64}),
-            recommendations=read_frame(
-                c, "SELECT ref, source, title, priority, owner, CAST(issued_on AS VARCHAR(10)), accepted, "
-                   "CAST(implemented_on AS VARCHAR(10)) FROM oversight_recommendation ORDER BY issued_on, ref",
-                {"ref": pl.String, "source": pl.String, "title": pl.String, "priority": pl.String, "owner": pl.String,
-                 "issued_on": pl.String, "accepted": pl.Boolean, "implemented_on": pl.String}),
-            actions=read_frame(c, "SELECT a.resolution_code, r.title, a.ref, a.year, a.description, a.owner, a.status, "
-                                  "a.progress_pct FROM resolution_action a JOIN resolution r "
-                                  "ON r.code = a.resolution_code ORDER BY a.resolution_code, a.year, a.ref",
-                               {"resolution_code": pl.String, "resolution_title": pl.String, "ref": pl.String,
-                                "year": pl.Int64, "description": pl.String, "owner": pl.String,
-                                "status": pl.String, "progress_pct": pl.Float64}),
-            commitments=read_frame(c, "SELECT year, forum, text, owner, CAST(due_on AS VARCHAR(10)), status "
-                                      "FROM commitment ORDER BY year, id",
-                                   {"year": pl.Int64, "forum": pl.String, "text": pl.String, "owner": pl.String,
-                                    "due_on": pl.String, "status": pl.String}),
-        )
+        return ManagementData(**{name: read_frame(c, sql, schema) for name, (sql, schema) in MANAGEMENT_QUERIES.items()})
+
+
+def management_data(**frames: pl.DataFrame) -> ManagementData:
+    """Management data made of ``frames`` (by field name), every other frame empty with its columns: for
+    computations on a few hand-made records."""
+    return ManagementData(**{name: frames.get(name, pl.DataFrame(schema=schema))
+                             for name, (_, schema) in MANAGEMENT_QUERIES.items()})
