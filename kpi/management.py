@@ -1,4 +1,5 @@
-"""Budgets linked to results, risks, oversight recommendations, resolutions and commitments.
+"""Budgets linked to results, risks, oversight recommendations, resolutions, commitments and the Accountability
+Framework.
 
 Frames in, frames out: the management page shows these, each with what a senior management
 retreat asks of it (where money goes against results, which risks stay high after mitigation,
@@ -7,9 +8,12 @@ which recommendations are overdue, which commitments are still open).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 
+from kpi.dimensions import ACCOUNTABILITY_STATUSES, NOT_ASSESSED
+from kpi.scorecard import latest_text
 from kpi.status import STATUSES
 
 #: A risk whose residual score (likelihood x impact, 1-25) reaches this is "high".
@@ -301,3 +305,97 @@ def last_retreat(commitments: pl.DataFrame) -> tuple[int, str] | None:
         return None
     latest = commitments.sort("year", "forum").row(-1, named=True)
     return latest["year"], latest["forum"]
+
+
+# ---------------------------------------------------------------- links between records and the results framework
+
+
+def linked_refs(links: pl.DataFrame, kind: str, node_ids: list[int], indicator_ids: list[int]) -> list[str]:
+    """The references of the records of ``kind`` (``kpi.dimensions.RECORD_KINDS``) linked to one of the nodes
+    ``node_ids`` or indicators ``indicator_ids``, each once, sorted. A link naming a record that no longer exists
+    gives a reference that matches nothing: the caller joins it to its records and it drops out."""
+    linked = links.filter((pl.col("record_kind") == kind)
+                          & (pl.col("node_id").is_in(node_ids) | pl.col("indicator_id").is_in(indicator_ids)))
+    return sorted(linked["record_ref"].unique().to_list())
+
+
+def _indicator_words(row: dict, status_label: Callable[[str | None], str]) -> str:
+    """One linked indicator as a cell says it: ``"✖ Off track · E1.RECRUIT 141 days (2025)"``."""
+    return f"{status_label(row['status'])} · {row['code']} {latest_text(row)}"
+
+
+def linked_indicators(links: pl.DataFrame, kind: str, statuses: pl.DataFrame,
+                      status_label: Callable[[str | None], str]) -> pl.DataFrame:
+    """Per record of ``kind`` (``record_ref``), the indicators linked to it with their status and latest value
+    in words, joined by "; " (``linked_indicators``). ``statuses`` are :func:`kpi.scorecard.indicator_status`
+    rows; a link to an indicator not among them (removed, or of another plan cycle) is left out."""
+    rows = (links.filter((pl.col("record_kind") == kind) & pl.col("indicator_id").is_not_null())
+            .join(statuses, on="indicator_id", how="inner").sort("record_ref", "code"))
+    words = [(row["record_ref"], _indicator_words(row, status_label)) for row in rows.iter_rows(named=True)]
+    frame = pl.DataFrame(words, schema={"record_ref": pl.String, "linked_indicators": pl.String}, orient="row")
+    return frame.group_by("record_ref", maintain_order=True).agg(pl.col("linked_indicators").str.join("; "))
+
+
+# ---------------------------------------------------------------- oversight recommendations, one by one
+
+
+def recommendation_states(recommendations: pl.DataFrame) -> pl.DataFrame:
+    """Each recommendation with where it stands in words (``state``): "Implemented on 2024-03-01", "Accepted,
+    open", "Awaiting a decision", "Not accepted"; still open ones first, then by date of issue."""
+    state = (pl.when(pl.col("implemented_on").is_not_null()).then(pl.format("Implemented on {}", "implemented_on"))
+             .when(pl.col("accepted").is_null()).then(pl.lit("Awaiting a decision"))
+             .when(pl.col("accepted")).then(pl.lit("Accepted, open"))
+             .otherwise(pl.lit("Not accepted")))
+    return (recommendations.with_columns(state.alias("state"))
+            .sort(pl.col("implemented_on").is_not_null(), pl.col("issued_on"), "ref")
+            .select("ref", "source", "title", "priority", "owner", "issued_on", "state"))
+
+
+# ---------------------------------------------------------------- the retreat: commitments and their follow-ups
+
+
+def follow_up_notes(follow_ups: pl.DataFrame, ref: str) -> pl.DataFrame:
+    """The follow-up notes of the commitment ``ref``, latest first: ``noted_on``, ``status``, ``note``."""
+    return (follow_ups.filter(pl.col("commitment_ref") == ref).sort("noted_on", descending=True)
+            .select("noted_on", "status", "note"))
+
+
+def commitment_table(standing: pl.DataFrame, follow_ups: pl.DataFrame, links: pl.DataFrame,
+                     statuses: pl.DataFrame, status_label: Callable[[str | None], str]) -> pl.DataFrame:
+    """The commitments of ``standing`` (:func:`commitment_standing`) with their linked indicators' status
+    (``linked_indicators``, :func:`linked_indicators`; null if none) and their latest follow-up note
+    (``latest_note``: ``"2025-10-15: ..."``; null if none). Follow-ups and links that name no commitment of
+    ``standing`` are ignored."""
+    latest = (follow_ups.sort("noted_on").group_by("commitment_ref").agg(
+        pl.format("{}: {}", pl.col("noted_on"), pl.col("note")).last().alias("latest_note"))
+        .rename({"commitment_ref": "ref"}))
+    indicators = linked_indicators(links, "commitment", statuses, status_label).rename({"record_ref": "ref"})
+    return (standing.join(indicators, on="ref", how="left", maintain_order="left")
+            .join(latest, on="ref", how="left", maintain_order="left"))
+
+
+# ---------------------------------------------------------------- the Accountability Framework
+
+
+def accountability_grid(components: pl.DataFrame, assessments: pl.DataFrame) -> pl.DataFrame:
+    """The framework's components in their order with their status in each assessed year: ``pillar_number``
+    (1, 2, 3 in the order of the pillars), ``pillar``, ``code``, ``component``, ``source`` and a column per year
+    (``"2022"``...) holding a status of ``ACCOUNTABILITY_STATUSES`` or ``NOT_ASSESSED``. An assessment of a
+    component that is not in ``components`` is ignored."""
+    pillars = list(dict.fromkeys(components.sort("position", "code")["pillar"].to_list()))
+    years = sorted(assessments.filter(pl.col("component_code").is_in(components["code"].to_list()))["year"]
+                   .unique().to_list())
+    grid = components.sort("position", "code").select(
+        pl.col("pillar").replace_strict({p: i for i, p in enumerate(pillars, start=1)}, return_dtype=pl.Int64)
+        .alias("pillar_number"), "pillar", "code", pl.col("name").alias("component"), "source")
+    for year in years:
+        statuses = assessments.filter(pl.col("year") == year).select(
+            pl.col("component_code").alias("code"), pl.col("status").alias(str(year)))
+        grid = grid.join(statuses, on="code", how="left", maintain_order="left")
+    return grid.with_columns(pl.col(str(y)).fill_null(NOT_ASSESSED) for y in years)
+
+
+def accountability_counts(grid: pl.DataFrame, year: int) -> dict[str, int]:
+    """How many components have each status (and ``NOT_ASSESSED``) in ``year`` (0 if the year has no column)."""
+    column = grid[str(year)] if str(year) in grid.columns else pl.Series([NOT_ASSESSED] * grid.height)
+    return {s: int((column == s).sum()) for s in (*ACCOUNTABILITY_STATUSES, NOT_ASSESSED)}

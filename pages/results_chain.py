@@ -1,29 +1,26 @@
-"""Results chain: one goal, outcome, output or enabler with its indicators, its budget over the years and its
-risks, where the strategic, financial and operational plans meet (kpi.results_chain)."""
+"""Results chain: one goal, outcome, output or enabler with its indicators, its budget over the years, its risks,
+the oversight recommendations, resolution actions and retreat commitments linked to it and its operational plan
+items: where the strategic, financial and operational plans meet (kpi.results_chain)."""
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 import streamlit as st
 
 from kpi.charts.management import budget_years
 from kpi.formatting import format_chf
-from kpi.results_chain import node_view
+from kpi.results_chain import NOTHING_LINKED, node_view
 from kpi.text import markdown_text
 from ui import cache, data as ui_data
 from ui.auth import current_actor
 from ui.filters import current_filters, link_params
 from ui.urlstate import url_selectbox
+from ui.tables import column_config
 from ui.widgets import chart, data_stamp, status_counts_markdown, status_text, synthetic_notice
 
-#: Human labels of the node page's tables.
-COLUMNS = {
-    "node_code": "Output", "node_name": "Name", "planned_chf": st.column_config.NumberColumn(
-        "Planned (CHF)", format="localized"),
-    "actual_chf": st.column_config.NumberColumn("Actual (CHF)", format="localized"),
-    "code": "Code", "title": "Risk", "category": "Category", "owner": "Owner", "inherent_score": "Inherent score",
-    "residual_score": "Residual score", "band": "Severity", "movement": "Since the last review",
-    "mitigation": "Mitigation",
-}
+#: Human labels of the node page's tables (a risk's or a recommendation's title says what it is).
+COLUMNS = column_config(title="Risk", days_overdue=None)
 
 filters = current_filters()
 results = ui_data.results()
@@ -39,7 +36,8 @@ code = url_selectbox("Goal, outcome or output", list(names), key="node",
                      help="Type to search. The goals' cards on the overview and the scorecard open their goal here.")
 management = cache.management()
 statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
-view = node_view(nodes, statuses, management.budget, management.risks, code, filters.year)
+# Overdue commitments are judged on the day the page is read.
+view = node_view(nodes, statuses, management, code, filters.year, as_of=dt.date.today(), status_label=status_text)
 node = view.node
 
 st.title(markdown_text(f"{node['kind'].capitalize()} {node['node_code']}: {node['node_name']}"))
@@ -91,3 +89,72 @@ else:
     st.dataframe(view.risks, hide_index=True, column_config=COLUMNS)
     st.page_link("pages/management.py", label="Open the risk register", icon=":material/warning:",
                  query_params=link_params(tab="Risks"))
+
+
+def oversight_section() -> None:
+    """The oversight recommendations linked to the node's subtree, open ones first (staff only)."""
+    st.subheader("Oversight recommendations")
+    recs = view.recommendations
+    if not staff:
+        st.caption("Oversight recommendations are shown to signed-in staff.")
+    elif recs.is_empty():
+        st.caption("No oversight recommendation is linked to this node.")
+    else:
+        states = recs["state"]
+        st.markdown(f"**{recs.height} linked recommendations**: {int((states == 'Accepted, open').sum())} accepted "
+                    f"and open, {int((states == 'Awaiting a decision').sum())} awaiting a decision, "
+                    f"{int(states.str.starts_with('Implemented').sum())} implemented.")
+        st.dataframe(recs, hide_index=True, column_config=column_config(title="Recommendation"))
+
+
+def resolutions_section() -> None:
+    """The resolution actions linked to the node's subtree, as reported for the year."""
+    st.subheader("Resolutions")
+    if view.actions.is_empty():
+        st.caption(f"No action on a resolution linked to this node was reported for {filters.year}.")
+        return
+    st.dataframe(view.actions.drop("resolution_title"), hide_index=True, column_config=column_config(
+        ref="Item", owner="Responsible", status=f"Status {filters.year}",
+        previous_status=f"Status {filters.year - 1}"))
+
+
+def commitments_section() -> None:
+    """The retreat commitments linked to the node's subtree, with their overdue flag and their linked indicators'
+    status (staff only)."""
+    st.subheader("Retreat commitments")
+    if not staff:
+        st.caption("Retreat commitments are shown to signed-in staff.")
+    elif view.commitments.is_empty():
+        st.caption("No retreat commitment is linked to this node.")
+    else:
+        st.dataframe(view.commitments.select("ref", "forum", "text", "owner", "due_on", "status", "standing",
+                                             "overdue", "linked_indicators", "latest_note"),
+                     hide_index=True, column_config=COLUMNS)
+        st.page_link("pages/management.py", label="Open the retreat view", icon=":material/groups:",
+                     query_params=link_params(tab="Retreat commitments"))
+
+
+def plans_section() -> None:
+    """The operational plan items that deliver the node's outputs in the year."""
+    st.subheader("Operational plans")
+    items = view.plan_items
+    if items.is_empty():
+        st.caption(f"No operational plan item delivers this node's outputs in {filters.year}.")
+        return
+    st.markdown(f"**{items.height} plan items** in {filters.year}, "
+                f"{format_chf(items['resources_chf'].sum())} of resources")
+    st.dataframe(items.select("unit", "node_code", "expected_result", "kpi", "indicator_code", "indicator_status",
+                              "risk_factors", "resources_chf"), hide_index=True, column_config=COLUMNS)
+    st.page_link("pages/management.py", label="Open the operational plans", icon=":material/event_note:",
+                 query_params=link_params(tab="Operational plans"))
+
+
+staff = current_actor().is_staff
+# Said once in words when none of what bears on a node (that this reader may see) is linked to it.
+if all(frame.is_empty() for frame in (view.actions, view.plan_items,
+                                      *((view.risks, view.recommendations, view.commitments) if staff else ()))):
+    st.info(NOTHING_LINKED, icon=":material/link_off:")
+oversight_section()
+resolutions_section()
+commitments_section()
+plans_section()

@@ -181,3 +181,178 @@ def test_a_resolutions_items_give_this_years_status_beside_last_years():
         ("R151", "RBM", "A1", "d1", "GS", "implemented", 100.0, "ongoing"),
         ("R151", "RBM", "A2", "d2", "BDT", "not started", 0.0, None),
         ("R71", "Plan", "A1", "p1", "GS", "ongoing", 30.0, None)]
+
+
+# ---------------------------------------------------------------- issue 16: links, the retreat, the framework
+
+LINK_SCHEMA = {"record_kind": pl.String, "record_ref": pl.String, "node_id": pl.Int64, "indicator_id": pl.Int64}
+
+
+def test_linked_refs_take_links_to_the_nodes_or_their_indicators_once():
+    links = pl.DataFrame([("commitment", "R1", 1, None), ("commitment", "R1", None, 7), ("commitment", "R2", 2, None),
+                          ("risk", "R1", 1, None), ("commitment", "R3", None, 8)], schema=LINK_SCHEMA, orient="row")
+    assert management.linked_refs(links, "commitment", [1], [7, 8]) == ["R1", "R3"]
+    assert management.linked_refs(links, "commitment", [], []) == []
+
+
+def test_the_retreat_table_gives_each_commitment_its_indicators_status_and_latest_note():
+    """Commitments due 2025-03-31 still read "ongoing", tied to no indicator: now overdue, with the indicator's
+    status beside them; follow-ups and links naming no commitment, or an indicator gone, are ignored."""
+    commitments = pl.DataFrame({"ref": ["R1", "R2"], "year": [2025, 2025], "forum": ["Retreat"] * 2,
+                                "text": ["Recruit in under 130 days", "Values"], "owner": ["GS", "ITU"],
+                                "due_on": ["2025-03-31", "2026-03-31"], "status": ["ongoing", "implemented"]})
+    follow_ups = pl.DataFrame({"commitment_ref": ["R1", "R1", "GONE"], "noted_on": ["2025-10-15", "2025-06-30", "2025-01-01"],
+                               "status": ["ongoing", "not started", "ongoing"], "note": ["still 141", "begun", "x"]})
+    links = pl.DataFrame([("commitment", "R1", None, 7), ("commitment", "R1", None, 99), ("commitment", "GONE", None, 7),
+                          ("commitment", "R1", 3, None)], schema=LINK_SCHEMA, orient="row")
+    statuses = pl.DataFrame({"indicator_id": [7], "code": ["E1.RECRUIT"], "status": ["off_track"],
+                             "latest_value": [141.0], "latest_year": [2025], "latest_flag": [None], "unit": ["days"]})
+    standing = management.commitment_standing(commitments, dt.date(2025, 12, 2))
+    table = management.commitment_table(standing, follow_ups, links, statuses, lambda s: s.replace("_", " "))
+    assert table.select("ref", "overdue", "standing", "linked_indicators", "latest_note").rows() == [
+        ("R1", True, "Overdue by 246 days", "off track · E1.RECRUIT 141 days (2025)", "2025-10-15: still 141"),
+        ("R2", False, "Implemented", None, None)]
+    assert management.follow_up_notes(follow_ups, "R1").rows() == [("2025-10-15", "ongoing", "still 141"),
+                                                                   ("2025-06-30", "not started", "begun")]
+    assert management.follow_up_notes(follow_ups, "R2").is_empty()
+
+
+def test_a_recommendation_says_where_it_stands_open_ones_first():
+    recs = pl.DataFrame({"ref": ["a", "b", "c", "d"], "source": ["JIU"] * 4, "title": ["t"] * 4,
+                         "priority": ["high"] * 4, "owner": ["GS"] * 4,
+                         "issued_on": ["2021-01-01", "2022-01-01", "2023-01-01", "2024-01-01"],
+                         "accepted": [True, True, None, False], "implemented_on": ["2021-06-30", None, None, None]})
+    assert management.recommendation_states(recs).select("ref", "state").rows() == [
+        ("b", "Accepted, open"), ("c", "Awaiting a decision"), ("d", "Not accepted"), ("a", "Implemented on 2021-06-30")]
+
+
+def test_the_accountability_grid_puts_each_components_status_under_its_year():
+    components = pl.DataFrame({"code": ["B1", "A1", "A2"], "pillar": ["Two", "One", "One"],
+                               "name": ["Control environment", "Basic Instruments", "Results Framework"],
+                               "position": [3, 1, 2], "source": ["C18/20"] * 3})
+    assessments = pl.DataFrame({"component_code": ["A1", "A1", "A2", "B1", "GONE"], "year": [2024, 2025, 2025, 2024, 2023],
+                                "status": ["partly in place", "in place", "not in place", "in place", "in place"],
+                                "note": [""] * 5})
+    grid = management.accountability_grid(components, assessments)
+    # the assessment of a component no longer listed adds no year; a year not assessed says so
+    assert grid.rows() == [
+        (1, "One", "A1", "Basic Instruments", "C18/20", "partly in place", "in place"),
+        (1, "One", "A2", "Results Framework", "C18/20", "not assessed", "not in place"),
+        (2, "Two", "B1", "Control environment", "C18/20", "in place", "not assessed")]
+    assert grid.columns[-2:] == ["2024", "2025"]
+    assert management.accountability_counts(grid, 2025) == {"in place": 1, "partly in place": 0, "not in place": 1,
+                                                            "not assessed": 1}
+    assert management.accountability_counts(grid, 2030) == {"in place": 0, "partly in place": 0, "not in place": 0,
+                                                            "not assessed": 3}
+
+
+def test_the_accountability_heat_table_colours_and_words_follow_the_status():
+    from kpi.charts.management import accountability_heatmap
+    from kpi.charts.table import figure_table
+    from kpi.charts.theme import ACCOUNTABILITY_STYLES
+    from kpi.dimensions import ACCOUNTABILITY_STATUSES, NOT_ASSESSED
+
+    assert list(ACCOUNTABILITY_STYLES) == [*ACCOUNTABILITY_STATUSES, NOT_ASSESSED]
+    grid = pl.DataFrame({"pillar_number": [1, 2], "pillar": ["One", "Two"], "code": ["A1", "B1"],
+                         "component": ["Basic Instruments", "Monitoring"], "source": ["s", "s"],
+                         "2024": ["not in place", "not assessed"], "2025": ["in place", "partly in place"]})
+    fig = accountability_heatmap(grid)
+    heat = fig.data[0]
+    assert [list(r) for r in heat.z] == [[1, 3], [0, 2]]
+    colours = dict((round(v * 3), c) for v, c in heat.colorscale)
+    assert [colours[z] for row in heat.z for z in row] == [ACCOUNTABILITY_STYLES[s].colour for s in (
+        "not in place", "in place", "not assessed", "partly in place")]
+    assert figure_table(fig).rows() == [("1 · Basic Instruments", "✖ Not in place", "✔ In place"),
+                                        ("2 · Monitoring", "– Not assessed", "◐ Partly in place")]
+
+
+# ---------------------------------------------------------------- the management page shows them
+
+def _open(user: str | None = "staff@demo.invalid"):
+    from tests.test_pages import open_page
+
+    return open_page("pages/management.py", user)
+
+
+def _demo(url: str):
+    from kpi.scorecard import indicator_status
+    from kpi.store.engine import make_engine
+    from kpi.store.frames import load_management, load_results
+
+    engine = make_engine(url)
+    results, data = load_results(engine), load_management(engine)
+    engine.dispose()
+    return results, data, indicator_status(results, "2024-2027", 2025, validated_only=False)
+
+
+def test_the_retreat_view_sets_each_commitment_beside_its_indicators_and_follow_ups(demo_env):
+    from kpi.text import markdown_text
+    from ui.widgets import status_text
+
+    _, data, statuses = _demo(demo_env)
+    at = _open()
+    today = dt.date.today()
+    table = management.commitment_table(management.commitment_standing(data.commitments, today), data.follow_ups,
+                                        data.links, statuses, status_text)
+    latest = table.filter(pl.col("year") == 2025)
+    shown = next(pl.from_pandas(t.value) for t in at.dataframe if "linked_indicators" in t.value.columns)
+    assert shown.rows() == latest.select(shown.columns).rows()
+    recruit = shown.filter(pl.col("text") == "Bring the average recruitment time under 130 days").row(0, named=True)
+    assert recruit["linked_indicators"] == "✖ Off track · E1.RECRUIT 141 days (2025)"
+    markdown = [m.value for m in at.markdown]
+    assert f"Linked indicators: {markdown_text('✖ Off track · E1.RECRUIT 141 days (2025)')}" in markdown
+    notes = management.follow_up_notes(data.follow_ups, "R2025-2")
+    assert "  \n".join(f"{markdown_text(d)} ({markdown_text(s)}): {markdown_text(n)}" for d, s, n in notes.rows()) \
+        in markdown and notes["noted_on"].to_list() == ["2025-10-15", "2025-06-30"]
+    # the 2024 retreat's commitments due 2025-03-31 and still ongoing are overdue, with the word and the badge
+    overdue = table.filter(pl.col("overdue"))
+    assert overdue["ref"].to_list() == [ref for ref, due, status in data.commitments.select("ref", "due_on", "status")
+                                        .iter_rows() if due < today.isoformat() and status != "implemented"]
+    assert {"R2024-2", "R2024-3"} <= set(overdue["ref"])  # due 2025-03-31, still ongoing
+    for row in overdue.iter_rows(named=True):
+        assert any(m.startswith(f"**{markdown_text(row['text'])}**") and f":red-badge[:material/schedule: "
+                   f"{row['standing']}]" in m for m in markdown)
+
+
+def test_the_accountability_tab_draws_the_grid_kpi_computes_with_its_source(demo_env):
+    import json
+
+    _, data, _ = _demo(demo_env)
+    at = _open(None)  # public: the framework's status is reported to the Council
+    grid = management.accountability_grid(data.components, data.assessments)
+    heat = next(t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]
+                if t["type"] == "heatmap" and t["x"] == ["2022", "2023", "2024", "2025"])
+    assert heat["text"] == [[f"{'✔ In place' if s == 'in place' else '◐ Partly in place' if s == 'partly in place' else '✖ Not in place'}"
+                             for s in row[5:]] for row in grid.rows()]
+    counts = management.accountability_counts(grid, 2025)
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["✔ In place (2025)"], metrics["◐ Partly in place (2025)"], metrics["✖ Not in place (2025)"]) == (
+        str(counts["in place"]), str(counts["partly in place"]), str(counts["not in place"]))
+    assert any(c.value.startswith("Components and pillars: Council document C18\\/20 \\(2018\\).")
+               and c.value.endswith("The yearly statuses are illustrative (synthetic demo data).") for c in at.caption)
+
+
+def test_the_operational_plans_tab_shows_items_and_resources_kpi_computes(demo_env):
+    from kpi.results_chain import plan_resources, plan_table
+    from kpi.scorecard import indicator_status
+    from ui.widgets import status_text
+
+    results, data, statuses = _demo(demo_env)
+    at = _open(None)
+    table = plan_table(data.plan_items, results.nodes.filter(pl.col("cycle_code") == "2024-2027"),
+                       indicator_status(results, "2024-2027", 2025, validated_only=True), status_text)
+    tables = [pl.from_pandas(t.value) for t in at.dataframe]
+    resources = plan_resources(table)
+    assert any(t.columns == resources.columns and t.rows() == resources.rows() for t in tables)
+    items = table.filter(pl.col("year") == 2025).drop("year")
+    assert any(t.columns == items.columns and t.rows() == items.rows() for t in tables) and items.height == 14
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Plan items (2025)"] == "14"
+
+
+def test_no_table_of_the_management_page_shows_a_raw_field_name(demo_env):
+    """Column headers were raw field names (due_on, inherent_score)."""
+    from tests.test_results_chain import raw_headers
+
+    at = _open()
+    assert raw_headers(at) == [] and len(at.dataframe) > 10

@@ -1,12 +1,13 @@
-"""Charts of the management page: risk matrix, budget against results, oversight by year."""
+"""Charts of the management page: risk matrix, budget against results, oversight by year, the Accountability
+Framework's heat table, the operational plans' resources."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
 
 from kpi.charts.status import short_label
-from kpi.charts.theme import (AXIS_COLOUR, PLANNED_COLOUR, RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout,
-                              cell_font_size)
+from kpi.charts.theme import (ACCOUNTABILITY_STYLES, AXIS_COLOUR, HEADLINE_COLOUR, PLANNED_COLOUR, RISK_BAND_COLOURS,
+                              RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout, cell_font_size)
 from kpi.management import RISK_BANDS, risk_band_ranges
 from kpi.text import plotly_text
 
@@ -107,4 +108,44 @@ def oversight_bars(summary: pl.DataFrame, *, projector: bool = False) -> go.Figu
                              hovertemplate=f"%{{x}}: %{{y}} {name.lower()}<extra></extra>"))
     fig.update_layout(barmode="stack", yaxis_title="Recommendations", xaxis={"dtick": 1},
                       legend={"traceorder": "normal"})
+    return fig
+
+
+def accountability_heatmap(grid: pl.DataFrame, *, projector: bool = False) -> go.Figure:
+    """The Accountability Framework as a heat table (``kpi.management.accountability_grid``): a row per component,
+    pillar by pillar from the top ("2 · Control environment"), a column per year, each cell filled with its status's
+    colour and labelled with its icon and word (``ACCOUNTABILITY_STYLES``: never colour alone)."""
+    years = [c for c in grid.columns if c.isdigit()]
+    order = list(ACCOUNTABILITY_STYLES)  # best first; z counts from the worst up so the scale reads low to high
+    rank = {status: len(order) - 1 - i for i, status in enumerate(order)}
+    rows = [plotly_text(f"{n} · {c}") for n, c in grid.select("pillar_number", "component").iter_rows()]
+    z = [[rank[r[y]] for y in years] for r in grid.iter_rows(named=True)]
+    text = [[f"{ACCOUNTABILITY_STYLES[r[y]].icon} {ACCOUNTABILITY_STYLES[r[y]].label}" for y in years]
+            for r in grid.iter_rows(named=True)]
+    hover = [[plotly_text(r["pillar"])] * len(years) for r in grid.iter_rows(named=True)]
+    scale = [[i / (len(order) - 1), ACCOUNTABILITY_STYLES[s].colour] for i, s in enumerate(reversed(order))]
+    fig = go.Figure(layout=base_layout(projector=projector, height=(90 if projector else 60) + 44 * len(rows)
+                                       * (1.4 if projector else 1)))
+    fig.add_trace(go.Heatmap(z=z, x=years, y=rows, text=text, customdata=hover, texttemplate="%{text}",
+                             textfont={"size": cell_font_size(projector), "color": HEADLINE_COLOUR},
+                             zmin=0, zmax=len(order) - 1, colorscale=scale, showscale=False, xgap=3, ygap=3,
+                             hovertemplate="%{y}, %{x}: %{text}<br>Pillar: %{customdata}<extra></extra>"))
+    fig.update_layout(xaxis={"side": "top", "type": "category", "showline": False, "ticks": "", "fixedrange": True},
+                      yaxis={"autorange": "reversed", "automargin": True, "showgrid": False, "fixedrange": True,
+                             "title": "Pillar · component"},
+                      margin={"t": 30})
+    return fig
+
+
+def plan_resources_bars(table: pl.DataFrame, year: int, *, projector: bool = False) -> go.Figure:
+    """Resources of the operational plan items of ``year`` by unit (``kpi.results_chain.plan_table`` rows),
+    CHF million, horizontal bars, largest first."""
+    by_unit = (table.filter(pl.col("year") == year).group_by("unit").agg(pl.col("resources_chf").sum())
+               .sort("resources_chf", "unit", descending=[True, False]))
+    fig = go.Figure(layout=base_layout(projector=projector, height=120 + 34 * by_unit.height))
+    fig.add_trace(go.Bar(y=[plotly_text(u) for u in by_unit["unit"]], x=(by_unit["resources_chf"] / 1e6).to_list(),
+                         orientation="h", name=f"Resources {year}", marker_color=SERIES_COLOURS[0],
+                         hovertemplate="%{y}: CHF %{x:,.1f} million<extra></extra>"))
+    fig.update_layout(xaxis_title="CHF million", yaxis={"autorange": "reversed", "automargin": True,
+                                                        "title": "Unit"}, showlegend=False)
     return fig

@@ -50,6 +50,15 @@ RISK_BAND_TEXT_COLOURS: dict[str, str] = {
     "low": HEADLINE_COLOUR, "medium": HEADLINE_COLOUR, "significant": HEADLINE_COLOUR, "high": HEADLINE_COLOUR,
     "critical": "#FFFFFF",
 }
+#: How each yearly status of an Accountability Framework component looks (kpi.dimensions.ACCOUNTABILITY_STATUSES,
+#: NOT_ASSESSED): its word, icon and a light fill behind dark text (contrast 4.5:1 or more), green to red as the
+#: indicator statuses, never colour alone.
+ACCOUNTABILITY_STYLES: dict[str, StatusStyle] = {
+    "in place": StatusStyle("In place", "✔", "#B5DDC9", ":material/verified:"),
+    "partly in place": StatusStyle("Partly in place", "◐", "#F9DC9A", ":material/contrast:"),
+    "not in place": StatusStyle("Not in place", "✖", "#F2B3A8", ":material/cancel:"),
+    "not assessed": StatusStyle("Not assessed", "–", "#E3E7EC", ":material/remove:"),
+}
 TARGET_COLOUR = "#B86E00"
 PROJECTION_COLOUR = "#5F6B7A"
 #: Axis lines, zero lines and the outline of a legend's colour swatch (so that the palest one shows on white).
