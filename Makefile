@@ -6,10 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test init bench audit clean-store help
+.PHONY: run run-cluster test init bench audit clean-store help
 
 help:
 	@echo "make run [PORT=8501]   serve the dashboard (builds the store with demo data on first start)"
+	@echo "make run-cluster [SERVERS=2 CLUSTER_PORT=8080]   several servers behind nginx (needs nginx)"
 	@echo "make test              the whole test suite"
 	@echo "make bench             python -m kpi bench (scales 1, 10, 100)"
 	@echo "make audit             python -m kpi audit: the workforce disclosure audit over the whole filter space"
@@ -31,6 +32,12 @@ init: $(VENV)/.installed
 
 run: init
 	$(BIN)/python -m ui.serve --server.port=$(PORT)
+
+# Several servers behind nginx on loopback (Debian's nginx; PostgreSQL in RBM_DATABASE_URL for real use).
+SERVERS ?= 2
+CLUSTER_PORT ?= 8080
+run-cluster: init
+	$(BIN)/python -m ui.cluster --servers $(SERVERS) --port $(CLUSTER_PORT)
 
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
 

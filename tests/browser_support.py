@@ -64,6 +64,29 @@ def wait_idle(page, timeout_ms: int = 60_000) -> None:
         timeout=timeout_ms)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` and wait until the page is idle again."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def import_file(page, app: str, kind: str, name: str, content: bytes) -> str:
+    """Import ``content`` as file ``name`` of ``kind`` on the Data page (signed in as a steward); return the
+    success message (it waits for one)."""
+    page.goto(app + "/data")
+    wait_idle(page)
+    choose(page, "What to import", kind)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+    page.get_by_role("button", name="Import now").wait_for()
+    wait_idle(page)
+    page.get_by_role("button", name="Import now").click()
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    success.wait_for()
+    return success.inner_text()
+
+
 def on_localhost(base: str) -> str:
     """``base`` at ``localhost``: the demonstration sign-in's redirect and auth cookie are for that host."""
     return base.replace("127.0.0.1", "localhost")

@@ -16,7 +16,7 @@ import pytest
 
 from kpi.text import WORD_JOINER
 from kpi.transfer import KINDS
-from tests.browser_support import SCREENSHOT_DIR, on_localhost, sign_in, wait_idle
+from tests.browser_support import SCREENSHOT_DIR, import_file, on_localhost, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -93,12 +93,6 @@ def options(page, label: str) -> list[str]:
     return found
 
 
-def choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
-
-
 def assert_refused(page, app: str, path: str, title: str) -> None:
     """A page the role is not offered shows none of its content."""
     open_page(page, app + path)
@@ -156,18 +150,9 @@ def test_each_role_sees_what_it_may_use(app, page, email, name, label, extra_lin
 
 def test_a_steward_import_is_recorded_under_the_verified_sign_in(app, page, demo_store_url):
     sign_in(page, app, "steward@demo.invalid")
-    open_page(page, app + "/data")
-    choose(page, "What to import", "observations")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
-        files=[{"name": "browser-observations.csv", "mimeType": "text/csv", "buffer": OBSERVATIONS_CSV}])
-    page.get_by_role("button", name="Import now").wait_for()
-    wait_idle(page)
-    page.get_by_role("button", name="Import now").click()
-    success = page.locator("[data-testid='stAlertContentSuccess']")
-    success.wait_for()
+    message = import_file(page, app, "observations", "browser-observations.csv", OBSERVATIONS_CSV)
     batch = newest_batch(demo_store_url)
     assert tuple(batch[1:]) == ("observations", "browser-observations.csv", 1, "steward@demo.invalid")
-    message = success.inner_text()
     assert message.startswith("browser-observations.csv: ") and message.endswith(f" (batch {batch[0]}).")
 
 
