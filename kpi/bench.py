@@ -190,6 +190,15 @@ def proc_memory(pid: int | str = "self") -> dict[str, int]:
     return {"rss_bytes": values.get("VmRSS", 0), "peak_rss_bytes": values.get("VmHWM", 0)}
 
 
+def proc_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from ``/proc/PID/stat``; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ---------------------------------------------------------------- pages
 
 

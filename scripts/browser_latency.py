@@ -44,7 +44,7 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from ui.filters import page_filters  # noqa: E402
-from kpi.bench import discover_pages, ensure_store, percentile, proc_memory  # noqa: E402
+from kpi.bench import discover_pages, ensure_store, percentile, proc_cpu_seconds, proc_memory  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM, CHROMIUM_ARGS, free_port, on_localhost, sign_in, streamlit_server)
 
@@ -194,14 +194,6 @@ def change_selectbox(page, label: str, options: list[str]) -> float:
 MEASURES = ("render", "switch", "year_change", "sector_change")
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
     for proc in Path("/proc").iterdir():
@@ -233,15 +225,15 @@ class CpuMeter:
 
     def __enter__(self):
         self.browsers = browser_pids(self.server)
-        self.start = (_cpu_seconds(self.server) if self.server else 0.0,
-                      sum(_cpu_seconds(p) for p in self.browsers))
+        self.start = (proc_cpu_seconds(self.server) if self.server else 0.0,
+                      sum(proc_cpu_seconds(p) for p in self.browsers))
         return self
 
     def __exit__(self, *exc):
         browsers = set(self.browsers) | set(browser_pids(self.server))
-        self.server_ms = ((_cpu_seconds(self.server) if self.server else 0.0) - self.start[0]) * 1000
+        self.server_ms = ((proc_cpu_seconds(self.server) if self.server else 0.0) - self.start[0]) * 1000
         # A renderer that exited meanwhile loses its CPU time: the browser figure is a lower bound.
-        self.browser_ms = max(0.0, (sum(_cpu_seconds(p) for p in browsers) - self.start[1]) * 1000)
+        self.browser_ms = max(0.0, (sum(proc_cpu_seconds(p) for p in browsers) - self.start[1]) * 1000)
         return False
 
 

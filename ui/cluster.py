@@ -125,8 +125,11 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 @contextlib.contextmanager
 def running(servers: int = 2, port: int | None = None, database_url: str | None = None,
-            prefix: Path | None = None, log_dir: Path | None = None) -> Iterator[Cluster]:
-    """Start the cluster (see the module); yield it; stop everything, whatever happens."""
+            prefix: Path | None = None, log_dir: Path | None = None, sign_in: bool = True) -> Iterator[Cluster]:
+    """Start the cluster (see the module); yield it; stop everything, whatever happens.
+
+    ``sign_in=False``: no demonstration sign-in (the load test's visitors are the public).
+    """
     if not Path(NGINX).is_file():
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
     port = port or free_port()
@@ -139,7 +142,7 @@ def running(servers: int = 2, port: int | None = None, database_url: str | None 
     provider = None
     try:
         options = []
-        if demo_provider.wanted():
+        if sign_in and demo_provider.wanted():
             provider = demo_provider.start(port, demo_provider.DEMO_DIR / f"secrets-cluster-{port}.toml")
             demo_provider.grant_demo_roles(env.get("RBM_DATABASE_URL"))
             for path in (*demo_provider.streamlit_secrets_files(), provider.secrets_file):
