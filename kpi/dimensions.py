@@ -255,3 +255,28 @@ COLUMN_LABELS: dict[str, str] = {
     "kpi": "Key performance indicator", "risk_factors": "Risk factors", "link": "Link",
 }
 
+
+# ---------------------------------------------------------------- statuses, membership, link references (issue 16)
+
+#: Where a resolution action or a retreat commitment stands (and the status a commitment's follow-up gives),
+#: from not started to implemented: the words of the yearly report to the Council.
+NOT_STARTED, ONGOING, IMPLEMENTED = "not started", "ongoing", "implemented"
+IMPLEMENTATION_STATUSES: tuple[str, ...] = (NOT_STARTED, ONGOING, IMPLEMENTED)
+#: The progress (per cent) that each end of :data:`IMPLEMENTATION_STATUSES` means for a resolution action.
+STATUS_PROGRESS: dict[str, float] = {NOT_STARTED: 0.0, IMPLEMENTED: 100.0}
+
+#: Categories of membership, in the order the organisation reports them; Member States belong to the whole
+#: Union (owner code :data:`ITU_WIDE`), the others to one of :data:`MEMBERSHIP_SECTORS`.
+MEMBER_STATES = "Member States"
+MEMBERSHIP_CATEGORIES: tuple[str, ...] = (MEMBER_STATES, "Sector Members", "Associates", "Academia")
+#: The Sectors that have Sector Members, Associates and Academia (the General Secretariat has none).
+MEMBERSHIP_SECTORS: tuple[str, ...] = ("ITU-R", "ITU-T", "ITU-D")
+
+#: How a link's ``record_ref`` names a record of each of :data:`RECORD_KINDS`.
+RECORD_REFS: dict[str, str] = {
+    "risk": "the risk's code (e.g. RSK-01)",
+    "recommendation": "the recommendation's ref",
+    "resolution_action": f'the resolution\'s code and the action\'s ref joined by "{ACTION_REF_SEPARATOR}" '
+                         f'(e.g. "PP Res. 151 (Rev. Bucharest, 2022){ACTION_REF_SEPARATOR}A1")',
+    "commitment": "the commitment's ref (e.g. R2024-1)",
+}

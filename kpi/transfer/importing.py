@@ -236,7 +236,9 @@ def _validate(kind: Kind, table: RawTable, lk: Lookups, plan: _Plan) -> None:
     parsers = [(c.name, index[c.name], make_parser(c, lk, decimal_comma=table.decimal_comma)) for c in plan.present]
     width = len(table.header)
     needed = max(index.values(), default=-1) + 1
-    complete = all(name in index for name in kind.identity if kind.column(name).required)
+    # Rows are compared by key only when the header has every required column the key is made of.
+    complete = all(name in index for name in {*kind.identity, *kind.key} & set(kind.column_names)
+                   if kind.column(name).required)
     check, derive, skip = kind.check, kind.derive, table.skip
     keep = plan.rows.append
     for position, (number, cells) in enumerate(table.rows):
@@ -277,7 +279,7 @@ def _duplicates(kind: Kind, plan: _Plan) -> None:
     for r in plan.rows:
         ident = tuple(r.record[k] for k in key)
         if ident in first:
-            shown = ", ".join(_text(v) for v in ident)
+            shown = ", ".join(_text(v) for v in ident if v not in (None, ""))  # an empty part says nothing
             plan.problem(r.row, None, f"one row per {kind.key_label} (row {first[ident]} has the same: {shown})")
         else:
             first[ident] = r.row
@@ -434,24 +436,31 @@ def insert_dicts(connection: Connection, table: Table, rows: list[dict]) -> None
 
 
 def update_rows(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> None:
-    """Update the ``names`` columns of the rows whose ``id`` is the last value of each tuple."""
+    """Update the ``names`` columns of the rows whose primary key is the last value of each tuple.
+
+    The primary key is ``id`` for most tables, a code for the few records known by their code
+    (resolutions, Accountability Framework components).
+    """
     if not rows:
         return
     quote = connection.dialect.identifier_preparer.quote
+    (pk,) = table.primary_key.columns
+    key = quote(pk.name)
     if connection.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
         temp = f"kpi_update_{next(_temp_names)}"
         columns = ", ".join(quote(n) for n in names)
         connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
-                                   f"SELECT {columns}, id FROM {quote(table.name)} WITH NO DATA")
-        _copy(connection, f"COPY {temp} ({columns}, id) FROM STDIN", rows)
+                                   f"SELECT {columns}, {key} AS kpi_key FROM {quote(table.name)} WITH NO DATA")
+        _copy(connection, f"COPY {temp} ({columns}, kpi_key) FROM STDIN", rows)
         sets = ", ".join(f"{quote(n)} = u.{quote(n)}" for n in names)
-        connection.exec_driver_sql(f"UPDATE {quote(table.name)} AS t SET {sets} FROM {temp} AS u WHERE t.id = u.id")
+        connection.exec_driver_sql(f"UPDATE {quote(table.name)} AS t SET {sets} FROM {temp} AS u "
+                                   f"WHERE t.{key} = u.kpi_key")
         connection.exec_driver_sql(f"DROP TABLE {temp}")
         return
     mark = _placeholder(connection)
     sets = ", ".join(f"{quote(n)} = {mark}" for n in names)
-    connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {sets} WHERE id = {mark}",
-                               _driver_values(connection, table, [*names, "id"], rows))
+    connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {sets} WHERE {key} = {mark}",
+                               _driver_values(connection, table, [*names, pk.name], rows))
 
 
 def _change_log(kind: Kind, plan: _Plan, batch_id: int, user: str, when: dt.datetime) -> list[tuple]:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, aliased
 
 from kpi import dimensions as dims
 from kpi.store import models as m
+from kpi.transfer import record_kinds as rk
+from kpi.transfer.checks import node_exists, not_before, owner_column, plain_query, year_in_cycle
 from kpi.transfer.schema import (
     BOOL,
     CODE,
@@ -45,16 +47,6 @@ RISK_SCALE = (1, 5)
 PERCENT_UNIT = "pct"
 
 
-def _owner() -> Column:
-    return Column("owner", CODE, f"Who owns it: a Sector code ({', '.join(dims.SECTOR_CODES)}) or "
-                                 f"{dims.ITU_WIDE} for the whole Union.", required=True, codes="owner")
-
-
-def _not_before(later: str, earlier: str, record: dict, what: str) -> Iterator[Finding]:
-    if record.get(later) is not None and record.get(earlier) is not None and record[later] < record[earlier]:
-        yield later, f"a date on or after {what} ({format_value(record[earlier])})"
-
-
 def _value_range(info: IndicatorInfo, value: float) -> str | None:
     """Why ``value`` is out of the indicator's range, or None when it is in it."""
     if info.unit == PERCENT_UNIT:
@@ -71,13 +63,6 @@ def _value_range(info: IndicatorInfo, value: float) -> str | None:
             bounds = f"of at most {format_value(hi)}"
         return f"a number {bounds} (the limits of {info.code})"
     return None
-
-
-def _node_exists(record: dict, lk: Lookups) -> Iterator[Finding]:
-    cycle, node = record.get("cycle"), record.get("node")
-    if cycle is not None and node is not None and (cycle, node) not in lk.nodes:
-        codes = sorted(code for c, code in lk.nodes if c == cycle)
-        yield "node", f"a node of plan cycle {cycle} ({', '.join(codes)})"
 
 
 # ---------------------------------------------------------------- nodes
@@ -144,7 +129,7 @@ NODES = Kind(
         Column("kind", CODE, "What the node is.", required=True, choices=dims.NODE_KINDS),
         Column("parent", TEXT, "Code of the parent node in the same cycle (in the store or in this file); "
                                "empty for a node at the top.", attr=None, max_length=32),
-        _owner(),
+        owner_column(),
         Column("name", TEXT, "Short name.", required=True),
         Column("statement", TEXT, "The full wording.", empty=""),
         Column("is_illustrative", BOOL, "yes for a placeholder that is not official wording (default no).",
@@ -186,7 +171,7 @@ def _indicators_resolve(record: dict, lk: Lookups, new: bool) -> dict:
 
 
 def _indicators_check(r: dict, lk: Lookups) -> Iterator[Finding]:
-    yield from _node_exists(r, lk)
+    yield from node_exists(r, lk)
     lo, hi = r.get("lower_limit"), r.get("upper_limit")
     if lo is not None and hi is not None and hi < lo:
         yield "upper_limit", f"a number of at least the lower limit ({format_value(lo)})"
@@ -221,7 +206,7 @@ INDICATORS = Kind(
         Column("source", TEXT, "Data source.", empty=""),
         Column("frequency", CODE, "How often it is measured (default annual).", choices=FREQUENCIES,
                empty="annual"),
-        _owner(),
+        owner_column(),
         Column("baseline_year", YEAR, "Year of the baseline value."),
         Column("baseline_value", NUMBER, "Baseline value, in the indicator's unit."),
         Column("computed_from", TEXT, "Empty for a reported indicator; else the records it is computed from "
@@ -388,10 +373,6 @@ OBSERVATIONS = Kind(
 # ---------------------------------------------------------------- workforce
 
 
-def _plain_query(model, names: tuple[str, ...]):
-    return select(model.id.label("_id"), *(getattr(model, n).label(n) for n in names))
-
-
 _STAFF_COLUMNS = ("year", "staff_key", "grade", "gender", "nationality", "duty_station", "sector", "unit",
                   "contract_type")
 
@@ -421,7 +402,7 @@ STAFF = Kind(
         Column("contract_type", CODE, "Type of appointment.", required=True, choices=dims.CONTRACT_TYPES),
     ),
     key=("year", "staff_key"),
-    query=lambda: _plain_query(m.StaffSnapshot, _STAFF_COLUMNS),
+    query=lambda: plain_query(m.StaffSnapshot, _STAFF_COLUMNS),
     check=_staff_check,
     feeds_enablers=True,
     about_individuals=True,
@@ -429,11 +410,11 @@ STAFF = Kind(
 
 
 def _recruitments_check(r: dict, lk: Lookups) -> Iterator[Finding]:
-    yield from _not_before("closed_on", "posted_on", r, "posted_on")
+    yield from not_before("closed_on", "posted_on", r, "posted_on")
     if r.get("closed_on") is not None and r.get("posted_on") is not None and r["closed_on"] >= r["posted_on"]:
-        yield from _not_before("selected_on", "closed_on", r, "closed_on")
+        yield from not_before("selected_on", "closed_on", r, "closed_on")
     else:
-        yield from _not_before("selected_on", "posted_on", r, "posted_on")
+        yield from not_before("selected_on", "posted_on", r, "posted_on")
 
 
 RECRUITMENTS = Kind(
@@ -451,7 +432,7 @@ RECRUITMENTS = Kind(
         Column("selected_on", DATE, "Date a candidate was selected; empty until then."),
     ),
     key=("vacancy_ref",),
-    query=lambda: _plain_query(m.Recruitment, ("vacancy_ref", "grade", "sector", "duty_station", "posted_on",
+    query=lambda: plain_query(m.Recruitment, ("vacancy_ref", "grade", "sector", "duty_station", "posted_on",
                                                "closed_on", "selected_on")),
     check=_recruitments_check,
     feeds_enablers=True,
@@ -471,7 +452,7 @@ TRAINING = Kind(
         Column("completed", BOOL, "yes or no.", required=True),
     ),
     key=("year", "staff_key", "course"),
-    query=lambda: _plain_query(m.TrainingCompletion, ("year", "staff_key", "course", "completed")),
+    query=lambda: plain_query(m.TrainingCompletion, ("year", "staff_key", "course", "completed")),
     feeds_enablers=True,
     about_individuals=True,
 )
@@ -481,7 +462,7 @@ TRAINING = Kind(
 
 
 def _recommendations_check(r: dict, lk: Lookups) -> Iterator[Finding]:
-    yield from _not_before("implemented_on", "issued_on", r, "issued_on")
+    yield from not_before("implemented_on", "issued_on", r, "issued_on")
     if r.get("implemented_on") is not None and r.get("accepted") is False:
         yield "implemented_on", "empty (the recommendation was not accepted)"
 
@@ -496,13 +477,13 @@ RECOMMENDATIONS = Kind(
         Column("source", CODE, "Oversight body that issued it.", required=True, choices=RECOMMENDATION_SOURCES),
         Column("title", TEXT, "What it recommends.", required=True),
         Column("priority", CODE, "high, medium or low.", required=True, choices=PRIORITIES),
-        _owner(),
+        owner_column(),
         Column("issued_on", DATE, "Date issued.", required=True),
         Column("accepted", BOOL, "yes, no, or empty while awaiting a decision."),
         Column("implemented_on", DATE, "Date implemented; empty until then."),
     ),
     key=("ref",),
-    query=lambda: _plain_query(m.OversightRecommendation, ("ref", "source", "title", "priority", "owner",
+    query=lambda: plain_query(m.OversightRecommendation, ("ref", "source", "title", "priority", "owner",
                                                            "issued_on", "accepted", "implemented_on")),
     check=_recommendations_check,
     feeds_enablers=True,
@@ -526,9 +507,9 @@ ENGAGEMENTS = Kind(
                choices=OPINIONS, empty=""),
     ),
     key=("ref",),
-    query=lambda: _plain_query(m.Engagement, ("ref", "kind", "title", "year", "started_on", "ended_on",
+    query=lambda: plain_query(m.Engagement, ("ref", "kind", "title", "year", "started_on", "ended_on",
                                               "opinion")),
-    check=lambda r, lk: _not_before("ended_on", "started_on", r, "started_on"),
+    check=lambda r, lk: not_before("ended_on", "started_on", r, "started_on"),
     feeds_enablers=True,
 )
 
@@ -547,7 +528,7 @@ PROCUREMENT = Kind(
         Column("awarded_cost_chf", NUMBER, "Awarded cost in CHF.", required=True, minimum=0),
     ),
     key=("ref",),
-    query=lambda: _plain_query(m.ProcurementSaving, ("ref", "year", "category", "sector", "reference_cost_chf",
+    query=lambda: plain_query(m.ProcurementSaving, ("ref", "year", "category", "sector", "reference_cost_chf",
                                                      "awarded_cost_chf")),
     feeds_enablers=True,
 )
@@ -563,12 +544,8 @@ def _budget_query():
 
 
 def _budget_check(r: dict, lk: Lookups) -> Iterator[Finding]:
-    yield from _node_exists(r, lk)
-    cycle, year = r.get("cycle"), r.get("year")
-    if cycle is not None and year is not None:
-        start, end = lk.cycles[cycle]
-        if not start <= year <= end:
-            yield "year", f"a year within plan cycle {cycle}"
+    yield from node_exists(r, lk)
+    yield from year_in_cycle(r, lk)
 
 
 BUDGET = Kind(
@@ -617,7 +594,7 @@ def _risks_resolve(record: dict, lk: Lookups, new: bool) -> dict:
 def _risks_check(r: dict, lk: Lookups) -> Iterator[Finding]:
     if r.get("node") is not None and "cycle" in r and r["cycle"] is None:
         yield "cycle", f"the plan cycle of node {r['node']}"
-    yield from _node_exists(r, lk)
+    yield from node_exists(r, lk)
 
 
 def _scale(name: str, what: str) -> Column:
@@ -635,7 +612,7 @@ RISKS = Kind(
         Column("year", YEAR, "Year of the assessment.", required=True),
         Column("title", TEXT, "The risk.", required=True),
         Column("category", CODE, "Category.", required=True, choices=RISK_CATEGORIES),
-        _owner(),
+        owner_column(),
         Column("cycle", CODE, "Plan cycle of the linked node; empty if none.", required=True, nullable=True,
                codes="cycle", attr=None),
         Column("node", TEXT, "Code of the framework node the risk threatens; empty if none.", required=True,
@@ -653,10 +630,11 @@ RISKS = Kind(
 )
 
 
-#: Every kind, by name, in the order of the documentation.
+#: Every kind, by name, in the order of the documentation (a kind comes after the kinds it requires).
 KINDS: dict[str, Kind] = {k.name: k for k in (
     NODES, INDICATORS, TARGETS, OBSERVATIONS, STAFF, RECRUITMENTS, TRAINING, RECOMMENDATIONS, ENGAGEMENTS,
-    PROCUREMENT, BUDGET, RISKS,
+    PROCUREMENT, BUDGET, RISKS, rk.RESOLUTIONS, rk.RESOLUTION_ACTIONS, rk.COMMITMENTS, rk.COMMITMENT_FOLLOW_UPS,
+    rk.MEMBERSHIP, rk.ACCOUNTABILITY_COMPONENTS, rk.ACCOUNTABILITY_ASSESSMENTS, rk.OPERATIONAL_PLAN, rk.LINKS,
 )}
 
 

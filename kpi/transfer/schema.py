@@ -39,6 +39,10 @@ CODE_SET_LABELS: dict[str, str] = {
     "unit": "a unit code",
     "cycle": "a plan cycle",
     "indicator": "an indicator code",
+    "resolution": "a resolution code",
+    "commitment": "a commitment's ref",
+    "component": "an Accountability Framework component code",
+    "plan_unit": "a Sector or unit code",
 }
 #: A message lists the allowed codes when there are at most this many.
 MAX_LISTED_CODES = 25
@@ -118,6 +122,11 @@ class Lookups:
     indicators: dict[str, IndicatorInfo]
     locks: dict[int, list[Lock]]
     next_sort_order: dict[str, int] = field(default_factory=dict)
+    #: Year of each resolution, by code; year each commitment was made, by ref.
+    resolutions: dict[str, int] = field(default_factory=dict)
+    commitments: dict[str, int] = field(default_factory=dict)
+    #: The references of the stored records that links may name, by kind (kpi.dimensions.RECORD_KINDS).
+    records: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> Lookups:
@@ -150,6 +159,11 @@ class Lookups:
         locks: dict[int, list[Lock]] = {}
         for p in session.scalars(select(m.ValidatedPeriod).where(m.ValidatedPeriod.reopened_at.is_(None))):
             locks.setdefault(p.year, []).append(Lock(p.year, p.indicator_id, p.validated_by, p.validated_at))
+        resolutions = dict(session.execute(select(m.Resolution.code, m.Resolution.year)).all())
+        commitments = dict(session.execute(select(m.Commitment.ref, m.Commitment.year)
+                                           .where(m.Commitment.ref.is_not(None))).all())
+        components = tuple(session.scalars(select(m.AccountabilityComponent.code)
+                                           .order_by(m.AccountabilityComponent.code)))
         next_sort = {
             model.__tablename__: (session.scalar(select(func.max(model.sort_order))) or 0) + 1
             for model in (m.FrameworkNode, m.Indicator)
@@ -159,10 +173,13 @@ class Lookups:
                 "sector": sectors, "owner": (*sectors, dims.ITU_WIDE), "region": (*regions, dims.WORLD),
                 "country": tuple(sorted(country_region)), "grade": grades, "duty_station": stations,
                 "unit": tuple(sorted(unit_sector)), "cycle": tuple(cycles), "indicator": tuple(sorted(indicators)),
+                "resolution": tuple(sorted(resolutions)), "commitment": tuple(sorted(commitments)),
+                "component": components, "plan_unit": (*sectors, *sorted(unit_sector)),
             },
             unit_sector=unit_sector, country_region=country_region, cycles=cycles, nodes=nodes,
             node_parents=node_parents,
             indicators=indicators, locks=locks, next_sort_order=next_sort,
+            resolutions=resolutions, commitments=commitments, records=_record_refs(session),
         )
 
     def lock_for(self, indicator_id: int, year: int) -> Lock | None:
@@ -179,6 +196,17 @@ class Lookups:
         return value
 
 
+def _record_refs(session: Session) -> dict[str, frozenset[str]]:
+    """The references of the stored records that links may name, by kind of record."""
+    action_ref = m.ResolutionAction.resolution_code + dims.ACTION_REF_SEPARATOR + m.ResolutionAction.ref
+    queries = {
+        "risk": select(m.Risk.code), "recommendation": select(m.OversightRecommendation.ref),
+        "resolution_action": select(action_ref), "commitment": select(m.Commitment.ref),
+    }
+    return {kind: frozenset(r for r in session.scalars(queries[kind].distinct()) if r is not None)
+            for kind in dims.RECORD_KINDS}
+
+
 def _listing(codes: Iterable[str]) -> str:
     return ", ".join(codes)
 
@@ -192,6 +220,8 @@ def describe_codes(column: Column, lookups: Lookups | None) -> str:
     if lookups is None:
         return f"{label} known to the store"
     codes = lookups.codes[column.codes]
+    if not codes:
+        return f"{label} known to the store (it has none yet)"
     if len(codes) <= MAX_LISTED_CODES:
         return f"{label} ({_listing(codes)})"
     return f"{label} known to the store"
@@ -312,6 +342,8 @@ class Kind:
     #: The columns whose values make up the key (default: the key's columns). They are never
     #: compared nor logged as fields: a record's key says them already.
     identity: tuple[str, ...] = ()
+    #: Kinds whose records this kind's rows name, beyond the reference data: import those first.
+    requires: tuple[str, ...] = ()
 
     def __post_init__(self):
         table = self.model.__table__

@@ -81,6 +81,49 @@ EXAMPLES: dict[str, list[list[str]]] = {
         ["RSK-91", "2025", "Delays in the satellite filing software", "operational", "ITU-R", "", "", "3", "3", "2",
          "2", ""],
     ],
+    "resolutions": [
+        ["PP Res. 151 (Rev. Bucharest, 2022)", "Improvement of results-based management in ITU", "PP-22", "2022"],
+        ["PP Res. 71 (Rev. Bucharest, 2022)", "Strategic plan for the Union for 2024-2027", "PP-22", "2022"],
+    ],
+    "resolution_actions": [
+        ["PP Res. 151 (Rev. Bucharest, 2022)", "A1", "2025",
+         "Publish a results dashboard with baselines, targets and actual values", "GS", "ongoing", "60"],
+        ["PP Res. 71 (Rev. Bucharest, 2022)", "A2", "2025",
+         "Align the operational plans of the Sectors with the Strategic Plan", "GS", "implemented", "100"],
+    ],
+    "commitments": [
+        ["R2025-91", "2025", "Senior Management Retreat 2025 (example)",
+         "Bring the average recruitment time under 130 days", "GS", "2026-03-31", "ongoing"],
+        ["R2025-92", "2025", "Senior Management Retreat 2025 (example)",
+         "Close every oversight recommendation older than three years", "ITU", "", "not started"],
+    ],
+    "commitment_follow_ups": [
+        ["R2025-91", "2025-09-30", "ongoing", "Example: 141 days on average; a new screening tool from October"],
+        ["R2025-91", "2026-03-31", "implemented", "Example: 127 days on average over the last quarter"],
+    ],
+    "membership": [
+        ["ITU", "Member States", "2025", "194"],
+        ["ITU-D", "Academia", "2025", "171"],
+    ],
+    "accountability_components": [
+        ["AF-91", "Illustrative pillar: oversight", "Illustrative component: independent internal audit", "91",
+         "illustrative"],
+        ["AF-92", "Illustrative pillar: oversight", "Illustrative component: ethics office", "92", "illustrative"],
+    ],
+    "accountability_assessments": [
+        ["AF-91", "2025", "in place", ""],
+        ["AF-92", "2025", "partly in place", "Example: policy adopted, training under way"],
+    ],
+    "operational_plan": [
+        ["OP-BDT-91", "2026", "ITU-D", "2024-2027", "D1.O1", "Example: projects delivered on time in all regions",
+         "Projects delivered on time", "D1.PROJ", "Late extra-budgetary funding", "450000"],
+        ["OP-HRMD-91", "2026", "HRMD", "2024-2027", "E1", "Example: recruitments completed in under 130 days",
+         "Average recruitment time", "E1.RECRUIT", "", ""],
+    ],
+    "links": [
+        ["risk", "RSK-90", "2024-2027", "E1", ""],
+        ["commitment", "R2025-91", "", "", "E1.RECRUIT"],
+    ],
 }
 
 _CODE_SOURCES = {
@@ -93,6 +136,10 @@ _CODE_SOURCES = {
     "unit": "codes of `data/reference/units.csv`, one of the row's Sector",
     "cycle": "codes of `data/framework/cycles.csv` (e.g. 2024-2027)",
     "indicator": "codes of `data/framework/indicators.csv` or imported indicators",
+    "resolution": "codes of the resolutions in the store (import `resolutions` first)",
+    "commitment": "refs of the commitments in the store (import `commitments` first)",
+    "component": "codes of the components in the store (import `accountability_components` first)",
+    "plan_unit": "Sector codes or codes of `data/reference/units.csv` (e.g. HRMD)",
 }
 
 README_INTRO = f"""# Import templates
@@ -181,7 +228,9 @@ def readme() -> str:
                  f"Template: [`{kind.name}.csv`]({kind.name}.csv). Key: {kind.key_label} "
                  "(a row with the key of a stored record updates it)."
                  + (" After an import, the computed enabler indicators are recomputed." if kind.feeds_enablers
-                    else "") + "\n",
+                    else "")
+                 + (f" Import first: {', '.join(f'`{r}`' for r in kind.requires)} (the records its rows name)."
+                    if kind.requires else "") + "\n",
                  "| column | type | required | allowed | description |", "|---|---|---|---|---|"]
         for col in kind.columns:
             lines.append(f"| `{col.name}` | {TYPE_NAMES[col.type]} | {_required(col)} | {_allowed(col)} | "
