@@ -360,18 +360,23 @@ def follow_up_notes(follow_ups: pl.DataFrame, ref: str) -> pl.DataFrame:
             .select("noted_on", "status", "note"))
 
 
+#: What a commitment's table cells say without a linked indicator, or without a follow-up note.
+NO_INDICATOR, NO_NOTE = "No indicator linked", "No follow-up yet"
+
+
 def commitment_table(standing: pl.DataFrame, follow_ups: pl.DataFrame, links: pl.DataFrame,
                      statuses: pl.DataFrame, status_label: Callable[[str | None], str]) -> pl.DataFrame:
     """The commitments of ``standing`` (:func:`commitment_standing`) with their linked indicators' status
-    (``linked_indicators``, :func:`linked_indicators`; null if none) and their latest follow-up note
-    (``latest_note``: ``"2025-10-15: ..."``; null if none). Follow-ups and links that name no commitment of
+    (``linked_indicators``, :func:`linked_indicators`; ``NO_INDICATOR`` if none) and their latest follow-up note
+    (``latest_note``: ``"2025-10-15: ..."``; ``NO_NOTE`` if none). Follow-ups and links that name no commitment of
     ``standing`` are ignored."""
     latest = (follow_ups.sort("noted_on").group_by("commitment_ref").agg(
         pl.format("{}: {}", pl.col("noted_on"), pl.col("note")).last().alias("latest_note"))
         .rename({"commitment_ref": "ref"}))
     indicators = linked_indicators(links, "commitment", statuses, status_label).rename({"record_ref": "ref"})
     return (standing.join(indicators, on="ref", how="left", maintain_order="left")
-            .join(latest, on="ref", how="left", maintain_order="left"))
+            .join(latest, on="ref", how="left", maintain_order="left")
+            .with_columns(pl.col("linked_indicators").fill_null(NO_INDICATOR), pl.col("latest_note").fill_null(NO_NOTE)))
 
 
 # ---------------------------------------------------------------- the Accountability Framework

@@ -15,6 +15,7 @@ from kpi.management import (
     DONE_STATUS,
     HIGH_RISK_SCORE,
     MOVEMENTS,
+    NO_INDICATOR,
     accountability_counts,
     accountability_grid,
     budget_by_output,
@@ -175,8 +176,9 @@ with tabs["Resolutions"]:
 
 #: The commitments' columns: the days overdue are said in "Where it stands".
 COMMITMENT_COLUMNS = column_config(days_overdue=None)
-#: The columns of a retreat's commitments, in order.
-RETREAT_COLUMNS = ("text", "owner", "due_on", "status", "standing", "overdue", "linked_indicators", "latest_note")
+#: The columns of a retreat's commitments, in order: where each stands and its indicators first (seen on a narrow
+#: screen too).
+RETREAT_COLUMNS = ("text", "standing", "overdue", "linked_indicators", "owner", "due_on", "status", "latest_note")
 
 
 def commitment_card(row: dict) -> None:
@@ -186,8 +188,8 @@ def commitment_card(row: dict) -> None:
         standing = f":red-badge[:material/schedule: {row['standing']}]" if row["overdue"] else row["standing"]
         st.markdown(f"**{markdown_text(row['text'])}** · {markdown_text(row['owner'])} · due "
                     f"{markdown_text(row['due_on'] or '–')} · {standing}")
-        st.markdown(f"Linked indicators: {markdown_text(row['linked_indicators'])}" if row["linked_indicators"]
-                    else "No indicator is linked to this commitment.")
+        st.markdown(f"Linked indicators: {markdown_text(row['linked_indicators'])}"
+                    if row["linked_indicators"] != NO_INDICATOR else "No indicator is linked to this commitment.")
         notes = follow_up_notes(data.follow_ups, row["ref"])
         st.markdown("  \n".join(f"{markdown_text(n['noted_on'])} ({markdown_text(n['status'])}): "
                                  f"{markdown_text(n['note'])}" for n in notes.iter_rows(named=True))

@@ -103,7 +103,8 @@ def oversight_section() -> None:
         states = recs["state"]
         st.markdown(f"**{recs.height} linked recommendations**: {int((states == 'Accepted, open').sum())} accepted "
                     f"and open, {int((states == 'Awaiting a decision').sum())} awaiting a decision, "
-                    f"{int(states.str.starts_with('Implemented').sum())} implemented.")
+                    f"{int(states.str.starts_with('Implemented').sum())} implemented, "
+                    f"{int((states == 'Not accepted').sum())} not accepted.")
         st.dataframe(recs, hide_index=True, column_config=column_config(title="Recommendation"))
 
 
@@ -127,8 +128,9 @@ def commitments_section() -> None:
     elif view.commitments.is_empty():
         st.caption("No retreat commitment is linked to this node.")
     else:
-        st.dataframe(view.commitments.select("ref", "forum", "text", "owner", "due_on", "status", "standing",
-                                             "overdue", "linked_indicators", "latest_note"),
+        # Where each stands and its indicators first: what a reader looks for, visible on a narrow screen too.
+        st.dataframe(view.commitments.select("text", "standing", "overdue", "linked_indicators", "owner", "due_on",
+                                             "status", "latest_note", "forum"),
                      hide_index=True, column_config=COLUMNS)
         st.page_link("pages/management.py", label="Open the retreat view", icon=":material/groups:",
                      query_params=link_params(tab="Retreat commitments"))

@@ -211,7 +211,7 @@ def test_the_retreat_table_gives_each_commitment_its_indicators_status_and_lates
     table = management.commitment_table(standing, follow_ups, links, statuses, lambda s: s.replace("_", " "))
     assert table.select("ref", "overdue", "standing", "linked_indicators", "latest_note").rows() == [
         ("R1", True, "Overdue by 246 days", "off track · E1.RECRUIT 141 days (2025)", "2025-10-15: still 141"),
-        ("R2", False, "Implemented", None, None)]
+        ("R2", False, "Implemented", management.NO_INDICATOR, management.NO_NOTE)]
     assert management.follow_up_notes(follow_ups, "R1").rows() == [("2025-10-15", "ongoing", "still 141"),
                                                                    ("2025-06-30", "not started", "begun")]
     assert management.follow_up_notes(follow_ups, "R2").is_empty()

@@ -167,7 +167,7 @@ def test_a_node_gathers_the_records_linked_to_its_subtree_and_ignores_links_to_r
         ("Res 48", "A1", "implemented", 100.0, "ongoing")]
     assert view.commitments.select("ref", "overdue", "standing", "linked_indicators", "latest_note").rows() == [
         ("R1", True, "Overdue by 246 days", "<off_track> · O1.A 141 days (2025)", "2025-03-20: started"),
-        ("R2", False, "Due in 119 days", None, None)]
+        ("R2", False, "Due in 119 days", "No indicator linked", "No follow-up yet")]
     assert view.plan_items.select("ref", "unit", "goal_code", "node_code", "indicator_code", "indicator_status",
                                   "resources_chf").rows() == [
         ("OP-2", "FRMD", "G1", "O1.2", None, None, 50.0), ("OP-1", "HRMD", "G1", "O1.1", "O1.A", "<off_track>", 100.0)]
