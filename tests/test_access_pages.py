@@ -124,26 +124,29 @@ def test_public_access_none_shows_only_the_sign_in(demo_env, monkeypatch):
 
 def test_internal_management_records_are_for_staff(demo_env):
     public = run_as(None, "management")
-    assert [t.label for t in public.tabs] == ["Budget and results", "Resolutions"]
+    assert [t.label for t in public.tabs] == ["Budget and results", "Resolutions", "Accountability framework",
+                                              "Operational plans"]
     staff = run_as("staff@demo.invalid", "management")
     assert [t.label for t in staff.tabs] == ["Budget and results", "Risks", "Oversight", "Resolutions",
-                                             "Retreat commitments"]
+                                             "Retreat commitments", "Accountability framework", "Operational plans"]
     assert [e.label for e in run_as(None, "explorer").expander if e.label != "Table of this chart"] == []
     assert "History of a value (who changed it, from what, when)" in [
         e.label for e in run_as("staff@demo.invalid", "explorer").expander]
 
 
+#: The kinds of record that are not about individuals, beside the results' own (issue 16), in import order.
+RECORDS = ["resolutions", "resolution_actions", "commitments", "commitment_follow_ups", "membership",
+           "accountability_components", "accountability_assessments", "operational_plan", "links"]
+RESULTS = ["nodes", "indicators", "targets", "observations"]
+MANAGEMENT = ["recommendations", "engagements", "procurement", "budget", "risks"]
+
+
 @pytest.mark.parametrize(("user", "imports", "exports"), [
-    ("steward@demo.invalid", ["nodes", "indicators", "targets", "observations", "recommendations", "engagements",
-                              "procurement", "budget", "risks"],
-     ["nodes", "indicators", "targets", "observations", "recommendations", "engagements", "procurement", "budget",
-      "risks"]),
-    ("itu-d.steward@demo.invalid", ["targets", "observations"],
-     ["nodes", "indicators", "targets", "observations", "recommendations", "engagements", "procurement", "budget",
-      "risks"]),
+    ("steward@demo.invalid", RESULTS + MANAGEMENT + RECORDS, RESULTS + MANAGEMENT + RECORDS),
+    # A Sector's steward writes only its Sector's targets and values: records of the whole organisation are not its.
+    ("itu-d.steward@demo.invalid", ["targets", "observations"], RESULTS + MANAGEMENT + RECORDS),
     ("hr@demo.invalid", ["staff", "recruitments", "training"],
-     ["nodes", "indicators", "targets", "observations", "staff", "recruitments", "training", "recommendations",
-      "engagements", "procurement", "budget", "risks"]),
+     RESULTS + ["staff", "recruitments", "training"] + MANAGEMENT + RECORDS),
 ])
 def test_the_data_page_offers_what_the_role_writes(demo_env, user, imports, exports):
     at = run_as(user, "data")

@@ -29,8 +29,9 @@ RESULTS_LINKS = [("Overview", "/"), ("Scorecard", "/scorecard"), ("Indicator exp
                  ("Geographical distribution", "/workforce-geography"), ("Field presence", "/workforce-field"),
                  ("Recruitment and training", "/workforce-hr")]
 DATA_LINK, ADMIN_LINK = ("Data management", "/data"), ("Roles and sign-ins", "/admin")
-PUBLIC_TABS = ["Budget and results", "Resolutions"]
-STAFF_TABS = ["Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments"]
+PUBLIC_TABS = ["Budget and results", "Resolutions", "Accountability framework", "Operational plans"]
+STAFF_TABS = ["Budget and results", "Risks", "Oversight", "Resolutions", "Retreat commitments",
+              "Accountability framework", "Operational plans"]
 #: (e-mail or None, screenshot name, role label, extra nav links, kinds to import, kinds to export or None)
 ROLES = [
     (None, "not-signed-in", None, [], None, None),

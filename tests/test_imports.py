@@ -42,7 +42,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("RBM_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 #: Prefix of the PostgreSQL databases these tests create (their own, beside the shared test database).
-PG_PREFIX = "rbm_test_imports"
+#: With the process id: two test runs on one PostgreSQL server (a developer's and a helper's) never share one.
+PG_PREFIX = f"rbm_test_imports_{os.getpid()}"
 USER = "tester"
 OBSERVATION_HEADER = "indicator,year,value,sector,region,country,grade,gender,duty_station,flag,note\n"
 STAFF_HEADER = "year,staff_key,grade,gender,nationality,duty_station,sector,unit,contract_type\n"
