@@ -42,6 +42,15 @@ class NodeView:
     plan_items: pl.DataFrame     # the subtree's operational plan items of the year (plan_table rows)
 
 
+def node_label(nodes: pl.DataFrame, node_id: int | None) -> tuple[str, str] | None:
+    """(code, "Outcome 1.1"-style label) of the framework node ``node_id``; None when it is not among ``nodes``."""
+    found = nodes.filter(pl.col("node_id") == node_id) if node_id is not None else nodes.clear()
+    if found.is_empty():
+        return None
+    row = found.row(0, named=True)
+    return row["node_code"], f"{row['kind'].capitalize()} {row['node_code']}"
+
+
 def subtree(nodes: pl.DataFrame, node_id: int) -> list[int]:
     """``node_id`` and every node under it (``nodes`` with ``node_id`` and ``parent_id``)."""
     children: dict[int, list[int]] = {}

@@ -11,6 +11,7 @@ from kpi.explorer import DIMENSION_LABELS, MAX_COUNTRIES, MAX_SERIES, breakdown_
     country_choices, country_values, default_countries, disaggregated_series, indicator_view, region_series, \
     table_with_targets
 from kpi.formatting import format_value
+from kpi.results_chain import node_label
 from kpi.scorecard import cycle_indicators
 from kpi.text import markdown_text
 from kpi.transfer import value_history
@@ -19,7 +20,7 @@ from ui import data as ui_data
 from ui import workforce as uw
 from ui.auth import current_actor
 from ui.downloads import download_buttons
-from ui.filters import current_filters
+from ui.filters import current_filters, link_params
 from ui.urlstate import url_multiselect, url_segmented, url_selectbox
 from ui.widgets import attribution_line, chart, status_badge
 
@@ -54,6 +55,10 @@ unit = sheet["unit"]
 
 st.title(markdown_text(sheet["name"]))
 st.markdown(f"{status_badge(a.status)} **Why this status:** {a.explanation}")
+if measured := node_label(results.nodes, sheet["node_id"]):  # where it sits in the chain, with money and risks
+    st.page_link("pages/results_chain.py", label=f"Results chain of {markdown_text(measured[1])}: "
+                 "budget, risks, oversight, resolutions, commitments", query_params=link_params(node=measured[0]),
+                 icon=":material/account_tree:")
 cols = st.columns(4)
 latest_row = view.headline.filter(pl.col("year") == a.latest_year).to_dicts()
 latest = latest_row[0] if latest_row else {}

@@ -80,6 +80,9 @@ for root in roots.iter_rows(named=True):
         else:
             action.button("All goals", key="back", on_click=focus_on, args=(ALL_GOALS,), icon=":material/arrow_back:")
         head.markdown(f"**{counts['total']} indicators** · " + status_counts_markdown(counts))
+        head.page_link("pages/results_chain.py", query_params=link_params(node=root["root_code"]),
+                       label=f"Results chain of {kind.lower()} {markdown_text(root['root_code'])}: budget, risks, "
+                             "oversight, resolutions, commitments", icon=":material/account_tree:")
         # One table per goal: its outcomes' and outputs' indicators together, the level in a column.
         rows = table_rows.filter(pl.col("root_code") == root["root_code"]).with_columns(
             pl.when(pl.col("node_code") == root["root_code"]).then(pl.lit(kind))

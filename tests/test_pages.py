@@ -74,6 +74,9 @@ def test_scorecard_drills_into_a_goal_and_back(kpi_statuses):
         "deliver the Strategic Plan"]
     rows = sum(len(df.value) for df in at.dataframe)
     assert rows == statuses.filter(pl.col("root_code") == "E1").height == 8
+    # The goal's results chain: its money, risks, oversight and commitments.
+    assert [(e.proto.label, e.proto.page) for e in at.main.get("page_link")] == [
+        ("Results chain of enabler E1: budget, risks, oversight, resolutions, commitments", "results-chain")]
     at.button(key="back").click().run()
     assert len(at.subheader) == statuses["root_code"].n_unique()
 
@@ -87,6 +90,10 @@ def test_explorer_shows_the_status_and_values_kpi_computes(kpi_statuses, code):
     assert [e.value for e in at.exception] == []
     assert at.title[0].value == markdown_text(row["name"])
     assert any(m.value.endswith(f"**Why this status:** {row['explanation']}") for m in at.markdown)
+    # The node it measures opens in the results chain.
+    assert [e.proto.label for e in at.main.get("page_link")][0] == (
+        f"Results chain of {markdown_text(row['kind'].capitalize() + ' ' + row['node_code'])}: budget, risks, "
+        "oversight, resolutions, commitments")
     metrics = {m.label: m.value for m in at.metric}
     flag = f", {row['latest_flag']}" if row["latest_flag"] else ""  # the value's flag beside its year
     assert metrics[f"Latest ({row['latest_year']}{flag})"] == format_value(row["latest_value"], row["unit"])
