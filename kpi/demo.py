@@ -1148,8 +1148,8 @@ RESOLUTION_CONFERENCE, RESOLUTION_YEAR = "PP-22", 2022
 def action_status(progress: float) -> str:
     """The status of a resolution action or commitment from its progress."""
     if progress <= 0:
-        return "not started"
-    return "implemented" if progress >= 100 else "ongoing"
+        return dims.NOT_STARTED
+    return dims.IMPLEMENTED if progress >= 100 else dims.ONGOING
 
 
 def _resolution_rows(seed: int) -> tuple[list[dict], list[dict]]:
@@ -1177,18 +1177,18 @@ RETREAT_2025 = "Senior Management Retreat 2025 (illustrative)"
 #: every status and the 2025 commitments are illustrative.
 COMMITMENTS: tuple[tuple[int, str, str, str, dt.date, str], ...] = (
     (2024, RETREAT_2024, "Prioritize and align resources to priorities", dims.ITU_WIDE, dt.date(2025, 3, 31),
-     "implemented"),
+     dims.IMPLEMENTED),
     (2024, RETREAT_2024, "Define shared/deliberate values and make them visible across the organization",
-     dims.ITU_WIDE, dt.date(2025, 3, 31), "ongoing"),
+     dims.ITU_WIDE, dt.date(2025, 3, 31), dims.ONGOING),
     (2024, RETREAT_2024, "Speak with candor about uncomfortable and difficult topics", dims.ITU_WIDE,
-     dt.date(2025, 3, 31), "ongoing"),
+     dt.date(2025, 3, 31), dims.ONGOING),
     (2024, RETREAT_2024, "Empower staff through trust and proper people management", dims.ITU_WIDE,
-     dt.date(2025, 3, 31), "implemented"),
+     dt.date(2025, 3, 31), dims.IMPLEMENTED),
     (2025, RETREAT_2025, "Review the enabler indicators with the Coordination Committee every quarter", "GS",
-     dt.date(2026, 3, 31), "ongoing"),
-    (2025, RETREAT_2025, "Bring the average recruitment time under 130 days", "GS", dt.date(2026, 3, 31), "ongoing"),
+     dt.date(2026, 3, 31), dims.ONGOING),
+    (2025, RETREAT_2025, "Bring the average recruitment time under 130 days", "GS", dt.date(2026, 3, 31), dims.ONGOING),
     (2025, RETREAT_2025, "Close every oversight recommendation older than three years", dims.ITU_WIDE,
-     dt.date(2026, 3, 31), "not started"),
+     dt.date(2026, 3, 31), dims.NOT_STARTED),
 )
 
 
@@ -1206,24 +1206,24 @@ def _commitment_rows() -> list[dict]:
 #: Follow-up notes of the commitments: (commitment ref, noted on, status given, note). Illustrative; the last
 #: note of each commitment gives its status in ``COMMITMENTS``.
 FOLLOW_UPS: tuple[tuple[str, dt.date, str, str], ...] = (
-    ("R2024-1", dt.date(2024, 9, 30), "ongoing",
+    ("R2024-1", dt.date(2024, 9, 30), dims.ONGOING,
      "Budget proposal for 2025 aligned with the thematic priorities; reallocations under review."),
-    ("R2024-1", dt.date(2025, 3, 20), "implemented", "Resources realigned in the 2025 budget, reported at the retreat."),
-    ("R2024-2", dt.date(2024, 9, 30), "ongoing", "Staff consultations on shared values held at every duty station."),
-    ("R2024-2", dt.date(2025, 3, 20), "ongoing",
+    ("R2024-1", dt.date(2025, 3, 20), dims.IMPLEMENTED, "Resources realigned in the 2025 budget, reported at the retreat."),
+    ("R2024-2", dt.date(2024, 9, 30), dims.ONGOING, "Staff consultations on shared values held at every duty station."),
+    ("R2024-2", dt.date(2025, 3, 20), dims.ONGOING,
      "Values drafted; the campaign to make them visible moves to the second half of 2025."),
-    ("R2024-3", dt.date(2024, 9, 30), "not started", "No action reported yet."),
-    ("R2024-3", dt.date(2025, 3, 20), "ongoing", "Leadership dialogue sessions started for directors and chiefs."),
-    ("R2024-4", dt.date(2024, 9, 30), "ongoing", "People-management training launched for supervisors."),
-    ("R2024-4", dt.date(2025, 3, 20), "implemented",
+    ("R2024-3", dt.date(2024, 9, 30), dims.NOT_STARTED, "No action reported yet."),
+    ("R2024-3", dt.date(2025, 3, 20), dims.ONGOING, "Leadership dialogue sessions started for directors and chiefs."),
+    ("R2024-4", dt.date(2024, 9, 30), dims.ONGOING, "People-management training launched for supervisors."),
+    ("R2024-4", dt.date(2025, 3, 20), dims.IMPLEMENTED,
      "Delegation of authority framework issued; every supervisor trained."),
-    ("R2025-1", dt.date(2025, 6, 30), "ongoing", "First quarterly review held by the Coordination Committee."),
-    ("R2025-1", dt.date(2025, 10, 15), "ongoing",
+    ("R2025-1", dt.date(2025, 6, 30), dims.ONGOING, "First quarterly review held by the Coordination Committee."),
+    ("R2025-1", dt.date(2025, 10, 15), dims.ONGOING,
      "Second review: recruitment time and long-open recommendations flagged."),
-    ("R2025-2", dt.date(2025, 6, 30), "ongoing", "Recruitment workflow simplified; shortlisting two weeks shorter."),
-    ("R2025-2", dt.date(2025, 10, 15), "ongoing",
+    ("R2025-2", dt.date(2025, 6, 30), dims.ONGOING, "Recruitment workflow simplified; shortlisting two weeks shorter."),
+    ("R2025-2", dt.date(2025, 10, 15), dims.ONGOING,
      "Average still above the 130-day aim: assessment boards to be scheduled when a post is advertised."),
-    ("R2025-3", dt.date(2025, 10, 15), "not started",
+    ("R2025-3", dt.date(2025, 10, 15), dims.NOT_STARTED,
      "Owners asked for a closure plan of each recommendation older than three years."),
 )
 
@@ -1428,7 +1428,6 @@ def _link_rows(session: Session, recommendations: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------- membership
 
 MEMBER_STATES_BEFORE_PALAU, MEMBER_STATES_FROM_PALAU, PALAU_YEAR = 193, 194, 2024
-MEMBER_STATES_CATEGORY = "Member States"
 #: Sector -> category -> (count in the first year, change per year): synthetic.
 SECTOR_MEMBERSHIP: dict[str, dict[str, tuple[float, float]]] = {
     "ITU-R": {"Sector Members": (262, 1.0), "Associates": (24, 0.5), "Academia": (58, 6.0)},
@@ -1440,7 +1439,7 @@ SECTOR_MEMBERSHIP: dict[str, dict[str, tuple[float, float]]] = {
 def _membership_rows(seed: int) -> list[dict]:
     rng = _rng(seed, "membership")
     rows = [
-        {"sector": dims.ITU_WIDE, "category": MEMBER_STATES_CATEGORY, "year": y,
+        {"sector": dims.ITU_WIDE, "category": dims.MEMBER_STATES, "year": y,
          "count": MEMBER_STATES_FROM_PALAU if y >= PALAU_YEAR else MEMBER_STATES_BEFORE_PALAU}
         for y in YEARS
     ]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from kpi.dimensions import ACCOUNTABILITY_STATUSES, NOT_ASSESSED
+from kpi.dimensions import ACCOUNTABILITY_STATUSES, IMPLEMENTED, NOT_ASSESSED
 from kpi.scorecard import latest_text
 from kpi.status import STATUSES
 
@@ -250,7 +250,7 @@ def resolution_progress(actions: pl.DataFrame, year: int) -> pl.DataFrame:
         actions.filter(pl.col("year") == year)
         .group_by("resolution_code", "resolution_title", maintain_order=True)
         .agg(pl.len().cast(pl.Int64).alias("actions"),
-             (pl.col("status") == "implemented").sum().cast(pl.Int64).alias("implemented"),
+             (pl.col("status") == IMPLEMENTED).sum().cast(pl.Int64).alias("implemented"),
              pl.col("progress_pct").mean().round(1).alias("mean_progress_pct"))
     )
 
@@ -271,11 +271,11 @@ def resolution_items(actions: pl.DataFrame, year: int) -> pl.DataFrame:
 
 def open_commitments(commitments: pl.DataFrame) -> pl.DataFrame:
     """Commitments not yet implemented, oldest first: what was promised last time."""
-    return commitments.filter(pl.col("status") != "implemented").sort("year", "due_on")
+    return commitments.filter(pl.col("status") != DONE_STATUS).sort("year", "due_on")
 
 
 #: A commitment's status that ends it: never overdue.
-DONE_STATUS = "implemented"
+DONE_STATUS = IMPLEMENTED
 
 
 def commitment_standing(commitments: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:

@@ -20,9 +20,9 @@ from kpi import dimensions as dims
 from kpi.config import REFERENCE_DIR
 from kpi.store.frames import read_frame
 
-MEMBER_STATES = "Member States"
+MEMBER_STATES = dims.MEMBER_STATES
 #: The categories of membership, in the order the organisation reports them.
-CATEGORIES: tuple[str, ...] = (MEMBER_STATES, "Sector Members", "Associates", "Academia")
+CATEGORIES: tuple[str, ...] = dims.MEMBERSHIP_CATEGORIES
 #: Columns of the store's membership table as a frame.
 MEMBERSHIP_SCHEMA = {"sector": pl.String, "category": pl.String, "year": pl.Int64, "count": pl.Int64}
 COUNTRY_SCHEMA = {"iso3": pl.String, "itu_d_region": pl.String, "admin_region": pl.String,
