@@ -1,6 +1,7 @@
 """Settings read from the environment, with the embedded defaults."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,3 +26,20 @@ YEARS_SHOWN = (2015, 2027)
 def database_url() -> str:
     """The store's SQLAlchemy URL: ``RBM_DATABASE_URL`` or the SQLite file under ``data/``."""
     return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+#: The environment variable that sets the date the dashboard takes as today (ISO, e.g. 2026-03-15): what an
+#: overdue commitment is judged against. For tests and for rehearsing a meeting on its date; unset, the
+#: machine's date.
+TODAY_ENV = "RBM_TODAY"
+
+
+def today() -> dt.date:
+    """The as-of date of "overdue": ``RBM_TODAY`` if set (a clear error if it is not a date), else today."""
+    value = os.environ.get(TODAY_ENV)
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{TODAY_ENV}={value!r} is not a date (expected YYYY-MM-DD)") from None

@@ -136,6 +136,21 @@ def filter_risks(register: pl.DataFrame, *, owner: str | None = None, category: 
     return register
 
 
+def risk_history(risks: pl.DataFrame, code: str) -> pl.DataFrame:
+    """Every assessment of risk ``code``, oldest first: year, inherent and residual scores, the residual's band
+    (its label) and mitigation; what one risk's page in the register shows (risks are kept per code and year)."""
+    labels = {band: label for band, label, _ in RISK_BANDS}
+    return (
+        risks.filter(pl.col("code") == code)
+        .with_columns((pl.col("inherent_likelihood") * pl.col("inherent_impact")).alias("inherent_score"),
+                      (pl.col("residual_likelihood") * pl.col("residual_impact")).alias("residual_score"))
+        .select("year", "inherent_score", "residual_score",
+                _band_expr(pl.col("residual_score")).replace_strict(labels, return_dtype=pl.String).alias("band"),
+                "mitigation")
+        .sort("year")
+    )
+
+
 def risk_filter_options(register: pl.DataFrame) -> tuple[list[str], list[str]]:
     """The owners and the categories of a register, each sorted: the choices of its filters."""
     return sorted(register["owner"].unique().to_list()), sorted(register["category"].unique().to_list())
@@ -278,6 +293,11 @@ def open_commitments(commitments: pl.DataFrame) -> pl.DataFrame:
 DONE_STATUS = IMPLEMENTED
 
 
+def _days(n: pl.Expr) -> pl.Expr:
+    """A number of days in words: "1 day", "247 days"."""
+    return pl.when(n == 1).then(pl.lit("1 day")).otherwise(pl.format("{} days", n))
+
+
 def commitment_standing(commitments: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Each commitment (``due_on`` as ``YYYY-MM-DD`` text or null) with where it stands on ``as_of``, the date
     the reader looks (passed in: a test sets it, the page gives today): ``overdue`` (due before ``as_of`` and
@@ -292,9 +312,9 @@ def commitment_standing(commitments: pl.DataFrame, as_of: dt.date) -> pl.DataFra
         pl.when(overdue).then(days).otherwise(0).cast(pl.Int64).alias("days_overdue"),
         pl.when(done).then(pl.lit("Implemented"))
         .when(due.is_null()).then(pl.lit("No due date"))
-        .when(overdue).then(pl.format("Overdue by {} days", days))
+        .when(overdue).then(pl.format("Overdue by {}", _days(days)))
         .when(days == 0).then(pl.lit("Due today"))
-        .otherwise(pl.format("Due in {} days", -days))
+        .otherwise(pl.format("Due in {}", _days(-days)))
         .alias("standing"),
     )
 

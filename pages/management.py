@@ -9,6 +9,7 @@ import streamlit as st
 from kpi.charts.management import (accountability_heatmap, budget_bars, oversight_bars, plan_resources_bars,
                                    risk_heatmap)
 from kpi.charts.theme import ACCOUNTABILITY_STYLES, STATUS_STYLES
+from kpi import config
 from kpi.dimensions import ACCOUNTABILITY_STATUSES
 from kpi.formatting import format_chf
 from kpi.management import (
@@ -33,13 +34,14 @@ from kpi.management import (
     resolution_progress,
     risk_band_ranges,
     risk_filter_options,
+    risk_history,
     risk_matrix,
     risk_register,
     risk_summary,
     risk_table,
     top_risks,
 )
-from kpi.results_chain import plan_resources, plan_table
+from kpi.results_chain import node_label, plan_resources, plan_table
 from kpi.status import STATUSES
 from kpi.text import markdown_text
 from ui import cache, data as ui_data
@@ -56,8 +58,8 @@ data = cache.management()
 year = filters.year
 
 st.title("Management: budget, risks and oversight")
-# The as-of date of overdue commitments: the day the page is read.
-today = dt.date.today()
+# The as-of date of overdue commitments: the day the page is read (kpi.config.today: a test or a rehearsal sets it).
+today = config.today()
 st.caption(f"{year} · {data_stamp(results.meta)}")
 synthetic_notice()
 
@@ -92,6 +94,18 @@ with tabs["Budget and results"]:
         st.caption("Each output's budget beside the statuses of its indicators (results-based budgeting).")
 
 
+def risk_card(risk: dict) -> None:
+    """One risk of the register: what it is, who owns it, the node it threatens, every assessment of it."""
+    with st.container(border=True, key="risk-card"):
+        st.markdown(f"**{markdown_text(risk['code'])}** {markdown_text(risk['title'])}")
+        st.caption(f"{markdown_text(risk['category'].capitalize())} risk · owner {markdown_text(risk['owner'])} · "
+                   f"residual score {risk['residual_score']} in {year}")
+        st.dataframe(risk_history(data.risks, risk["code"]), hide_index=True, column_config=column_config())
+        if node := node_label(results.nodes, risk["node_id"]):
+            st.page_link("pages/results_chain.py", label=f"Results chain of {markdown_text(node[1])}",
+                         query_params=link_params(node=node[0]), icon=":material/account_tree:")
+
+
 def risks_tab() -> None:
     """The risk register of the year: filters, the severity heat map, the top risks, the whole register."""
     register = risk_register(data.risks, year)
@@ -104,6 +118,12 @@ def risks_tab() -> None:
                           format_func=lambda o: o or "All owners")
     category = url_selectbox("Risk category", ["", *categories], key="risk_category", container=category_col,
                              format_func=lambda c: c or "All categories")
+    titles = dict(register.select("code", "title").iter_rows())
+    # A selectbox shows its options as plain text (no Markdown): the titles are not escaped here.
+    focus = url_selectbox("Risk", ["", *sorted(titles)], key="risk", help="One risk: its assessments over the years",
+                          format_func=lambda c: f"{c} · {titles[c]}" if c else "All risks")
+    if focus:
+        risk_card(register.filter(pl.col("code") == focus).row(0, named=True))
     shown = filter_risks(register, owner=owner, category=category)
     if shown.is_empty():
         st.info(f"No risk of this owner in this category was assessed in {year}.")

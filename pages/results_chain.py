@@ -3,11 +3,10 @@ the oversight recommendations, resolution actions and retreat commitments linked
 items: where the strategic, financial and operational plans meet (kpi.results_chain)."""
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
+from kpi import config
 from kpi.charts.management import budget_years
 from kpi.formatting import format_chf
 from kpi.results_chain import NOTHING_LINKED, node_view
@@ -37,7 +36,7 @@ code = url_selectbox("Goal, outcome or output", list(names), key="node",
 management = cache.management()
 statuses = cache.statuses(filters.cycle, filters.year, filters.validated_only)
 # Overdue commitments are judged on the day the page is read.
-view = node_view(nodes, statuses, management, code, filters.year, as_of=dt.date.today(), status_label=status_text)
+view = node_view(nodes, statuses, management, code, filters.year, as_of=config.today(), status_label=status_text)
 node = view.node
 
 st.title(markdown_text(f"{node['kind'].capitalize()} {node['node_code']}: {node['node_name']}"))
@@ -87,8 +86,10 @@ elif view.risks.is_empty():
     st.caption(f"No risk linked to this node was assessed in {filters.year}.")
 else:
     st.dataframe(view.risks, hide_index=True, column_config=COLUMNS)
-    st.page_link("pages/management.py", label="Open the risk register", icon=":material/warning:",
-                 query_params=link_params(tab="Risks"))
+    # Each risk opens in the register: its assessments over the years and its mitigation.
+    for risk, title in view.risks.select("code", "title").iter_rows():
+        st.page_link("pages/management.py", label=f"{markdown_text(risk)}: {markdown_text(title)}",
+                     icon=":material/warning:", query_params=link_params(tab="Risks", risk=risk))
 
 
 def oversight_section() -> None:

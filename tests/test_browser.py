@@ -10,7 +10,7 @@ from kpi.presentation import build_sequence
 from kpi.scorecard import indicator_status
 from kpi.store.engine import make_engine
 from kpi.store.frames import load_results
-from tests.browser_support import SCREENSHOT_DIR, wait_idle
+from tests.browser_support import SCREENSHOT_DIR, on_localhost, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -152,23 +152,35 @@ def test_a_shared_link_keeps_the_chosen_tab(server, browser, page):
     other.context.close()
 
 
-def test_a_goal_card_opens_its_results_chain_and_an_indicator_from_there(server, page):
-    """Goal cards could not open their goal: a goal's card opens its results chain, whose indicators open the
-    explorer (issue 16, part 2)."""
-    page.goto(f"{server}/")
+def wait_for_title(page, title: str, url: str) -> None:
+    """After a click that opens another page: its address, then its own title (the URL changes before the page
+    runs), then the end of its run."""
+    page.wait_for_url(re.compile(url), timeout=60_000)
+    page.wait_for_function("(t) => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
+                           "=== t", arg=title, timeout=60_000)
+    wait_idle(page)
+
+
+def test_a_goal_card_opens_its_results_chain_then_a_linked_risk_and_a_linked_indicator(server, page):
+    """Goal cards could not open their goal: a goal's card opens its results chain, whose risks open the risk
+    register on that risk and whose indicators open the explorer (issue 16, part 2)."""
+    app = on_localhost(server)
+    sign_in(page, app, "staff@demo.invalid")  # risks are staff's
+    page.goto(f"{app}/")
     wait_idle(page)
     page.get_by_role("link", name=re.compile(r"Its results chain: indicators, budget, risks of G1$")).click()
-    page.wait_for_url(re.compile(r".*/results-chain.*"), timeout=30_000)  # G1, the first goal, is the default
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.startsWith"
-                           "('Goal G1')", timeout=60_000)
-    wait_idle(page)
-    assert h1(page) == "Goal G1: Universal connectivity"
+    wait_for_title(page, "Goal G1: Universal connectivity", r".*/results-chain.*")  # G1 is the default node
+    risk = page.get_by_role("link", name=re.compile(r"^RSK-\d+: ")).first
+    code = re.search(r"RSK-\d+", risk.inner_text()).group()  # the link's text starts with its icon's name
+    risk.click()
+    wait_for_title(page, "Management: budget, risks and oversight", rf".*/management\?.*risk={code}.*")
+    card = page.locator(".st-key-risk-card")
+    assert card.locator("strong").first.inner_text() == code
+    assert page.get_by_role("tab", selected=True).inner_text() == "Risks"
+    shot(page, "results-chain-to-risk")
+    page.go_back()  # the browser's Back returns to the node page
+    wait_for_title(page, "Goal G1: Universal connectivity", r".*/results-chain.*")
     page.locator(".st-key-chain-indicator-G1-INET a").click(timeout=60_000)  # a class name has no dot
     # G1.INET is the explorer's first indicator: its page takes the default out of the link once it runs.
-    page.wait_for_url(re.compile(r".*/explorer.*"), timeout=60_000)
-    # The URL changes before the page runs: wait for the explorer's own title, then for the run to end.
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
-                           "=== 'Individuals using the Internet (%)'", timeout=60_000)
-    wait_idle(page)
-    assert h1(page) == "Individuals using the Internet (%)"
+    wait_for_title(page, "Individuals using the Internet (%)", r".*/explorer.*")
     shot(page, "results-chain-to-explorer")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
-from kpi import management
+from kpi import config, management
 
 
 def test_budget_by_output_sets_money_beside_statuses():
@@ -269,7 +270,7 @@ def test_the_accountability_heat_table_colours_and_words_follow_the_status():
 # ---------------------------------------------------------------- the management page shows them
 
 def _open(user: str | None = "staff@demo.invalid"):
-    from tests.test_pages import open_page
+    from tests.access_support import open_page
 
     return open_page("pages/management.py", user)
 
@@ -285,13 +286,15 @@ def _demo(url: str):
     return results, data, indicator_status(results, "2024-2027", 2025, validated_only=False)
 
 
-def test_the_retreat_view_sets_each_commitment_beside_its_indicators_and_follow_ups(demo_env):
+def test_the_retreat_view_sets_each_commitment_beside_its_indicators_and_follow_ups(demo_env, monkeypatch):
     from kpi.text import markdown_text
     from ui.widgets import status_text
 
     _, data, statuses = _demo(demo_env)
+    # Overdue is judged against the injected date, not the machine's: the day after the 2025 retreat's due date.
+    monkeypatch.setenv(config.TODAY_ENV, "2026-04-01")
     at = _open()
-    today = dt.date.today()
+    today = dt.date(2026, 4, 1)
     table = management.commitment_table(management.commitment_standing(data.commitments, today), data.follow_ups,
                                         data.links, statuses, status_text)
     latest = table.filter(pl.col("year") == 2025)
@@ -308,10 +311,32 @@ def test_the_retreat_view_sets_each_commitment_beside_its_indicators_and_follow_
     overdue = table.filter(pl.col("overdue"))
     assert overdue["ref"].to_list() == [ref for ref, due, status in data.commitments.select("ref", "due_on", "status")
                                         .iter_rows() if due < today.isoformat() and status != "implemented"]
-    assert {"R2024-2", "R2024-3"} <= set(overdue["ref"])  # due 2025-03-31, still ongoing
+    assert dict(overdue.select("ref", "standing").iter_rows()) == {
+        "R2024-2": "Overdue by 366 days", "R2024-3": "Overdue by 366 days",  # due 2025-03-31, still ongoing
+        "R2025-1": "Overdue by 1 day", "R2025-2": "Overdue by 1 day", "R2025-3": "Overdue by 1 day"}
     for row in overdue.iter_rows(named=True):
         assert any(m.startswith(f"**{markdown_text(row['text'])}**") and f":red-badge[:material/schedule: "
                    f"{row['standing']}]" in m for m in markdown)
+
+
+def test_a_commitment_not_yet_due_on_the_injected_date_is_not_overdue(demo_env, monkeypatch):
+    monkeypatch.setenv(config.TODAY_ENV, "2026-03-31")  # the 2025 retreat's commitments are due that day
+    at = _open()
+    shown = next(pl.from_pandas(t.value) for t in at.dataframe if "linked_indicators" in t.value.columns)
+    assert dict(shown.select("text", "standing").iter_rows()) == {
+        "Review the enabler indicators with the Coordination Committee every quarter": "Due today",
+        "Bring the average recruitment time under 130 days": "Due today",
+        "Close every oversight recommendation older than three years": "Due today"}
+    cards = [m.value for m in at.markdown if m.value.startswith(("**Review the enabler", "**Bring the average",
+                                                                 "**Close every oversight"))]
+    assert len(cards) == 3 and not any(":red-badge[" in card for card in cards)
+
+
+def test_an_injected_date_that_is_not_a_date_is_refused_with_its_name(monkeypatch):
+    monkeypatch.setenv(config.TODAY_ENV, "31/03/2026")
+    with pytest.raises(ValueError) as refused:
+        config.today()
+    assert str(refused.value) == "RBM_TODAY='31/03/2026' is not a date (expected YYYY-MM-DD)"
 
 
 def test_the_accountability_tab_draws_the_grid_kpi_computes_with_its_source(demo_env):
@@ -356,3 +381,25 @@ def test_no_table_of_the_management_page_shows_a_raw_field_name(demo_env):
 
     at = _open()
     assert raw_headers(at) == [] and len(at.dataframe) > 10
+
+
+def test_a_risk_opened_from_its_node_shows_every_assessment_of_it(demo_env):
+    """The node page links each risk to the register (?tab=Risks&risk=CODE): the risk's card gives its
+    assessments year by year as kpi computes them, and the node it threatens."""
+    from kpi.text import markdown_text
+
+    results, data, _ = _demo(demo_env)
+    register = management.risk_register(data.risks, 2025)
+    risk = register.filter(pl.col("node_id").is_not_null()).row(0, named=True)
+    at = _open()
+    at.query_params["tab"], at.query_params["risk"] = "Risks", risk["code"]
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert at.selectbox(key="url:risk").value == risk["code"]
+    assert f"**{markdown_text(risk['code'])}** {markdown_text(risk['title'])}" in [m.value for m in at.markdown]
+    history = management.risk_history(data.risks, risk["code"])
+    shown = [pl.from_pandas(t.value) for t in at.dataframe if list(t.value.columns) == history.columns]
+    assert len(shown) == 1 and shown[0].rows() == history.rows() and history.height >= 2
+    node = results.nodes.filter(pl.col("node_id") == risk["node_id"]).row(0, named=True)
+    assert (f"Results chain of {markdown_text(node['kind'].capitalize() + ' ' + node['node_code'])}", "results-chain") \
+        in [(e.proto.label, e.proto.page) for e in at.main.get("page_link")]

@@ -98,6 +98,13 @@ def test_the_page_shows_kpis_figures_for_a_goal_and_its_risks_to_staff_only(demo
                                                                 | pl.col("code").is_in(linked)), filters.year))
     shown = [pl.from_pandas(t.value) for t in at.dataframe if "movement" in t.value.columns]
     assert len(shown) == 1 and shown[0].rows() == expected.rows() and expected.height > 0
+    # Each risk opens in the register, on its own card.
+    risk_links = [(e.proto.label, e.proto.query_string) for e in at.main.get("page_link")
+                  if e.proto.page == "management" and "risk=" in e.proto.query_string]
+    assert [label for label, _ in risk_links] == [f"{markdown_text(c)}: {markdown_text(t)}"
+                                                  for c, t in expected.select("code", "title").iter_rows()]
+    assert all(f"risk={code}" in query and "tab=Risks" in query
+               for (_, query), code in zip(risk_links, expected["code"], strict=True))
     # The public sees the same node without its risks.
     public = open_page(None)
     assert [t for t in public.dataframe if "movement" in t.value.columns] == []
