@@ -410,15 +410,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def run_worker(url: str, scale: int, runs: int, profile_dir: Path | None = None) -> dict[str, Any]:
-    """``ui.bench_worker`` (the pages under AppTest) in a fresh Python process (clean memory figures, cold caches)."""
+def run_worker(url: str, scale: int, runs: int, profile_dir: Path | None = None,
+               pages: list[str] | None = None) -> dict[str, Any]:
+    """``ui.bench_worker`` (the pages under AppTest, or those of ``pages``) in a fresh Python process (clean
+    memory figures, cold caches)."""
     with tempfile.TemporaryDirectory(prefix="rbm-bench-") as tmp:
         out = Path(tmp) / "figures.json"
         env = {**os.environ, DATABASE_URL_ENV: url, "STREAMLIT_LOGGER_LEVEL": "error",
                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         completed = subprocess.run(
             [sys.executable, "-m", WORKER_MODULE, "--worker", "--url", url, "--scale", str(scale),
-             "--runs", str(runs), "--out", str(out), *(["--profile", str(profile_dir)] if profile_dir else [])],
+             "--runs", str(runs), "--out", str(out), *(["--profile", str(profile_dir)] if profile_dir else []),
+             *(a for p in pages or [] for a in ("--page", p))],
             cwd=PROJECT_DIR, env=env, stdout=sys.stderr, stderr=sys.stderr)
         if completed.returncode != 0 or not out.exists():
             raise RuntimeError(f"the benchmark of scale {scale} failed (exit code {completed.returncode})")
@@ -440,6 +443,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="DIR",
                         help="also write pyinstrument profiles of each page's cold run and warm reruns to DIR "
                              "(needs pyinstrument, not a requirement of the project)")
+    parser.add_argument("--page", action="append", metavar="PATH",
+                        help="measure only this page (its url path, e.g. scorecard); repeat for several (default all)")
     parser.add_argument("--cache-dir", metavar="DIR",
                         help=f"where the stores are kept (default: {CACHE_DIR_ENV} or .bench/ in the project)")
     return parser
@@ -450,6 +455,10 @@ def run_command(args: argparse.Namespace) -> int:
     scales = args.scale or list(DEFAULT_SCALES)
     if any(s < 1 for s in scales):
         print("--scale must be a positive whole number", file=sys.stderr)
+        return 2
+    known = [p.url_path for p in discover_pages()]
+    if unknown := sorted(set(args.page or []) - set(known)):
+        print(f"unknown page {', '.join(unknown)}; pages: {', '.join(known)}", file=sys.stderr)
         return 2
     directory = Path(args.cache_dir) if args.cache_dir else None
     report: dict[str, Any] = {
@@ -464,7 +473,8 @@ def run_command(args: argparse.Namespace) -> int:
     for scale in scales:
         store = ensure_store(scale, seed=args.seed, directory=directory, rebuild=args.rebuild, log=log)
         load_before = os.getloadavg()
-        figures = run_worker(store["url"], scale, args.runs, Path(args.profile).resolve() if args.profile else None)
+        figures = run_worker(store["url"], scale, args.runs, Path(args.profile).resolve() if args.profile else None,
+                             args.page)
         figures["load_average"] = {"before": [round(x, 2) for x in load_before],
                                    "after": [round(x, 2) for x in os.getloadavg()]}
         figures["store"] = {k: store[k] for k in ("path", "size_bytes", "staff_snapshot_rows", "observation_rows",

@@ -1,4 +1,8 @@
-"""``python -m kpi bench`` runs end to end and writes well-formed figures (no timing is asserted)."""
+"""``python -m kpi bench`` runs end to end and writes well-formed figures (no timing is asserted).
+
+On three pages (``--page``): the default page, one without the Sector filter and a workforce page, so that each
+kind of measurement runs; every page runs under AppTest in the other page tests.
+"""
 from __future__ import annotations
 
 import json
@@ -14,12 +18,14 @@ from ui.filters import page_filters
 
 pytestmark = pytest.mark.bench
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "explorer", "workforce-gender"]
 
 
-def test_bench_at_demo_size_writes_figures_for_every_page(tmp_path):
+def test_bench_at_demo_size_writes_figures_for_the_pages_chosen(tmp_path):
     out = tmp_path / "out.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "kpi", "bench", "--scale", "1", "--runs", "2", "--json", str(out)],
+        [sys.executable, "-m", "kpi", "bench", "--scale", "1", "--runs", "2", "--json", str(out),
+         *(a for p in PAGES for a in ("--page", p))],
         cwd=PROJECT_DIR, env={**os.environ}, capture_output=True, text=True, timeout=600,
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
@@ -35,8 +41,8 @@ def test_bench_at_demo_size_writes_figures_for_every_page(tmp_path):
     assert scale["memory"]["peak_rss_bytes"] > 0
     assert all(f["ms"] > 0 for f in scale["floors"].values())
 
-    expected = [p.url_path for p in discover_pages()]
-    assert [p["url_path"] for p in scale["pages"]] == expected
+    expected = [p.url_path for p in discover_pages() if p.url_path in PAGES]
+    assert [p["url_path"] for p in scale["pages"]] == expected == PAGES
     for page in scale["pages"]:
         assert page["errors"] == [], page
         for key in ("cold_ms", "warm_ms", "warm_p90_ms", "floor_ms", "warm_over_floor", "budget_ms"):
@@ -51,6 +57,13 @@ def test_bench_at_demo_size_writes_figures_for_every_page(tmp_path):
     # The same figures are on the terminal.
     for path in expected:
         assert path in completed.stdout
+
+
+def test_an_unknown_page_is_refused_with_the_list_of_pages():
+    completed = subprocess.run([sys.executable, "-m", "kpi", "bench", "--page", "nowhere"], cwd=PROJECT_DIR,
+                               capture_output=True, text=True, timeout=120)
+    known = ", ".join(p.url_path for p in discover_pages())
+    assert (completed.returncode, completed.stderr.splitlines()[-1]) == (2, f"unknown page nowhere; pages: {known}")
 
 
 def test_pages_are_read_from_app_py():

@@ -273,8 +273,9 @@ def _filter_value(at, key: str):
 
 
 def measure_scale(url: str, scale: int, runs: int, log: Callable[[str], None] = print,
-                  profile_dir: Path | None = None) -> dict[str, Any]:
-    """Every measurement of one store, in this process (run it in a fresh one: ``--worker``)."""
+                  profile_dir: Path | None = None, only: list[str] | None = None) -> dict[str, Any]:
+    """Every measurement of one store, in this process (run it in a fresh one: ``--worker``); on every page, or
+    on those whose url path is in ``only``."""
     os.environ[DATABASE_URL_ENV] = url
     from streamlit.logger import set_log_level
 
@@ -293,7 +294,7 @@ def measure_scale(url: str, scale: int, runs: int, log: Callable[[str], None] = 
     for kind, (what, fn) in floors(results, staff).items():
         median, times = _median_ms(fn, max(runs, 5))
         floor_figures[kind] = {"what": what, "ms": median, "runs_ms": times}
-    pages = discover_pages()
+    pages = [p for p in discover_pages() if not only or p.url_path in only]
     log(f"x{scale}: {len(pages)} pages: " + ", ".join(p.url_path for p in pages))
     first = _app_test()
     process_first_run = _timed_run(first)  # imports, frames, the default page
@@ -333,9 +334,10 @@ def _worker(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
     parser.add_argument("--out", required=True)
     parser.add_argument("--profile")
+    parser.add_argument("--page", action="append")
     args = parser.parse_args(argv)
     figures = measure_scale(args.url, args.scale, args.runs, log=lambda s: print(s, file=sys.stderr, flush=True),
-                            profile_dir=Path(args.profile) if args.profile else None)
+                            profile_dir=Path(args.profile) if args.profile else None, only=args.page)
     Path(args.out).write_text(json.dumps(figures, indent=2))
     return 0
 
