@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from kpi.store.engine import make_engine
 from ui.demo_provider import grant_demo_roles
 
 POSTGRES_ENV = "RBM_TEST_POSTGRES_URL"
+# The columnar copies of the frames (kpi.store.columnar) go to a folder of this run, for the servers it starts
+# too: a test never reads a copy an earlier run left.
+os.environ.setdefault("RBM_FRAME_CACHE_DIR", tempfile.mkdtemp(prefix="rbm-frame-cache-"))
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 

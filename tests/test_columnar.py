@@ -1,0 +1,136 @@
+"""The columnar copy of prepared frames per data version (kpi.store.columnar): built once, read after, never
+stale, never shared between stores, readable by its owner only."""
+from __future__ import annotations
+
+import stat
+
+import polars as pl
+import pytest
+from sqlalchemy import text
+
+from kpi.bootstrap import initialise
+from kpi.store import columnar
+from kpi.store.engine import make_engine
+from kpi.store.frames import data_version
+
+FRAMES = {"staff": pl.DataFrame({"year": [2024, 2025], "grade": ["P3", "P4"]}),
+          "units": pl.DataFrame({"code": ["HRMD"], "name": ["Human resources"]})}
+
+
+@pytest.fixture
+def engine(tmp_path, monkeypatch):
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    initialise(engine, demo=False)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "prepare.py"
+    path.write_text("# the code that prepares the frames\n")
+    return path
+
+
+class Builds:
+    """A build function that counts its calls."""
+
+    def __init__(self, frames=FRAMES):
+        self.calls, self.frames = 0, frames
+
+    def __call__(self):
+        self.calls += 1
+        return self.frames
+
+
+def bump(engine) -> int:
+    with engine.begin() as c:
+        c.execute(text("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'"))
+    return data_version(engine)
+
+
+def copies(tmp_path) -> list[str]:
+    return sorted(p.name.split("-")[0] + "-v" + p.name.split("-v")[1].split("-")[0]
+                  for p in (tmp_path / "cache").iterdir())
+
+
+def test_built_once_then_read_by_any_later_call(engine, source, tmp_path):
+    version, build = data_version(engine), Builds()
+    first = columnar.cached_frames(engine, "workforce", version, build, [source])
+    again = columnar.cached_frames(engine, "workforce", version, build, [source])
+    assert build.calls == 1
+    for frames in (first, again):
+        assert set(frames) == set(FRAMES) and all(frames[k].equals(FRAMES[k]) for k in FRAMES)
+    (folder,) = (tmp_path / "cache").iterdir()
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {
+        "staff.parquet": 0o600, "units.parquet": 0o600, "_complete": 0o600}
+    assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) == 0o700
+
+
+def test_a_new_data_version_builds_again_and_removes_the_older_copy(engine, source, tmp_path):
+    build = Builds()
+    columnar.cached_frames(engine, "workforce", data_version(engine), build, [source])
+    version = bump(engine)
+    columnar.cached_frames(engine, "workforce", version, build, [source])
+    assert build.calls == 2 and copies(tmp_path) == [f"workforce-v{version}"]
+
+
+def test_no_copy_is_written_when_the_store_changed_during_the_build(engine, source, tmp_path):
+    version = data_version(engine)
+
+    def build_during_an_import():
+        bump(engine)  # an import lands while the frames are read: they may be of the newer version
+        return FRAMES
+
+    columnar.cached_frames(engine, "workforce", version, build_during_an_import, [source])
+    assert not (tmp_path / "cache").exists() or list((tmp_path / "cache").iterdir()) == []
+
+
+def test_another_store_or_other_code_never_reads_this_copy(engine, source, tmp_path):
+    version, build = data_version(engine), Builds()
+    columnar.cached_frames(engine, "workforce", version, build, [source])
+    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    initialise(other, demo=False)
+    columnar.cached_frames(other, "workforce", data_version(other), build, [source])
+    source.write_text("# a new release prepares them differently\n")
+    columnar.cached_frames(engine, "workforce", version, build, [source])
+    other.dispose()
+    assert build.calls == 3
+
+
+def test_a_damaged_copy_is_built_again(engine, source, tmp_path):
+    version, build = data_version(engine), Builds()
+    columnar.cached_frames(engine, "workforce", version, build, [source])
+    (folder,) = (tmp_path / "cache").iterdir()
+    (folder / "staff.parquet").write_bytes(b"not parquet")
+    frames = columnar.cached_frames(engine, "workforce", version, build, [source])
+    assert build.calls == 2 and frames["staff"].equals(FRAMES["staff"])
+    columnar.cached_frames(engine, "workforce", version, build, [source])  # the copy was written again
+    assert build.calls == 2
+
+
+def test_off_builds_every_time_and_writes_nothing(engine, source, tmp_path, monkeypatch):
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, columnar.OFF)
+    build = Builds()
+    for _ in range(2):
+        columnar.cached_frames(engine, "workforce", data_version(engine), build, [source])
+    assert build.calls == 2 and not (tmp_path / "cache").exists()
+
+
+def test_the_workforce_pages_frames_come_back_from_their_copy_exactly(demo_store_url, tmp_path, monkeypatch):
+    """The frames the workforce pages use (prepared, with their types) are the same read from the copy."""
+    from ui import workforce as ui_workforce
+
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    engine = make_engine(demo_store_url)
+    version = data_version(engine)
+    built = columnar.cached_frames(engine, "workforce", version, lambda: ui_workforce._prepared(demo_store_url),
+                                   ui_workforce.PREPARING_CODE)
+    read = columnar.cached_frames(engine, "workforce", version, lambda: pytest.fail("built again"),
+                                  ui_workforce.PREPARING_CODE)
+    engine.dispose()
+    assert set(read) == set(built) == {"staff", "recruitment", "countries", "duty_stations", "units"}
+    for key, frame in built.items():
+        assert read[key].schema == frame.schema and read[key].equals(frame), key
+    assert built["staff"].height > 8000
