@@ -20,6 +20,7 @@ from ui import data as ui_data
 from ui.auth import current_actor
 from ui.downloads import download_buttons
 from ui.filters import current_filters
+from ui.workforce import warm_in_background
 
 TEMPLATES_DIR = DATA_DIR / "templates"
 
@@ -92,6 +93,7 @@ def import_section() -> None:
             st.dataframe(problems_frame(result.problems), hide_index=True)
         else:
             st.success(f"{upload.name}: {result.summary()} (batch {result.batch_id}).")
+            warm_in_background()  # the workforce pages' next visitor finds the new version's records ready
 
 
 def approval_section(codes: list[str]) -> None:

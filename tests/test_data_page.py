@@ -1,6 +1,7 @@
 """The data management page: upload with a preview, all-or-nothing import, problems shown in full."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import initialise
+from kpi.store import columnar
+from kpi.store.frames import data_version
 from kpi.store.engine import make_engine
 from tests.access_support import sign_in
 from ui.demo_provider import grant_demo_roles
@@ -56,6 +59,19 @@ def test_upload_previews_then_imports(fresh_store):
     with fresh_store.connect() as c:  # the verified identity, not a typed name
         assert c.execute(text("SELECT \"user\" FROM import_batch ORDER BY id DESC LIMIT 1")).scalar() == (
             "steward@demo.invalid")
+
+
+def test_an_import_prepares_the_workforce_records_of_the_new_version(fresh_store, tmp_path, monkeypatch):
+    """After an import, the next visitor of a workforce page (on any server) finds the new data version's
+    records prepared: the import starts it in the background and leaves their columnar copy."""
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    at = open_import()
+    at.file_uploader(key="import-file").set_value(("values.csv", GOOD, "text/csv")).run()
+    at.button(key="import-now").click().run()
+    (warming,) = [t for t in threading.enumerate() if t.name == "warm-workforce-frames"]
+    warming.join(timeout=120)
+    version = data_version(fresh_store)
+    assert [p.name.split("-")[2] for p in (tmp_path / "cache").iterdir()] == [f"v{version}"]
 
 
 def test_a_bad_file_shows_every_problem_and_changes_nothing(fresh_store):

@@ -4,6 +4,7 @@ every table passes before it is shown or downloaded.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -89,6 +90,16 @@ def _store() -> tuple[str, int]:
 def data() -> WorkforceData:
     """The workforce records of the current data version (shared by every session)."""
     return _data(*_store())
+
+
+def warm_in_background() -> threading.Thread:
+    """Prepare the workforce records of the store's new data version in a thread (after an import), so that
+    the next visitor of a workforce page, on this server or, through the columnar copy, on another, does not
+    wait for the store to be read."""
+    thread = threading.Thread(target=_data, args=(database_url(), ui_data.current_version()), daemon=True,
+                              name="warm-workforce-frames")
+    thread.start()
+    return thread
 
 
 # ---------------------------------------------------------------- protected pages
