@@ -68,8 +68,10 @@ def test_an_import_prepares_the_workforce_records_of_the_new_version(fresh_store
     at = open_import()
     at.file_uploader(key="import-file").set_value(("values.csv", GOOD, "text/csv")).run()
     at.button(key="import-now").click().run()
-    (warming,) = [t for t in threading.enumerate() if t.name == "warm-workforce-frames"]
-    warming.join(timeout=120)
+    warming = [t for t in threading.enumerate() if t.name == "warm-workforce-frames"]
+    assert warming  # started by the import
+    for thread in warming:
+        thread.join(timeout=120)
     version = data_version(fresh_store)
     assert [p.name.split("-")[2] for p in (tmp_path / "cache").iterdir()] == [f"v{version}"]
 

@@ -22,7 +22,7 @@ import pytest
 
 from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, import_file, sign_in, wait_idle
+from tests.browser_support import import_file, sign_in, wait_idle
 from tests.conftest import POSTGRES_ENV, reset_postgres
 from ui import cluster as cl
 
@@ -114,49 +114,49 @@ def test_nginx_sets_the_security_headers_blocks_metrics_and_serves_the_front_end
     assert re.search(r'"GET /_stcore/metrics HTTP/1.1" 404 \d+ route=\S+ upstream=-$', log, re.M)
 
 
-def test_sessions_stay_on_their_server_and_an_import_through_one_shows_through_the_other(cluster):
-    from playwright.sync_api import sync_playwright
+def sessions_on_two_servers(cluster, browser, tries: int = 12) -> list[tuple]:
+    """(context, page, route) of two new browsers that nginx sent to different servers (each new browser gets
+    a random route); the contexts opened on the way are closed."""
+    sessions: dict[str, tuple] = {}
+    for _ in range(tries):
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = context.new_page()
+        page.goto(cluster.url + "/explorer?indicator=D1.PROJ")
+        wait_idle(page)
+        route = next(c["value"] for c in context.cookies() if c["name"] == "rbm_route")
+        (server,) = routes(cluster.access_log)[route]
+        if server in sessions:
+            context.close()
+            continue
+        sessions[server] = (context, page, route)
+        if len(sessions) == 2:
+            return list(sessions.values())
+    for context, _, _ in sessions.values():
+        context.close()
+    raise AssertionError(f"{tries} new browsers all landed on one server")
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            # Open sessions until two are on different servers (each new browser gets a random route).
-            sessions: dict[str, tuple] = {}
-            for _ in range(12):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                page = context.new_page()
-                page.goto(cluster.url + "/explorer?indicator=D1.PROJ")
-                wait_idle(page)
-                route = next(c["value"] for c in context.cookies() if c["name"] == "rbm_route")
-                (server,) = routes(cluster.access_log)[route]
-                if server in sessions:
-                    context.close()
-                    continue
-                sessions[server] = (context, page, route)
-                if len(sessions) == 2:
-                    break
-            assert len(sessions) == 2, "twelve new browsers all landed on one server"
-            (writer_context, writer, writer_route), (reader_context, reader, reader_route) = sessions.values()
 
-            sign_in(reader, cluster.url, "staff@demo.invalid")  # staff see provisional values
-            reader.goto(cluster.url + "/explorer?indicator=D1.PROJ")
-            wait_idle(reader)
-            latest = reader.locator("[data-testid='stMetric']").first
-            assert latest.inner_text().split("\n\n") == ["Latest (2025, provisional)", "74.3 %"]
+def test_sessions_stay_on_their_server_and_an_import_through_one_shows_through_the_other(cluster, browser):
+    (writer_context, writer, writer_route), (reader_context, reader, reader_route) = sessions_on_two_servers(
+        cluster, browser)  # one Chromium for the whole run: the browser fixture
+    try:
+        sign_in(reader, cluster.url, "staff@demo.invalid")  # staff see provisional values
+        reader.goto(cluster.url + "/explorer?indicator=D1.PROJ")
+        wait_idle(reader)
+        latest = reader.locator("[data-testid='stMetric']").first
+        assert latest.inner_text().split("\n\n") == ["Latest (2025, provisional)", "74.3 %"]
 
-            sign_in(writer, cluster.url, "steward@demo.invalid")
-            assert import_file(writer, cluster.url, "observations", "scale-out.csv", IMPORT_CSV).startswith(
-                "scale-out.csv: ")
+        sign_in(writer, cluster.url, "steward@demo.invalid")
+        assert import_file(writer, cluster.url, "observations", "scale-out.csv", IMPORT_CSV).startswith(
+            "scale-out.csv: ")
 
-            # The reader's next interaction (another tab of the explorer) reruns on its own server.
-            reader.get_by_role("tab", name="Table").click()
-            wait_idle(reader)
-            assert latest.inner_text().split("\n\n") == ["Latest (2025, estimate)", "77.5 %"]
-
-            writer_context.close()
-            reader_context.close()
-        finally:
-            browser.close()
+        # The reader's next interaction (another tab of the explorer) reruns on its own server.
+        reader.get_by_role("tab", name="Table").click()
+        wait_idle(reader)
+        assert latest.inner_text().split("\n\n") == ["Latest (2025, estimate)", "77.5 %"]
+    finally:
+        writer_context.close()
+        reader_context.close()
     # Every request of each session, its sign-in and its websocket included (logged when it closes), went to
     # one server, and not the same one.
     seen = routes(cluster.access_log)

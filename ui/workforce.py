@@ -16,7 +16,7 @@ import streamlit as st
 from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts.theme import PLOTLY_CONFIG
-from kpi.config import database_url
+from kpi.config import LATEST_REPORTING_YEAR, YEARS_SHOWN, database_url
 from kpi.coarsening import Grouping, coarsening_sentence
 from kpi import workforce_pages as wp
 from kpi.explorer import IndicatorView, breakdown_account, group_labels, hidden_in_latest_year, indicator_view, \
@@ -92,12 +92,25 @@ def data() -> WorkforceData:
     return _data(*_store())
 
 
-def warm_in_background() -> threading.Thread:
-    """Prepare the workforce records of the store's new data version in a thread (after an import), so that
-    the next visitor of a workforce page, on this server or, through the columnar copy, on another, does not
-    wait for the store to be read."""
-    thread = threading.Thread(target=_data, args=(database_url(), ui_data.current_version()), daemon=True,
-                              name="warm-workforce-frames")
+def warm(url: str, version: int) -> None:
+    """Prepare what the first visitor of each workforce page would wait for: the records of data version
+    ``version`` (read from their columnar copy, or from the store and then copied) and each page's default
+    view protected (the latest reporting year, the default years, the whole organisation)."""
+    records = _data(url, version)
+    protector = _protector(url, version)
+    year = max((y for y in records.years if y <= LATEST_REPORTING_YEAR), default=records.years[0])
+    shown = tuple(y for y in records.years if YEARS_SHOWN[0] <= y <= YEARS_SHOWN[1]) or records.years
+    for page in wp.PAGES:
+        protector.view(page, year, shown, wf.Selection())
+
+
+def warm_in_background(url: str | None = None, version: int | None = None) -> threading.Thread:
+    """:func:`warm` in a thread: after an import (the new data version), or at a server's start, so that the
+    next visitor of a workforce page, on this server or, through the columnar copy, on another, does not wait
+    for the store to be read and the page protected."""
+    url = url or database_url()
+    thread = threading.Thread(target=warm, args=(url, ui_data.current_version() if version is None else version),
+                              daemon=True, name="warm-workforce-frames")
     thread.start()
     return thread
 
