@@ -20,17 +20,20 @@ def run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-def test_sessions_through_nginx_to_two_servers_are_measured(demo_store_url, tmp_path):
+def test_fifty_sessions_through_nginx_to_two_fresh_servers_all_finish(demo_store_url, tmp_path):
+    """Fifty at once, as a Council room opening the link: one server is warmed by the load test's first visitor,
+    the other takes its first sessions all together. Before the server imported the pages' late imports at
+    start (ui.serve.preload), 9 to 16 of the 50 failed there ("partially initialized module 'pandas'")."""
     out = tmp_path / "load.json"
-    completed = run("--sessions", "4", "--servers", "2", "--nginx", "--assets", "--page", "overview",
-                    "--page", "scorecard", "--store-url", demo_store_url, "--json", str(out))
+    completed = run("--sessions", "50", "--servers", "2", "--nginx", "--assets", "--page", "overview",
+                    "--store-url", demo_store_url, "--json", str(out))
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     report = json.loads(out.read_text())
-    assert (report["target"], report["sessions"], report["assets"]) == ("2 server(s) behind nginx", 4, True)
+    assert (report["target"], report["sessions"], report["assets"]) == ("2 server(s) behind nginx", 50, True)
     assert report["url"].startswith("http://localhost:")
-    assert [p["page"] for p in report["pages"]] == ["overview", "scorecard"]
+    assert [p["page"] for p in report["pages"]] == ["overview"]
     for page in report["pages"]:
-        assert (page["finished"], page["errors"]) == (4, []), page
+        assert (page["finished"], page["errors"]) == (50, []), page
         f = page["finished_page"]
         assert 0 < f["median_ms"] <= f["p95_ms"] <= f["max_ms"], page
         rerun = page["warm_rerun"]
@@ -40,8 +43,7 @@ def test_sessions_through_nginx_to_two_servers_are_measured(demo_store_url, tmp_
         assert memory["before_bytes"] > 0 and memory["open_bytes"] > 0 and memory["after_close_bytes"] > 0
     # The table on the terminal names the target and each page.
     assert completed.stdout.splitlines()[0].startswith("2 server(s) behind nginx; ")
-    assert [line.split(" | ")[::2][:2] for line in completed.stdout.splitlines()[2:4]] == [
-        ["overview", "4/4"], ["scorecard", "4/4"]]
+    assert [line.split(" | ")[::2][:2] for line in completed.stdout.splitlines()[2:]] == [["overview", "50/50"]]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -13,6 +13,7 @@ users, such as ``clear_cache`` (:mod:`ui.hardening`).
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -98,9 +99,24 @@ def declare_backend_address() -> None:
     static.create_streamlit_static_handler = handler
 
 
+#: Modules the pages import late (Plotly imports pandas when a figure first reads its data): imported before
+#: the server takes sessions. Fifty sessions opening a fresh server at once otherwise ran that first import
+#: in many threads together, and 16 of them failed with "partially initialized module 'pandas'"
+#: (scripts/loadtest.py --sessions 50 --nginx --servers 2).
+PRELOADED = ("pandas", "numpy", "plotly.graph_objects", "plotly.io", "polars", "sqlalchemy", "kpi.charts.table",
+             "ui.widgets")
+
+
+def preload() -> None:
+    """Import :data:`PRELOADED` in this thread, before any session runs."""
+    for name in PRELOADED:
+        importlib.import_module(name)
+
+
 def main(argv: list[str]) -> int:
     """Run ``streamlit run app.py`` in this process with ``argv`` as extra options."""
     PagesManager.uses_pages_directory = False
+    preload()
     route_default_page_address()
     declare_backend_address()
     refuse_control_messages()
