@@ -1,29 +1,20 @@
 """Sector membership: Member States, Sector Members, Associates and Academia by Sector, category, region and year."""
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from kpi import membership as kpi_membership
 from kpi.charts.membership import members_by_sector, members_over_time
 from kpi.formatting import format_number
 from kpi.text import markdown_text
-from ui import data as ui_data
+from ui import cache, data as ui_data
 from ui.filters import current_filters
 from ui.widgets import chart, data_stamp, synthetic_notice
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def membership_frames(url: str, version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The membership counts and the country list of one data version, shared by all sessions."""
-    engine = ui_data.engine_for(url)
-    return kpi_membership.load_membership(engine), kpi_membership.load_countries(engine)
-
-
 filters = current_filters()
 results = ui_data.results()
-membership, countries = membership_frames(ui_data.engine().url.render_as_string(hide_password=False),
-                                          ui_data.current_version())
+membership, countries = cache.membership()
 year, sector = filters.year, filters.sector
 
 st.title("Sector membership")

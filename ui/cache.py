@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi.scorecard import indicator_status
 from kpi.config import database_url
+from kpi.membership import load_countries, load_membership
 from kpi.store.frames import ManagementData, load_management
 from ui import data as ui_data
 
@@ -23,6 +24,17 @@ def management() -> ManagementData:
     """The management records (budget, risks, oversight, resolutions, commitments) of the current data version,
     shared by all sessions."""
     return _management(ui_data.engine().url.render_as_string(hide_password=False), ui_data.current_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _membership(url: str, version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    engine = ui_data.engine_for(url)
+    return load_membership(engine), load_countries(engine)
+
+
+def membership() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The membership counts and the country list of the current data version, shared by all sessions."""
+    return _membership(ui_data.engine().url.render_as_string(hide_password=False), ui_data.current_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from kpi import dimensions as dims
 from kpi.charts.indicator import UN_MAP_DISCLAIMER
 from kpi.charts.theme import (
     GENDER_COLOURS,
@@ -180,7 +181,7 @@ def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, 
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Parity band ({band[0]:.0f}-{band[1]:.0f} %)",
                                  marker={"symbol": "square", "size": 14, "color": PARITY_FILL,
                                          "line": {"color": PARITY_LINE, "width": 1}}, hoverinfo="skip"))
-        fig.add_vline(x=50, line={"color": PARITY_LINE, "width": 1, "dash": "dot"})
+        fig.add_vline(x=dims.PARITY, line={"color": PARITY_LINE, "width": 1, "dash": "dot"})
     hover = frame.get_column("parity").to_list() if "parity" in frame.columns else [""] * len(labels)
     shown = [(lab, s, d, h) for lab, s, d, h in zip(labels, shares, displays, hover) if s is not None]
     fig.add_trace(go.Bar(
