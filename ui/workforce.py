@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -24,7 +24,6 @@ from kpi.explorer import IndicatorView, breakdown_account, group_labels, hidden_
 from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure, range_of
 from kpi.store import frames as frames_module
 from kpi.store.columnar import cached_frames
-from kpi.store.frames import load_workforce
 from kpi.text import markdown_text
 from kpi.workforce_pages import PageProtector, Records
 from ui import data as ui_data
@@ -55,16 +54,14 @@ class WorkforceData:
 
 
 #: The code that prepares the workforce frames: a change to it rebuilds their columnar copy (kpi.store.columnar).
-PREPARING_CODE = (Path(wf.__file__), Path(frames_module.__file__))
+PREPARING_CODE = (Path(wf.__file__), Path(wp.__file__), Path(frames_module.__file__))
 
 
 def _prepared(url: str) -> dict[str, pl.DataFrame]:
-    """The workforce records of the store, read and prepared as the pages use them."""
-    frames = load_workforce(ui_data.engine_for(url))
-    return {"staff": wf.prepare_staff(frames["staff"], frames["training"], frames["courses"], frames["duty_stations"],
-                                      frames["countries"]),
-            "recruitment": wf.prepare_recruitment(frames["recruitment"], frames["duty_stations"]),
-            "countries": frames["countries"], "duty_stations": frames["duty_stations"], "units": frames["units"]}
+    """The workforce records of the store, read and prepared as the pages use them
+    (:func:`kpi.workforce_pages.load_records`), by name."""
+    records = wp.load_records(ui_data.engine_for(url))
+    return {field.name: getattr(records, field.name) for field in fields(records)}
 
 
 @st.cache_resource(show_spinner="Loading the workforce records…", max_entries=2)
