@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -39,9 +40,11 @@ import polars as pl
 from kpi import coarsening
 from kpi import dimensions as dims
 from kpi import disclosure
+from kpi import disclosure_audit as disclosure_audit_module
 from kpi import workforce as wf
 from kpi.disclosure import DEFAULT_RULE, DisclosureRule
 from kpi.disclosure_audit import Finding, Link, Publication, audit, label_bounds, secure
+from kpi.store.columnar import KeptViews, fingerprint
 
 # ---------------------------------------------------------------- the records and the pages
 
@@ -641,10 +644,14 @@ class PageYear:
 class PageProtector:
     """Protected workforce pages of one set of records, computed on demand and kept (thread-safe)."""
 
-    def __init__(self, records: Records, rule: DisclosureRule = DEFAULT_RULE, *, secured: bool = True) -> None:
+    def __init__(self, records: Records, rule: DisclosureRule = DEFAULT_RULE, *, secured: bool = True,
+                 kept: KeptViews | None = None) -> None:
+        """``kept``: page-years kept on disk for these records and ``rule`` (:func:`kept_views`), read before
+        one is computed and written after."""
         self.records = records
         self.rule = rule
         self.secured = secured
+        self.kept = kept
         self._done: dict[tuple, PageYear] = {}
         staff = families(records)
         self._known = {"staff": staff, "recruitment": {k: staff[k] for k in ("grade", "station", "sector")}}
@@ -662,8 +669,20 @@ class PageProtector:
         key = (page, year, selection)
         with self._lock:
             if key not in self._done:
-                self._done[key] = self._compute(page, year, selection)
+                self._done[key] = self._kept_or_computed(page, year, selection)
             return self._done[key]
+
+    def _kept_or_computed(self, page: str, year: int, selection: wf.Selection) -> PageYear:
+        """The page-year from the kept views, or computed (and then kept)."""
+        if self.kept is None:
+            return self._compute(page, year, selection)
+        key = (page, year, selection, self.secured)
+        found = self.kept.get(key)
+        if isinstance(found, PageYear):
+            return found
+        computed = self._compute(page, year, selection)
+        self.kept.put(key, computed)
+        return computed
 
     def _label(self, page: str, year: int, selection: wf.Selection) -> str:
         chosen = ", ".join(f"{k}={v}" for k, v in selection.active().items()) or "all staff"
@@ -846,6 +865,19 @@ def audit_space(protector: PageProtector, years: Sequence[int], selections: Sequ
             for selection in selections:
                 findings += protector.audit(page, year, selection)
     return findings
+
+
+#: The code that protects the pages: a change to it starts a new set of kept views.
+PROTECTING_CODE = tuple(Path(m.__file__) for m in (wf, disclosure, disclosure_audit_module, coarsening, dims)) \
+    + (Path(__file__),)
+
+
+def kept_views(records: Records, rule: DisclosureRule = DEFAULT_RULE) -> KeptViews | None:
+    """The protected page-years kept on disk for these records, ``rule`` and the protecting code
+    (:class:`kpi.store.columnar.KeptViews`; None when turned off)."""
+    code = [path.read_bytes() for path in PROTECTING_CODE]
+    return KeptViews.open(fingerprint([getattr(records, f.name) for f in fields(records)], repr(rule).encode(),
+                                      *code))
 
 
 def load_records(engine) -> Records:

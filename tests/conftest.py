@@ -139,10 +139,11 @@ def demo_records(demo_store_url):
 
 @pytest.fixture(scope="session")
 def demo_protector(demo_records):
-    """The workforce pages of the demo store as kpi.workforce_pages protects them (shared: its cache too)."""
-    from kpi.workforce_pages import PageProtector
+    """The workforce pages of the demo store as kpi.workforce_pages protects them (shared: its cache too, and
+    the views it keeps on disk, which the pages and servers of the run read as a server reads another's)."""
+    from kpi.workforce_pages import PageProtector, kept_views
 
-    return PageProtector(demo_records)
+    return PageProtector(demo_records, kept=kept_views(demo_records))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 stale, never shared between stores, readable by its owner only."""
 from __future__ import annotations
 
+import os
 import stat
 
 import polars as pl
@@ -134,3 +135,111 @@ def test_the_workforce_pages_frames_come_back_from_their_copy_exactly(demo_store
     for key, frame in built.items():
         assert read[key].schema == frame.schema and read[key].equals(frame), key
     assert built["staff"].height > 8000
+
+
+# ---------------------------------------------------------------- protected views kept on disk
+
+
+class CountingProtector:
+    """A real page protector that counts the page-years it computes (not those it reads from kept views)."""
+
+    def __new__(cls, records, kept):
+        from kpi.workforce_pages import PageProtector
+
+        class Counting(PageProtector):
+            computed = 0
+
+            def _compute(self, page, year, selection):
+                Counting.computed += 1
+                return super()._compute(page, year, selection)
+
+        return Counting(records, kept=kept)
+
+
+def _gender_itu_d(protector):
+    from kpi import workforce as wf
+
+    return protector.page_year("gender", 2025, wf.Selection(sector="ITU-D"))
+
+
+def test_a_protected_view_is_computed_once_then_read_by_any_protector_of_the_same_records(demo_records, tmp_path,
+                                                                                          monkeypatch):
+    """A server's second start, or a second server, reads the first's protected page-years instead of
+    protecting the page again; the tables and published numbers are the same, value for value."""
+    from kpi.workforce_pages import kept_views
+
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    first = CountingProtector(demo_records, kept_views(demo_records))
+    computed = _gender_itu_d(first)
+    assert first.computed == 2  # ITU-D, and all Sectors (its wider view)
+    second = CountingProtector(demo_records, kept_views(demo_records))
+    read = _gender_itu_d(second)
+    assert second.computed == 0
+    assert read.numbers == computed.numbers and read.added == computed.added
+    assert set(read.tables) == set(computed.tables)
+    for name, table in computed.tables.items():
+        assert read.tables[name].frame.equals(table.frame), name
+    (folder,) = (tmp_path / "cache").iterdir()
+    assert folder.name.startswith("views-") and len(list(folder.glob("*.pickle"))) == 2
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_other_records_or_another_rule_never_read_these_views(demo_records, tmp_path, monkeypatch):
+    """One staff-year fewer (an import), or another disclosure rule, is another set of views."""
+    from dataclasses import replace
+
+    from kpi.disclosure import DEFAULT_RULE
+    from kpi.workforce_pages import kept_views
+
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    _gender_itu_d(CountingProtector(demo_records, kept_views(demo_records)))
+    changed = replace(demo_records, staff=demo_records.staff.filter(
+        pl.int_range(pl.len()) != demo_records.staff["year"].arg_max()))  # one staff-year of 2025 fewer
+    assert changed.staff.height == demo_records.staff.height - 1
+    other = CountingProtector(changed, kept_views(changed))
+    _gender_itu_d(other)
+    assert other.computed == 2
+    rule = replace(DEFAULT_RULE, min_count=DEFAULT_RULE.min_count + 1)
+    assert kept_views(demo_records, rule).folder != kept_views(demo_records).folder
+    assert len(list((tmp_path / "cache").glob("views-*"))) == 3
+
+
+def test_a_damaged_view_is_computed_again_and_a_folder_others_may_write_is_not_read(demo_records, tmp_path,
+                                                                                     monkeypatch):
+    """A truncated file is computed again (and kept again); a folder another user could write to is never read,
+    as a pickle runs code when loaded; with the copies off nothing is kept."""
+    from kpi.workforce_pages import kept_views
+
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    expected = _gender_itu_d(CountingProtector(demo_records, kept_views(demo_records)))
+    (folder,) = (tmp_path / "cache").iterdir()
+    for path in folder.glob("*.pickle"):
+        path.write_bytes(path.read_bytes()[:100])
+    again = CountingProtector(demo_records, kept_views(demo_records))
+    assert _gender_itu_d(again).numbers == expected.numbers and again.computed == 2
+    third = CountingProtector(demo_records, kept_views(demo_records))
+    assert _gender_itu_d(third).numbers == expected.numbers and third.computed == 0
+    folder.chmod(0o777)
+    assert kept_views(demo_records) is None
+    folder.chmod(0o700)
+    (tmp_path / "cache").chmod(0o757)
+    assert kept_views(demo_records) is None
+    (tmp_path / "cache").chmod(0o700)
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, columnar.OFF)
+    assert kept_views(demo_records) is None
+
+
+def test_only_the_latest_sets_of_views_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv(columnar.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    opened = []
+    for n in range(columnar.VIEW_SETS_KEPT + 3):
+        kept = columnar.KeptViews.open(f"{n:016x}")
+        kept.put(("page", n), {"n": n})
+        os.utime(kept.folder, (1_000_000 + n, 1_000_000 + n))  # opened in this order, a second apart
+        opened.append(kept.folder.name)
+    columnar.KeptViews.open("f" * 16)
+    left = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert left == sorted([*opened[-(columnar.VIEW_SETS_KEPT - 1):], "views-" + "f" * 16])
+    assert columnar.KeptViews.open(f"{columnar.VIEW_SETS_KEPT + 2:016x}").get(("page", columnar.VIEW_SETS_KEPT + 2)) \
+        == {"n": columnar.VIEW_SETS_KEPT + 2}

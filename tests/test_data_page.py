@@ -73,7 +73,19 @@ def test_an_import_prepares_the_workforce_records_of_the_new_version(fresh_store
     for thread in warming:
         thread.join(timeout=120)
     version = data_version(fresh_store)
-    assert [p.name.split("-")[2] for p in (tmp_path / "cache").iterdir()] == [f"v{version}"]
+    cache = tmp_path / "cache"
+    assert [p.name.split("-")[2] for p in cache.glob("workforce-*")] == [f"v{version}"]
+    # ... and every workforce page's default view protected and kept, for any server to read.
+    from kpi import workforce as wf
+    from kpi.config import YEARS_SHOWN
+    from kpi.workforce_pages import PAGES, kept_views, load_records
+
+    records = load_records(fresh_store)
+    kept = kept_views(records)
+    years = [y for y in wf.staff_years(records.staff) if YEARS_SHOWN[0] <= y <= YEARS_SHOWN[1]]
+    assert sorted(p.name for p in cache.glob("views-*")) == [kept.folder.name]
+    assert sorted(p.name for p in kept.folder.iterdir()) == sorted(
+        kept.path((page, year, wf.Selection(), True)).name for page in PAGES for year in years)
 
 
 def test_a_bad_file_shows_every_problem_and_changes_nothing(fresh_store):

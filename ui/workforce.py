@@ -117,9 +117,11 @@ def warm_in_background(url: str | None = None, version: int | None = None) -> th
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _protector(url: str, version: int) -> PageProtector:
-    records = _data(url, version)
-    return PageProtector(Records(records.staff, records.recruitment, records.countries, records.duty_stations,
-                                 records.units))
+    data_ = _data(url, version)
+    records = Records(data_.staff, data_.recruitment, data_.countries, data_.duty_stations, data_.units)
+    # Protected views are kept on disk by records fingerprint: another server, a restart or an import that
+    # leaves the workforce records as they were reads them instead of protecting the pages again.
+    return PageProtector(records, kept=wp.kept_views(records))
 
 
 def page_view(page: str, filters: WorkforceFilters) -> dict[str, wf.Protected]:

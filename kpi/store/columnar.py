@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
@@ -103,3 +106,97 @@ def _remove(folder: Path) -> None:
     for path in folder.iterdir():
         path.unlink(missing_ok=True)
     folder.rmdir()
+
+
+# ---------------------------------------------------------------- protected views kept on disk
+
+#: How many sets of kept views (one per records fingerprint and protecting code) stay on disk.
+VIEW_SETS_KEPT = 8
+
+
+def fingerprint(frames: Iterable[pl.DataFrame], *extra: bytes) -> str:
+    """A digest of the frames' contents (columns, types, every row) and of ``extra``: equal for equal
+    records whichever store or data version they came from (polars' row hash, with its version in the
+    digest: the hash is stable within a release, not across releases)."""
+    parts = [pl.__version__.encode(), *extra]
+    for frame in frames:
+        parts.append(repr(frame.schema).encode())
+        parts.append(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return _digest(*parts)
+
+
+class KeptViews:
+    """Protected page views kept on disk, shared by every process and kept across restarts.
+
+    Protecting a workforce page-year costs 0.3-2 s at demo size and several seconds at 100 times that, and a
+    view is the same for the same records, rule and code. The views are kept in a folder named by that
+    fingerprint (:func:`fingerprint`): an import that does not change the workforce records keeps them, one
+    that does starts a new set, and the oldest sets beyond :data:`VIEW_SETS_KEPT` are removed. Files are
+    pickles written by this user alone (folder 0700, files 0600); a folder another user could write to is
+    not read (a pickle runs code when read).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def open(cls, fingerprint_: str) -> KeptViews | None:
+        """The kept views of ``fingerprint_`` under :func:`cache_dir`; None when the copies are turned off or
+        the folder is not this user's alone."""
+        directory = cache_dir()
+        if directory is None:
+            return None
+        folder = directory / f"views-{fingerprint_}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not (_private(directory) and _private(folder)):
+                return None
+            os.utime(folder)  # the most recently used sets are the ones kept
+        except OSError:
+            return None
+        _drop_old_sets(directory)
+        return cls(folder)
+
+    def path(self, key: Hashable) -> Path:
+        """The file of the view kept under ``key``."""
+        return self.folder / f"{_digest(repr(key).encode())}.pickle"
+
+    def get(self, key: Hashable) -> Any | None:
+        """The view kept under ``key`` (its ``repr`` names the file), or None."""
+        try:
+            with self.path(key).open("rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
+                ValueError):
+            self.path(key).unlink(missing_ok=True)  # damaged or from other code: computed and kept again
+            return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` under ``key``, atomically (write, then rename); a full disk loses only the copy."""
+        staging = None
+        try:
+            handle, staging = tempfile.mkstemp(prefix=".view-", dir=self.folder)
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(staging, self.path(key))
+        except OSError:
+            if staging is not None:
+                Path(staging).unlink(missing_ok=True)
+
+
+def _private(folder: Path) -> bool:
+    """Whether ``folder`` is this user's and nobody else may write to it."""
+    status = folder.stat()
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _drop_old_sets(directory: Path) -> None:
+    """Remove the least recently used sets of views beyond :data:`VIEW_SETS_KEPT`."""
+    sets = sorted(directory.glob("views-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in sets[VIEW_SETS_KEPT:]:
+        try:
+            _remove(old)
+        except OSError:  # another process is removing or filling it: it goes next time
+            pass
