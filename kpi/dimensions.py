@@ -265,6 +265,12 @@ IMPLEMENTATION_STATUSES: tuple[str, ...] = (NOT_STARTED, ONGOING, IMPLEMENTED)
 #: The progress (per cent) that each end of :data:`IMPLEMENTATION_STATUSES` means for a resolution action.
 STATUS_PROGRESS: dict[str, float] = {NOT_STARTED: 0.0, IMPLEMENTED: 100.0}
 
+#: Where an oversight recommendation stands (kpi.management.recommendation_states), in the words of every
+#: table, chart and sentence; an implemented one also says when ("Implemented on 2024-03-01").
+AWAITING_DECISION, ACCEPTED_OPEN, NOT_ACCEPTED = "Awaiting a decision", "Accepted, open", "Not accepted"
+RECOMMENDATION_IMPLEMENTED = "Implemented"
+RECOMMENDATION_STATES: tuple[str, ...] = (RECOMMENDATION_IMPLEMENTED, ACCEPTED_OPEN, AWAITING_DECISION, NOT_ACCEPTED)
+
 #: Categories of membership, in the order the organisation reports them; Member States belong to the whole
 #: Union (owner code :data:`ITU_WIDE`), the others to one of :data:`MEMBERSHIP_SECTORS`.
 MEMBER_STATES = "Member States"

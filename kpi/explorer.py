@@ -10,6 +10,7 @@ import polars as pl
 from kpi import dimensions as dims
 from kpi.config import REFERENCE_DIR
 from kpi.disclosure import DEFAULT_RULE, fewer_than
+from kpi.scorecard import resolved_baseline
 from kpi.status import Assessment, assess, project
 from kpi.store.frames import ResultsData
 
@@ -36,6 +37,7 @@ class IndicatorView:
     assessment: Assessment
     projection: pl.DataFrame     # year, value
     dimensions: list[str]        # disaggregations the data has
+    baseline: tuple[int, float] | None  # (year, value): kpi.scorecard.resolved_baseline, the one rule
 
 
 def indicator_view(data: ResultsData, code: str, as_of_year: int, *, validated_only: bool = False) -> IndicatorView:
@@ -47,7 +49,7 @@ def indicator_view(data: ResultsData, code: str, as_of_year: int, *, validated_o
     headline = obs.filter(pl.col("disaggregation") == "").select(
         "year", "value", "flag", "note", "approval", "coverage_pct", "imputed_pct").sort("year")
     targets = data.targets.filter(pl.col("indicator_id") == sheet["indicator_id"]).select("year", "value", "source")
-    baseline = _baseline(sheet, headline)
+    baseline = resolved_baseline(sheet, headline)
     series = [(y, v) for y, v in headline.select("year", "value").iter_rows() if v is not None]
     assessment = assess(series, direction=sheet["direction"], baseline=baseline,
                         targets=dict(targets.select("year", "value").iter_rows()), as_of_year=as_of_year,
@@ -60,16 +62,7 @@ def indicator_view(data: ResultsData, code: str, as_of_year: int, *, validated_o
         projection = pl.DataFrame(path, schema={"year": pl.Int64, "value": pl.Float64}, orient="row")
     available = [d for d in DIMENSION_LABELS if obs.filter(pl.col(d).is_not_null()).height > 0]
     return IndicatorView(sheet=sheet, headline=headline, targets=targets, assessment=assessment,
-                         projection=projection, dimensions=available)
-
-
-def _baseline(sheet: dict, headline: pl.DataFrame) -> tuple[int, float] | None:
-    if sheet["baseline_year"] is None:
-        return None
-    if sheet["baseline_value"] is not None:
-        return (sheet["baseline_year"], sheet["baseline_value"])
-    at_year = headline.filter(pl.col("year") == sheet["baseline_year"])["value"].to_list()
-    return (sheet["baseline_year"], at_year[0]) if at_year and at_year[0] is not None else None
+                         projection=projection, dimensions=available, baseline=baseline)
 
 
 def _breakdown_frame(data: ResultsData, indicator_id: int, dimension: str, year_range: tuple[int, int] | None,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from kpi import dimensions as dims
 from kpi.dimensions import ACCOUNTABILITY_STATUSES, IMPLEMENTED, NOT_ASSESSED
 from kpi.scorecard import latest_text
 from kpi.status import STATUSES
@@ -362,10 +363,11 @@ def linked_indicators(links: pl.DataFrame, kind: str, statuses: pl.DataFrame,
 def recommendation_states(recommendations: pl.DataFrame) -> pl.DataFrame:
     """Each recommendation with where it stands in words (``state``): "Implemented on 2024-03-01", "Accepted,
     open", "Awaiting a decision", "Not accepted"; still open ones first, then by date of issue."""
-    state = (pl.when(pl.col("implemented_on").is_not_null()).then(pl.format("Implemented on {}", "implemented_on"))
-             .when(pl.col("accepted").is_null()).then(pl.lit("Awaiting a decision"))
-             .when(pl.col("accepted")).then(pl.lit("Accepted, open"))
-             .otherwise(pl.lit("Not accepted")))
+    done = pl.format(f"{dims.RECOMMENDATION_IMPLEMENTED} on {{}}", "implemented_on")
+    state = (pl.when(pl.col("implemented_on").is_not_null()).then(done)
+             .when(pl.col("accepted").is_null()).then(pl.lit(dims.AWAITING_DECISION))
+             .when(pl.col("accepted")).then(pl.lit(dims.ACCEPTED_OPEN))
+             .otherwise(pl.lit(dims.NOT_ACCEPTED)))
     return (recommendations.with_columns(state.alias("state"))
             .sort(pl.col("implemented_on").is_not_null(), pl.col("issued_on"), "ref")
             .select("ref", "source", "title", "priority", "owner", "issued_on", "state"))

@@ -120,14 +120,12 @@ def slide_content(data: ResultsData, statuses: pl.DataFrame, slide: Slide, *, as
         row = statuses.filter(pl.col("code") == slide.ref)
         out |= _indicator_row(row.row(0, named=True)) if row.height else {"code": slide.ref, "name": sheet["name"]}
         headline = view.headline.filter(pl.col("year").is_between(*years))
-        baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None else \
-            view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
         out |= {
             "status": a.status, "explanation": a.explanation, "unit": sheet["unit"],
             "headline": headline.select("year", "value", "flag", "note", "approval").to_dicts(),
             "targets": view.targets.select("year", "value").to_dicts(),
             "projection": view.projection.to_dicts(),
-            "baseline": [sheet["baseline_year"], baseline_value] if baseline_value is not None else None,
+            "baseline": list(view.baseline) if view.baseline else None,
             "source": sheet["source"], "attribution": sheet["attribution"], "is_synthetic": bool(sheet["is_synthetic"]),
         }
     return out

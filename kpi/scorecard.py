@@ -54,7 +54,8 @@ def headline_observations(observations: pl.DataFrame, *, validated_only: bool = 
 
 
 def with_baselines(indicators: pl.DataFrame, headline: pl.DataFrame) -> pl.DataFrame:
-    """Fill a missing baseline value from the headline observation of the baseline year."""
+    """Each indicator's baseline value resolved: the value as stored, else the headline observation of its
+    baseline year (null without either). The one home of that rule: :func:`resolved_baseline` is this on one row."""
     base = headline.select("indicator_id", pl.col("year").alias("baseline_year"),
                            pl.col("value").alias("_observed_baseline"))
     return (
@@ -62,6 +63,25 @@ def with_baselines(indicators: pl.DataFrame, headline: pl.DataFrame) -> pl.DataF
         .with_columns(pl.coalesce("baseline_value", "_observed_baseline").alias("baseline_value"))
         .drop("_observed_baseline")
     )
+
+
+def resolved_baseline(sheet: dict, headline: pl.DataFrame) -> tuple[int, float] | None:
+    """One indicator's baseline as ``(year, value)``, as every view shows it: the value as stored, else the
+    headline observation of the baseline year; None without a baseline year or without a value for it.
+
+    ``sheet`` is the indicator's row (``baseline_year``, ``baseline_value``) and ``headline`` its own headline
+    series (``year``, ``value``). The rule is :func:`with_baselines` applied to that one row, so a scorecard's
+    status, the explorer's figure and a Council slide can never resolve a baseline differently.
+    """
+    if sheet["baseline_year"] is None:
+        return None
+    row = pl.DataFrame({"indicator_id": [0], "baseline_year": [sheet["baseline_year"]],
+                        "baseline_value": [sheet["baseline_value"]]},
+                       schema={"indicator_id": pl.Int64, "baseline_year": pl.Int64, "baseline_value": pl.Float64})
+    series = headline.select(pl.lit(0, pl.Int64).alias("indicator_id"), pl.col("year").cast(pl.Int64),
+                             pl.col("value").cast(pl.Float64))
+    value = with_baselines(row, series)["baseline_value"].first()
+    return None if value is None else (sheet["baseline_year"], value)
 
 
 def cycle_indicators(data: ResultsData, cycle: str) -> pl.DataFrame:

@@ -80,6 +80,7 @@ import polars as pl
 
 __all__ = [
     "STATUSES",
+    "STATUS_LABELS",
     "ON_TRACK_RATIO",
     "AT_RISK_RATIO",
     "Assessment",
@@ -89,6 +90,12 @@ __all__ = [
 ]
 
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_target", "no_data")  # ordered, best first
+#: The word of each status: the one home of these words (the explanations below open with them, the theme's
+#: STATUS_STYLES shows them with an icon and a colour; tests/test_vocabulary.py fails on a copy elsewhere).
+STATUS_LABELS: dict[str, str] = {
+    "achieved": "Achieved", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
+    "no_target": "No target", "no_data": "No data",
+}
 ON_TRACK_RATIO = 0.95  # observed/required growth at or above this: on track
 AT_RISK_RATIO = 0.5  # at or above this (and below ON_TRACK): at risk; below: off track
 
@@ -317,7 +324,7 @@ def _progress_sentence(
     target_value: float,
     unit: str,
 ) -> str:
-    label = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}[status]
+    label = STATUS_LABELS[status]
     subject, good, bad, good_inf = _verbs(method, direction)
     if method == "gap":
         subject = f"the gap to {_fmt_value(limit, unit)}"
@@ -417,12 +424,12 @@ def assess(
         )
 
     if achieved:
-        return result("achieved", f"Achieved: {latest_txt} in {latest_year} meets the {target_year} target of {target_txt}.")
+        return result("achieved", f"{STATUS_LABELS['achieved']}: {latest_txt} in {latest_year} meets the {target_year} target of {target_txt}.")
 
     if target_year <= latest_year:
         return result(
             "off_track",
-            f"Off track: the {target_year} target of {target_txt} has not been met; "
+            f"{STATUS_LABELS['off_track']}: the {target_year} target of {target_txt} has not been met; "
             f"latest value {latest_txt} ({latest_year}).",
         )
 
@@ -430,12 +437,12 @@ def assess(
         if len(obs) == 1:
             return result(
                 "at_risk",
-                f"At risk: only one value so far ({latest_txt} in {latest_year}), so there is no trend yet "
+                f"{STATUS_LABELS['at_risk']}: only one value so far ({latest_txt} in {latest_year}), so there is no trend yet "
                 f"to compare with the {target_year} target of {target_txt}.",
             )
         return result(
             "at_risk",
-            f"At risk: the latest value ({latest_txt} in {latest_year}) is the baseline, so there is no trend yet "
+            f"{STATUS_LABELS['at_risk']}: the latest value ({latest_txt} in {latest_year}) is the baseline, so there is no trend yet "
             f"to compare with the {target_year} target of {target_txt}.",
         )
 
@@ -444,7 +451,7 @@ def assess(
         moved = "fallen" if direction == "higher" else "risen"
         return result(
             "off_track",
-            f"Off track: the value met the {target_year} target of {target_txt} at the baseline "
+            f"{STATUS_LABELS['off_track']}: the value met the {target_year} target of {target_txt} at the baseline "
             f"({_fmt_value(base_value, unit)} in {base_year}) but has since {moved} to {latest_txt} ({latest_year}).",
         )
 

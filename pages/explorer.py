@@ -67,8 +67,7 @@ cols[0].metric(f"Latest ({a.latest_year or '–'}{', ' + latest['flag'] if lates
                help=coverage_words(latest.get("coverage_pct"), latest.get("imputed_pct")).capitalize() or None)
 cols[1].metric(f"Target ({a.target_year or '–'})", format_value(a.target_value, unit))
 cols[2].metric(f"Baseline ({sheet['baseline_year'] or '–'})",
-               format_value(view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
-                            if sheet["baseline_value"] is None else sheet["baseline_value"], unit))
+               format_value(view.baseline[1] if view.baseline else None, unit))
 cols[3].metric(f"Projected ({a.target_year or '–'})", format_value(a.projected_value, unit),
                help="Continuing the trend observed since the baseline.")
 
@@ -120,9 +119,6 @@ if account:
     st.caption(account)
 
 headline = view.headline.filter(pl.col("year").is_between(*filters.years))
-baseline_value = sheet["baseline_value"] if sheet["baseline_value"] is not None else \
-    view.headline.filter(pl.col("year") == sheet["baseline_year"])["value"].first()
-baseline = (sheet["baseline_year"], baseline_value) if baseline_value is not None else None
 
 
 def value_history_expander() -> None:
@@ -145,7 +141,7 @@ with tabs["Chart"]:
     if headline.is_empty() and (series is None or series.is_empty()):
         st.info(f"No values reported for {markdown_text(code)} between {filters.years[0]} and {filters.years[1]}.")
     else:
-        fig = indicator_figure(sheet, headline, view.targets, view.projection, baseline, series,
+        fig = indicator_figure(sheet, headline, view.targets, view.projection, view.baseline, series,
                                projector=filters.projector, colours=DIMENSION_COLOURS.get(by))
         chart(fig, key="indicator-chart", projector=filters.projector, config={**PLOTLY_CONFIG, "toImageButtonOptions": {
             **PLOTLY_CONFIG["toImageButtonOptions"], "filename": code}})

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from kpi import config
+from kpi import dimensions as dims
 from kpi.charts.management import budget_years
 from kpi.formatting import format_chf
 from kpi.results_chain import NOTHING_LINKED, node_view
@@ -102,10 +103,10 @@ def oversight_section() -> None:
         st.caption("No oversight recommendation is linked to this node.")
     else:
         states = recs["state"]
-        st.markdown(f"**{recs.height} linked recommendations**: {int((states == 'Accepted, open').sum())} accepted "
-                    f"and open, {int((states == 'Awaiting a decision').sum())} awaiting a decision, "
-                    f"{int(states.str.starts_with('Implemented').sum())} implemented, "
-                    f"{int((states == 'Not accepted').sum())} not accepted.")
+        st.markdown(f"**{recs.height} linked recommendations**: {int((states == dims.ACCEPTED_OPEN).sum())} accepted "
+                    f"and open, {int((states == dims.AWAITING_DECISION).sum())} awaiting a decision, "
+                    f"{int(states.str.starts_with(dims.RECOMMENDATION_IMPLEMENTED).sum())} implemented, "
+                    f"{int((states == dims.NOT_ACCEPTED).sum())} not accepted.")
         st.dataframe(recs, hide_index=True, column_config=column_config(title="Recommendation"))
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi import workforce as wf
 from kpi.charts import workforce as charts
-from kpi.charts.theme import SECTOR_COLOURS, SERIES_COLOURS
+from kpi.charts.theme import HEADLINE_COLOUR, SECTOR_COLOURS, SERIES_COLOURS
 from kpi.workforce_pages import GROUPING_NAMES, TREND_BY
 from ui import workforce as uw
 from ui.widgets import synthetic_notice
@@ -95,7 +95,7 @@ def trend() -> None:
     uw.guard(series)
     frame = series.frame.with_columns(
         pl.when(pl.col("total_over") == by).then(pl.lit("All staff")).otherwise(pl.col("label")).alias("label"))
-    colours = {wf.label_of("sector", s): c for s, c in SECTOR_COLOURS.items()} | {"All staff": "#1B1F24"}
+    colours = {wf.label_of("sector", s): c for s, c in SECTOR_COLOURS.items()} | {"All staff": HEADLINE_COLOUR}
     uw.plot("wf-trend", lambda: charts.trend_lines(frame, colours=colours, projector=f.projector),
             f"staff_by_{by}", f, by)
 

@@ -11,27 +11,30 @@ import html
 
 import streamlit as st
 
+from kpi.charts.theme import (PANEL_COLOUR, PROJECTOR_CAPTION_COLOUR, PROJECTOR_STAMP_TEXT_COLOUR, PROJECTOR_TEXT_COLOUR,
+                              QUIET_LINE_COLOUR)
+
 #: Body type as a share of the window: 1080 / 45 = 24 px, 1920 x 1.25 % = 24 px (the smaller wins on a
 #: screen that is not 16:9); never under 18 px (the floor at 1280x720).
-PROJECTOR_CSS = """
+PROJECTOR_CSS = f"""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
-html { font-size: max(18px, min(calc(100vh / 45), 1.25vw)) !important; }
-.stMainBlockContainer, [data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 3rem 2rem !important; max-width: 100% !important; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1rem !important; line-height: 1.3 !important; color: #000 !important; }
-h1 { font-size: 1.7rem !important; line-height: 1.2 !important; color: #000 !important; padding: 0.2rem 0 !important; }
-h2 { font-size: 1.5rem !important; color: #000 !important; }
-h3 { font-size: 1.3rem !important; color: #000 !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div { font-size: 2.2rem !important; line-height: 1.15 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1rem !important; }
-[data-testid="stCaptionContainer"] p { font-size: 0.85rem !important; color: #222 !important; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1rem !important; padding: 0.2rem 0.5rem !important; line-height: 1.25 !important; }
-.slide-stamp { position: fixed; left: 0; right: 0; bottom: 0; display: flex; justify-content: space-between; gap: 1rem;
-  font-size: 0.85rem; line-height: 1.25; color: #111; background: #F1F4F8; padding: 0.3rem 1.2rem;
-  border-top: 1px solid #5F6B7A; z-index: 100; }
-.slide-stamp .slide-count { white-space: nowrap; font-weight: 600; }
-.st-key-exit-projector { position: fixed !important; top: 0.5rem; right: 0.8rem; width: auto !important; z-index: 1000; }
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {{ display: none !important; }}
+html {{ font-size: max(18px, min(calc(100vh / 45), 1.25vw)) !important; }}
+.stMainBlockContainer, [data-testid="stMainBlockContainer"] {{ padding: 0.8rem 2rem 3rem 2rem !important; max-width: 100% !important; }}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 1rem !important; line-height: 1.3 !important; color: {PROJECTOR_TEXT_COLOUR} !important; }}
+h1 {{ font-size: 1.7rem !important; line-height: 1.2 !important; color: {PROJECTOR_TEXT_COLOUR} !important; padding: 0.2rem 0 !important; }}
+h2 {{ font-size: 1.5rem !important; color: {PROJECTOR_TEXT_COLOUR} !important; }}
+h3 {{ font-size: 1.3rem !important; color: {PROJECTOR_TEXT_COLOUR} !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{ font-size: 2.2rem !important; line-height: 1.15 !important; }}
+[data-testid="stMetricLabel"] p {{ font-size: 1rem !important; }}
+[data-testid="stCaptionContainer"] p {{ font-size: 0.85rem !important; color: {PROJECTOR_CAPTION_COLOUR} !important; }}
+[data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1rem !important; padding: 0.2rem 0.5rem !important; line-height: 1.25 !important; }}
+.slide-stamp {{ position: fixed; left: 0; right: 0; bottom: 0; display: flex; justify-content: space-between; gap: 1rem;
+  font-size: 0.85rem; line-height: 1.25; color: {PROJECTOR_STAMP_TEXT_COLOUR}; background: {PANEL_COLOUR}; padding: 0.3rem 1.2rem;
+  border-top: 1px solid {QUIET_LINE_COLOUR}; z-index: 100; }}
+.slide-stamp .slide-count {{ white-space: nowrap; font-weight: 600; }}
+.st-key-exit-projector {{ position: fixed !important; top: 0.5rem; right: 0.8rem; width: auto !important; z-index: 1000; }}
 </style>
 """
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-#: Faded text (captions, help, widget notes) at #4A5560, opaque: 7.4:1 on white and 6.8:1 on the sidebar's #F1F4F8,
-#: where Streamlit's text at 60 % opacity (#717479 / #76797C) gives 4.25-4.37:1, under the 4.5:1 of WCAG 1.4.3.
-FADED_TEXT = "#4A5560"
+from kpi.charts.theme import FADED_TEXT  # opaque: the contrast WCAG 1.4.3 asks (reasons beside it)
+
 BASE_CSS = f"""
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.charts.table import figure_table
-from kpi.charts.theme import STATUS_STYLES, status_tint
+from kpi.charts.theme import STATUS_BADGE_COLOURS, STATUS_STYLES, TEXT_COLOUR, status_tint
 from kpi.status import STATUSES
 from kpi.text import markdown_text
 
@@ -21,13 +21,7 @@ def status_badge(status: str, count: int | None = None) -> str:
     """Markdown for a status: coloured badge with icon and word (never colour alone)."""
     style = STATUS_STYLES[status]
     text = f"{style.label}" if count is None else f"{count} {style.label.lower()}"
-    return f":{_badge_colour(status)}-badge[{style.material_icon} {text}]"
-
-
-def _badge_colour(status: str) -> str:
-    # Streamlit badges take a named colour; these keep the meaning of the palette.
-    return {"achieved": "green", "on_track": "blue", "at_risk": "orange", "off_track": "red",
-            "no_target": "gray", "no_data": "gray"}[status]
+    return f":{STATUS_BADGE_COLOURS[status]}-badge[{style.material_icon} {text}]"
 
 
 def status_counts_markdown(counts: dict[str, int]) -> str:
@@ -47,7 +41,7 @@ def data_stamp(meta: dict[str, str]) -> str:
 
 def status_cell_style(status: str | None) -> str:
     """CSS for a table cell of a status: a light tint of its colour behind dark text (contrast above 4.5:1)."""
-    return f"background-color: {status_tint(STATUS_STYLES[status or 'no_data'].colour)}; color: #1B1F24"
+    return f"background-color: {status_tint(STATUS_STYLES[status or 'no_data'].colour)}; color: {TEXT_COLOUR}"
 
 
 def status_text(status: str | None) -> str:

@@ -9,6 +9,7 @@ from kpi.charts.theme import (
     PROJECTION_COLOUR,
     SERIES_COLOURS,
     TARGET_COLOUR,
+    WHITE,
     WORLD_GEO,
     base_layout,
 )
@@ -90,7 +91,7 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     if baseline is not None:
         fig.add_trace(go.Scatter(
             x=[baseline[0]], y=[baseline[1]], name=f"Baseline ({baseline[0]})", mode="markers",
-            marker={"symbol": "square", "size": 14 if projector else 10, "color": "#FFFFFF",
+            marker={"symbol": "square", "size": 14 if projector else 10, "color": WHITE,
                     "line": {"width": 3, "color": HEADLINE_COLOUR}},
             hovertemplate="Baseline %{x}: %{y:,.1f}<extra></extra>",
         ))
@@ -105,7 +106,7 @@ def country_map(frame: pl.DataFrame, sheet: dict, year: int, *, projector: bool 
     fig.add_trace(go.Choropleth(
         locations=[plotly_text(c) for c in frame["country"].to_list()], z=frame["value"].to_list(),
         locationmode="ISO-3",
-        colorscale="Blues", marker_line_color="#FFFFFF", marker_line_width=0.4,
+        colorscale="Blues", marker_line_color=WHITE, marker_line_width=0.4,
         customdata=frame["year"].to_list(),
         text=[plotly_text(n) for n in (frame["name"] if "name" in frame.columns else frame["country"]).to_list()],
         hovertemplate="%{text}: %{z:,.1f} (%{customdata})<extra></extra>",

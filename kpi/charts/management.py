@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kpi.charts.status import short_label
-from kpi.charts.theme import (ACCOUNTABILITY_STYLES, AXIS_COLOUR, HEADLINE_COLOUR, PLANNED_COLOUR, RISK_BAND_COLOURS,
-                              RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout, cell_font_size)
+from kpi import dimensions as dims
+from kpi.charts.theme import (ACCOUNTABILITY_STYLES, AXIS_COLOUR, HEADLINE_COLOUR, PLANNED_COLOUR, RECOMMENDATION_COLOURS,
+                              RISK_BAND_COLOURS, RISK_BAND_TEXT_COLOURS, SERIES_COLOURS, base_layout, cell_font_size)
 from kpi.management import RISK_BANDS, risk_band_ranges
 from kpi.text import plotly_text
 
@@ -100,10 +101,12 @@ def oversight_bars(summary: pl.DataFrame, *, projector: bool = False) -> go.Figu
     fig = go.Figure(layout=base_layout(projector=projector, height=420))
     years = summary["year"].to_list()
     rejected = (summary["received"] - summary["accepted"] - summary["pending"]).to_list()
-    for name, values, colour in [("Implemented", summary["implemented"].to_list(), "#0B6E4F"),
-                                 ("Accepted, open", summary["open"].to_list(), "#E69F00"),
-                                 ("Pending decision", summary["pending"].to_list(), "#8A939E"),
-                                 ("Not accepted", rejected, "#C0392B")]:
+    for name, values, colour in [
+        (dims.RECOMMENDATION_IMPLEMENTED, summary["implemented"].to_list(), RECOMMENDATION_COLOURS["implemented"]),
+        (dims.ACCEPTED_OPEN, summary["open"].to_list(), RECOMMENDATION_COLOURS["open"]),
+        (dims.AWAITING_DECISION, summary["pending"].to_list(), RECOMMENDATION_COLOURS["pending"]),
+        (dims.NOT_ACCEPTED, rejected, RECOMMENDATION_COLOURS["rejected"]),
+    ]:
         fig.add_trace(go.Bar(x=years, y=values, name=name, marker_color=colour,
                              hovertemplate=f"%{{x}}: %{{y}} {name.lower()}<extra></extra>"))
     fig.update_layout(barmode="stack", yaxis_title="Recommendations", xaxis={"dtick": 1},

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from kpi.charts.theme import STATUS_STYLES, base_layout
+from kpi.charts.theme import STATUS_STYLES, WHITE, base_layout
 from kpi.status import STATUSES
 from kpi.text import plotly_text
 
@@ -25,9 +25,9 @@ def status_bars(counts: pl.DataFrame, label: str = "label", *, projector: bool =
         style = STATUS_STYLES[status]
         fig.add_trace(go.Bar(
             y=labels, x=values, orientation="h", name=f"{style.icon} {style.label}",
-            marker={"color": style.colour, "line": {"color": "#FFFFFF", "width": 2}},
+            marker={"color": style.colour, "line": {"color": WHITE, "width": 2}},
             text=[f"{v} {style.icon}" if v else "" for v in values], textposition="inside",
-            insidetextanchor="middle", textfont={"color": "#FFFFFF"},
+            insidetextanchor="middle", textfont={"color": WHITE},
             hovertemplate=f"%{{y}}: %{{x}} {style.label.lower()}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"}, xaxis={"title": "Indicators", "dtick": 1 if counts.height else None},

@@ -23,36 +23,35 @@ import polars as pl
 from kpi import dimensions as dims
 from kpi.charts.indicator import UN_MAP_DISCLAIMER
 from kpi.charts.theme import (
+    FADED_TEXT,
     GENDER_COLOURS,
+    GRID_COLOUR,
+    HIDDEN_FILL,
+    HIDDEN_LINE,
+    MAP_HIDDEN_FILL,
+    PARITY_FILL,
+    PARITY_LINE,
+    SHARE_SCALE,
+    TRANSPARENT,
+    VALUE_SCALE,
+    WHITE,
+    ZERO_FILL,
     cell_font_size,
     HEADLINE_COLOUR,
     SERIES_COLOURS,
     WORLD_GEO,
-    STATUS_STYLES,
     TARGET_COLOUR,
     base_layout,
 )
 from kpi.disclosure import SUPPRESSED_TEXT, range_of
 from kpi.text import plotly_text
 
-HIDDEN_FILL = "#E3E7EC"
-HIDDEN_LINE = "#5F6B7A"
 #: The word for a count hidden to protect another one (kpi.disclosure's, the same in every view).
 HIDDEN_TEXT = SUPPRESSED_TEXT
 #: The marker of a hidden count, at zero.
 HIDDEN_SYMBOL = "diamond-open"
-PARITY_FILL = "rgba(11, 110, 79, 0.12)"
-PARITY_LINE = STATUS_STYLES["achieved"].colour
-ZERO_FILL = "#F7F4EA"
-#: A country hidden on the nationality map (darker than the pale "no national on staff").
-MAP_HIDDEN_FILL = "#A5ADB7"
-#: Share-of-women colour scale: light orange (men in majority) - white (parity) - light purple
-#: (women in majority); tints of the gender colours, so that dark text stays readable on every cell.
-SHARE_SCALE = [[0.0, "#F6B26B"], [0.5, "#F7F7F7"], [1.0, "#B39DDB"]]
 SHARE_RANGE = (20.0, 80.0)
 MAP_SCALE = "Blues"
-#: Light blues only, so that dark text stays readable on every cell of a value heat map.
-VALUE_SCALE = [[0.0, "#F4F8FC"], [1.0, "#74A9CF"]]
 
 
 def _layout(projector: bool, height: int, **extra) -> go.Layout:
@@ -123,7 +122,7 @@ def pyramid(frame: pl.DataFrame, threshold: int, *, projector: bool = False, hei
                "ticktext": [f"{t:,}" for t in reversed(ticks[1:])] + [f"{t:,}" for t in ticks],
                "title": {"text": "← Men · Women →"}, "zeroline": True, "zerolinecolor": HEADLINE_COLOUR},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "title": None,
-               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+               "automargin": True, "gridcolor": TRANSPARENT},
         hovermode="closest",
     )
     return fig
@@ -159,9 +158,9 @@ def count_bars(frame: pl.DataFrame, threshold: int, *, colours: Sequence[str] | 
     visible = [v for v in frame.get_column("count").to_list() if v is not None]
     top = max([*visible, threshold, 1])
     fig.update_layout(
-        xaxis={"range": [0, top * 1.22], "title": {"text": x_title}, "showgrid": True, "gridcolor": "#E3E7EC"},
+        xaxis={"range": [0, top * 1.22], "title": {"text": x_title}, "showgrid": True, "gridcolor": GRID_COLOUR},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(labels)),
-               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+               "automargin": True, "gridcolor": TRANSPARENT},
         showlegend=any(v is None for v in frame.get_column("count").to_list()),
     )
     return fig
@@ -187,7 +186,7 @@ def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, 
     fig.add_trace(go.Bar(
         y=[s[0] for s in shown], x=[s[1] for s in shown], orientation="h", name=x_title, marker={"color": colour},
         text=[s[2] for s in shown], textposition="inside", insidetextanchor="end", cliponaxis=False,
-        textfont={"color": "#FFFFFF"}, customdata=[s[3] for s in shown],
+        textfont={"color": WHITE}, customdata=[s[3] for s in shown],
         hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>", showlegend=False,
     ))
     hidden = [(lab, d) for lab, s, d in zip(labels, shares, displays) if s is None]
@@ -204,9 +203,9 @@ def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, 
                                  line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"}, hoverinfo="skip"))
     fig.update_layout(
         xaxis={"range": [0, 100], "title": {"text": x_title}, "ticksuffix": " %", "showgrid": True,
-               "gridcolor": "#E3E7EC"},
+               "gridcolor": GRID_COLOUR},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(labels)),
-               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+               "automargin": True, "gridcolor": TRANSPARENT},
     )
     return fig
 
@@ -332,7 +331,7 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
     fig.update_layout(
         xaxis={"type": "category", "title": None, "side": "top"},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": [plotly_text(r) for r in reversed(rows)],
-               "autorange": True, "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+               "autorange": True, "automargin": True, "gridcolor": TRANSPARENT},
         margin={"t": 60},
     )
     return fig
@@ -380,7 +379,7 @@ def value_heatmap(frame: pl.DataFrame, row: str, column: str, value: str, text: 
     fig.update_layout(
         xaxis={"type": "category", "title": None, "side": "top"},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(ylabels)),
-               "automargin": True, "gridcolor": "rgba(0,0,0,0)"},
+               "automargin": True, "gridcolor": TRANSPARENT},
         margin={"t": 60},
     )
     return fig
@@ -405,7 +404,7 @@ def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector
     shown = frame.filter(pl.col("count").is_not_null() & (pl.col("count") > 0))
     zero = frame.filter(pl.col("count") == 0)
     hidden = frame.filter(pl.col("count").is_null())
-    common = {"locationmode": "ISO-3", "marker_line_color": "#FFFFFF", "marker_line_width": 0.4}
+    common = {"locationmode": "ISO-3", "marker_line_color": WHITE, "marker_line_width": 0.4}
     if not zero.is_empty():
         fig.add_trace(go.Choropleth(
             locations=zero.get_column("nationality").to_list(), z=[0] * zero.height,
@@ -440,6 +439,6 @@ def nationality_map(frame: pl.DataFrame, threshold: int, year: int, *, projector
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     fig.update_geos(**WORLD_GEO)
     fig.add_annotation(text=UN_MAP_DISCLAIMER, xref="paper", yref="paper", x=0, y=-0.02, showarrow=False,
-                       xanchor="left", yanchor="top", font={"size": 11, "color": "#4A5560"})
+                       xanchor="left", yanchor="top", font={"size": 11, "color": FADED_TEXT})
     fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 40})
     return fig

@@ -20,13 +20,15 @@ from sqlalchemy import Engine, select
 
 from kpi import access
 from kpi.access import Actor
+from kpi.charts.theme import EXCEL_HEADER_FILL, EXCEL_HEADER_TEXT
 from kpi.transfer.formulas import XLSX_TEXT_ONLY, neutralise
 from kpi.transfer.kinds import get_kind
 from kpi.transfer.schema import BOOL, DATE, INT, NUMBER, YEAR, Kind
 from kpi.transfer.values import format_value
 
 CSV_ENCODING = "utf-8-sig"
-HEADER_FORMAT = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "border": 1, "text_wrap": False}
+HEADER_FORMAT = {"bold": True, "font_color": EXCEL_HEADER_TEXT, "bg_color": EXCEL_HEADER_FILL, "border": 1,
+                 "text_wrap": False}
 DATE_FORMAT = "yyyy-mm-dd"
 NUMBER_FORMAT = "General"
 INTEGER_FORMAT = "0"
