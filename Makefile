@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run run-cluster test init bench audit clean-store help
+.PHONY: run run-cluster test test-fast init bench audit clean-store help
 
 help:
 	@echo "make run [PORT=8501]   serve the dashboard (builds the store with demo data on first start)"
 	@echo "make run-cluster [SERVERS=2 CLUSTER_PORT=8080]   several servers behind nginx (needs nginx)"
 	@echo "make test              the whole test suite"
+	@echo "make test-fast         the tests not marked slow, browser or bench (the quick loop)"
 	@echo "make bench             python -m kpi bench (scales 1, 10, 100)"
 	@echo "make audit             python -m kpi audit: the workforce disclosure audit over the whole filter space"
 
@@ -45,10 +46,19 @@ $(AXE): tests/a11y/package.json
 	cd tests/a11y && npm install --no-audit --no-fund --no-save --loglevel=error
 	touch $@
 
+# Test workers (pytest-xdist), one per core up to four; files stay whole on one worker (their module fixtures are
+# built once) and each worker has its own PostgreSQL database (tests/conftest.py).
+WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 4 ? n : 4 )))
+
 test: $(VENV)/.installed-dev
 	bash scripts/system-deps.sh
 	$(MAKE) $(AXE)
-	RBM_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	RBM_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)" $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The quick loop while working: everything but the tests marked slow, browser or bench (make test runs them all).
+test-fast: $(VENV)/.installed-dev
+	RBM_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)" $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile \
+		-m "not slow and not browser and not bench" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m kpi bench

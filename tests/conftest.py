@@ -19,6 +19,30 @@ os.environ.setdefault("RBM_FRAME_CACHE_DIR", tempfile.mkdtemp(prefix="rbm-frame-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def _worker_database() -> None:
+    """Under pytest-xdist (``make test`` runs two workers), give each worker its own PostgreSQL database, made
+    beside the test database, so that one worker's emptied store is never another's: ``rbm_test_gw0``..."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get(POSTGRES_ENV)
+    if not worker or not url:
+        return
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    os.environ[POSTGRES_ENV] = parsed.set(database=name).render_as_string(hide_password=False)
+
+
+_worker_database()
+
+
 def _backends() -> list[str]:
     # `make test` always sets the PostgreSQL URL (and fails if it cannot start the server);
     # a bare `pytest` on a machine without PostgreSQL runs the SQLite half only.

@@ -61,6 +61,7 @@ def test_upload_previews_then_imports(fresh_store):
             "steward@demo.invalid")
 
 
+@pytest.mark.slow
 def test_an_import_prepares_the_workforce_records_of_the_new_version(fresh_store, tmp_path, monkeypatch):
     """After an import, the next visitor of a workforce page (on any server) finds the new data version's
     records prepared: the import starts it in the background and leaves their columnar copy."""

@@ -58,6 +58,7 @@ def load_required(source, target, kind: str, directory) -> None:
         assert (name, messages(loaded)) == (name, [])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_kind_makes_a_round_trip(demo_store, stores, tmp_path, kind):  # noqa: F811
     csv_a, xlsx_a = tmp_path / f"{kind}.csv", tmp_path / f"{kind}.xlsx"
@@ -194,6 +195,7 @@ def test_xlsx_export_holds_formulas_as_text_cells(formula_store, tmp_path):
         code: (12.5, "n", text, "s") for code, (text, _) in NOTES.items()}
 
 
+@pytest.mark.slow
 def test_xlsx_export_then_import_changes_nothing(formula_store, tmp_path):
     path = tmp_path / "observations.xlsx"
     rows = run_export(formula_store, "observations", path, actor=writer(USER))
@@ -201,6 +203,7 @@ def test_xlsx_export_then_import_changes_nothing(formula_store, tmp_path):
     assert (messages(again), again.added, again.changed, again.unchanged) == ([], 0, 0, rows)
 
 
+@pytest.mark.slow
 def test_csv_export_then_import_changes_nothing(formula_store, stores, tmp_path):  # noqa: F811
     path = tmp_path / "observations.csv"
     rows = run_export(formula_store, "observations", path, actor=writer(USER))

@@ -169,6 +169,7 @@ def run_limited(args: list[str], env: dict, folder: Path) -> tuple[int, str, flo
     return status, err_path.read_text(encoding="utf-8"), took, peak[0]
 
 
+@pytest.mark.slow
 def test_hostile_files_are_refused_within_bounds(tmp_path, stores):
     engine = stores.new("sqlite")
     url = engine.url.render_as_string(hide_password=False)
@@ -217,6 +218,7 @@ def test_a_record_import_cannot_change_a_validated_computed_value(store, tmp_pat
     assert fingerprint(store) == before
 
 
+@pytest.mark.slow
 def test_a_second_writer_is_told_the_store_is_busy(store, tmp_path):
     values = tmp_path / "values.csv"
     values.write_bytes((OBS_HEADER + "D1.PROJ,2024,50,,,,,,,,\n").encode())

@@ -282,6 +282,7 @@ def test_management_shows_risks_and_records_as_text(hostile_store):
     ("workforce_field.py", {"wf_station": HOSTILE_STATION}),
     ("workforce_hr.py", {}),
 ])
+@pytest.mark.slow
 def test_workforce_pages_show_names_as_text(hostile_store, page, params):
     at = open_page(page, **params)
     check_page(at)

@@ -658,6 +658,7 @@ def test_templates_are_generated_from_the_registry():
 # ---------------------------------------------------------------- speed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["observations", "staff"])
 def test_import_speed_at_100000_rows(store, tmp_path, capsys, kind):
     """A valid file of 100,000 rows imports; the speed is printed (no timing assertion)."""

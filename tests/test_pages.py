@@ -256,6 +256,7 @@ def test_management_risks_tab_shows_the_register_kpi_computes(demo_env):
     shown_as(selection)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code,by", [("E1.WOMEN_P", "sector"), ("E1.RECRUIT", "grade")])
 def test_explorer_breaks_a_workforce_indicator_down_as_its_workforce_page_shows_it(kpi_statuses, demo_protector, code,
                                                                                   by):

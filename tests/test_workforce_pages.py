@@ -83,6 +83,7 @@ def test_composition_shows_the_head_counts_and_the_grade_table_kpi_computes(demo
     assert "fewer than 5" in shown["All"].to_list()
 
 
+@pytest.mark.slow
 def test_composition_follows_the_duty_station_and_sector_filters(demo_env, pages):
     at = open_page("pages/workforce_composition.py")
     at.selectbox(key="url:wf_station").set_value("Cairo").run()
@@ -210,6 +211,7 @@ def test_hr_page_shows_the_enabler_status_and_the_training_table(demo_env, recor
     assert headline["days_display"].endswith(" days")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_passes_the_guard_under_a_combination_of_filters(demo_env, page):
     at = open_page(page)
