@@ -17,7 +17,10 @@ whole francs, halves away from zero.
 The workforce indicators (E1.RECRUIT, E1.TRAIN, E1.WOMEN_P) are stored as headlines only. Their breakdowns
 (by Sector, grade, duty station) are the workforce pages' own figures, read from the pages as protected
 together (:data:`kpi.workforce_pages.INDICATOR_BREAKDOWNS`): one source for each figure, and no share beside
-a page that hides its counts (a share and a shown total give the count back).
+a page that hides its counts (a share and a shown total give the count back). The headlines are the pages'
+figures too, before protection: the records get the pages' derived columns and :mod:`kpi.workforce` counts
+them (:func:`kpi.workforce.women_share`, :func:`kpi.workforce.training_share`, :func:`kpi.workforce.mean_days`);
+this module only rounds and stores.
 
 :func:`materialise` writes the results to the store as validated observations.
 """
@@ -32,6 +35,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kpi import dimensions as dims
+from kpi import workforce as wf
 from kpi.store import models as m
 
 #: Columns (and types) of every frame this module returns.
@@ -85,13 +89,14 @@ EXTERNAL_AUDIT = "external audit"
 UNQUALIFIED = "unqualified"
 #: Engagements timed by E1.ENGAGE (the External Auditor's work is not ours to speed up).
 TIMED_ENGAGEMENT_KINDS: tuple[str, ...] = ("internal audit", "investigation", "evaluation")
-FEMALE = "F"
 DAYS_DECIMALS = 2
 PCT_DECIMALS = 2
 CHF_DECIMALS = 0
 _ROUND_MODE = "half_away_from_zero"
 #: Approval status of computed observations: they come from validated records, not a reporter.
 COMPUTED_APPROVAL = "validated"
+#: E1.WOMEN_P's population: the gender balance page's selection of the Professional and higher categories.
+PROFESSIONAL = wf.Selection(grade_category=dims.PROFESSIONAL_AND_HIGHER)
 
 
 # ---------------------------------------------------------------- helpers
@@ -139,8 +144,14 @@ def _days(start: str, end: str) -> pl.Expr:
     return (pl.col(end) - pl.col(start)).dt.total_days()
 
 
+def _rounded_pct(share: pl.Expr) -> pl.Expr:
+    """A percentage as stored: 2 decimals, halves away from zero."""
+    return share.round(PCT_DECIMALS, mode=_ROUND_MODE)
+
+
 def _pct(part: str, whole: str) -> pl.Expr:
-    return (100 * pl.col(part) / pl.col(whole)).round(PCT_DECIMALS, mode=_ROUND_MODE)
+    """The stored percentage of ``part`` in ``whole``, by the pages' formula (:func:`kpi.workforce.share_of`)."""
+    return _rounded_pct(wf.share_of(part, whole))
 
 
 def _plural(count: pl.Expr, word: str) -> pl.Expr:
@@ -149,6 +160,23 @@ def _plural(count: pl.Expr, word: str) -> pl.Expr:
 
 def _is(column: str, value: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().str.to_lowercase() == value
+
+
+def _as_on_the_pages(staff: pl.DataFrame, training: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The staff records with the columns the workforce pages derive from them: the category group
+    (:func:`kpi.workforce.with_grades`) and, given the training records, the training status
+    (:func:`kpi.workforce.with_training`). The E1 headlines then count what the pages count.
+    """
+    staff = wf.with_grades(staff.with_columns(pl.col("year").cast(pl.Int64)))
+    if training is None:
+        return staff
+    training = training.with_columns(pl.col("year").cast(pl.Int64))
+    # What kpi.store.frames.load_workforce reads for the pages: per staff member and year the courses
+    # completed, per year the mandatory courses (those in the year's records).
+    completed = (training.filter(pl.col("completed")).group_by("year", "staff_key")
+                 .agg(pl.col("course").n_unique().alias("completed_courses")))
+    courses = training.group_by("year").agg(pl.col("course").n_unique().alias("courses"))
+    return wf.with_training(staff, completed, courses)
 
 
 # ---------------------------------------------------------------- the indicators
@@ -161,12 +189,9 @@ def recruitment_timeline(recruitment: pl.DataFrame) -> pl.DataFrame:
     Vacancies still open or closed without a selection (no selection date) are not counted. The
     whole Union; by Sector and grade on the recruitment page. Days to 2 decimals.
     """
-    selected = recruitment.filter(pl.col("selected_on").is_not_null()).with_columns(
-        pl.col("selected_on").dt.year().alias("year"), _days("posted_on", "selected_on").alias("days"),
-    )
-    cells = _cells(selected, [pl.col("days").mean().alias("days"), pl.len().alias("n")], [[]])
-    note = pl.format("Mean over {} {}.", pl.col("n"), _plural(pl.col("n"), "selection"))
-    return _finish("E1.RECRUIT", cells, pl.col("days").round(DAYS_DECIMALS, mode=_ROUND_MODE), note)
+    means = wf.mean_days(wf.selected_vacancies(recruitment))  # the recruitment page's means, before protection
+    note = pl.format("Mean over {} {}.", pl.col("count"), _plural(pl.col("count"), "selection"))
+    return _finish("E1.RECRUIT", means, pl.col("days").round(DAYS_DECIMALS, mode=_ROUND_MODE), note)
 
 
 def training_completion(training: pl.DataFrame, staff: pl.DataFrame) -> pl.DataFrame:
@@ -178,21 +203,8 @@ def training_completion(training: pl.DataFrame, staff: pl.DataFrame) -> pl.DataF
     counts as not completed. Years without any training record have no value. The whole Union;
     by Sector on the recruitment and training page.
     """
-    training = training.with_columns(pl.col("year").cast(pl.Int64))
-    courses = training.group_by("year").agg(pl.col("course").n_unique().alias("n_courses"))
-    done = (
-        training.filter(pl.col("completed"))
-        .group_by("year", "staff_key")
-        .agg(pl.col("course").n_unique().alias("n_done"))
-    )
-    people = (
-        staff.with_columns(pl.col("year").cast(pl.Int64))
-        .join(courses, on="year", how="inner")
-        .join(done, on=["year", "staff_key"], how="left")
-        .with_columns((pl.col("n_done").fill_null(0) >= pl.col("n_courses")).alias("complete"))
-    )
-    cells = _cells(people, [pl.len().alias("n"), pl.col("complete").sum().alias("completed")], [[]])
-    return _finish("E1.TRAIN", cells, _pct("completed", "n"))
+    shares = wf.training_share(_as_on_the_pages(staff, training))  # the training page's, before protection
+    return _finish("E1.TRAIN", shares, _rounded_pct(pl.col("share")))
 
 
 def women_professional_share(staff: pl.DataFrame) -> pl.DataFrame:
@@ -202,10 +214,8 @@ def women_professional_share(staff: pl.DataFrame) -> pl.DataFrame:
     The whole Union; by Sector, duty station and grade on the gender balance page (Professional and
     higher).
     """
-    categories = pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None)
-    professional = staff.filter(categories.is_in(sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)))
-    cells = _cells(professional, [pl.len().alias("n"), (pl.col("gender") == FEMALE).sum().alias("women")], [[]])
-    return _finish("E1.WOMEN_P", cells, _pct("women", "n"))
+    shares = wf.women_share(_as_on_the_pages(staff), PROFESSIONAL)  # the gender page's, before protection
+    return _finish("E1.WOMEN_P", shares, _rounded_pct(pl.col("share")))
 
 
 def member_states_with_nationals(staff: pl.DataFrame, countries: pl.DataFrame) -> pl.DataFrame:

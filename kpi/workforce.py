@@ -21,6 +21,11 @@ here, before it leaves this module:
 * **Shares** (share of women, of staff who completed training) are computed from protected
   counts only, and only where both sides and the total are shown.
 
+The unprotected figures (:func:`tally`, :func:`women_share`, :func:`training_share`, :func:`mean_days`)
+are the group-bys those tables start from, before any suppression. No page shows them: they are here so
+that :mod:`kpi.enablers` stores the Union's headline of E1.WOMEN_P, E1.TRAIN and E1.RECRUIT from the very
+computation the pages protect (one source for each figure), not from a twin that agrees by care.
+
 Suppressed cells have a null count and a ``display`` text: ``"fewer than 5"`` (or 10) or
 ``"hidden"``; never 0 and never blank.
 """
@@ -129,29 +134,70 @@ def prepare_staff(staff: pl.DataFrame, training: pl.DataFrame, courses: pl.DataF
     )
     nations = countries.select(pl.col("iso3").alias("nationality"), "admin_region",
                                pl.col("is_member_state").alias("member_state"))
-    done = training.join(courses, on="year", how="inner").select(
-        "year", "staff_key", (pl.col("completed_courses") >= pl.col("courses")).alias("_done"))
-    professional = sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)
+    # Columns added in the order the pages (and the kept copies of their frames) have always had them.
     return (
         staff.with_columns(pl.col("year").cast(pl.Int64))
         .join(stations, on="duty_station", how="left")
         .join(nations, on="nationality", how="left")
-        .join(done, on=["year", "staff_key"], how="left")
-        .join(courses.select(pl.col("year").cast(pl.Int64), pl.lit(True).alias("_trained_year")), on="year",
-              how="left")
+        .with_columns(*_grade_columns())
+        .pipe(with_training, training, courses)
+        .with_columns(_category_group())
+        .drop("staff_key")
+    )
+
+
+def _grade_columns() -> list[pl.Expr]:
+    """``grade_category`` and ``grade_band`` of the ``grade`` column (null for a grade not in the lists)."""
+    return [pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None).alias("grade_category"),
+            pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band")]
+
+
+def _category_group() -> pl.Expr:
+    """``category_group`` of the ``grade_category`` column: Professional and higher, or the rest (an unknown
+    grade included)."""
+    professional = sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)
+    return (pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(dims.PROFESSIONAL_AND_HIGHER))
+            .otherwise(pl.lit(dims.GENERAL_SERVICE_AND_NO)).alias("category_group"))
+
+
+def with_grades(records: pl.DataFrame) -> pl.DataFrame:
+    """``records`` (with a ``grade``) with the pages' ``grade_category``, ``grade_band`` and ``category_group``."""
+    return records.with_columns(*_grade_columns()).with_columns(_category_group())
+
+
+def with_training(staff: pl.DataFrame, training: pl.DataFrame, courses: pl.DataFrame) -> pl.DataFrame:
+    """``staff`` (with ``year`` and ``staff_key``) with the pages' ``training`` column.
+
+    ``training``: per staff member and year, ``completed_courses``; ``courses``: per year, the number of
+    mandatory ``courses`` (those in the year's training records). :data:`dims.TRAINING_COMPLETED` when every
+    mandatory course was completed, :data:`dims.TRAINING_NOT_COMPLETED` otherwise (no record at all
+    included), null in a year without training records (nothing was mandatory).
+    """
+    done = training.join(courses, on="year", how="inner").select(
+        "year", "staff_key", (pl.col("completed_courses") >= pl.col("courses")).alias("_done"))
+    trained_years = courses.select(pl.col("year").cast(pl.Int64), pl.lit(True).alias("_trained_year"))
+    return (
+        staff.join(done, on=["year", "staff_key"], how="left")
+        .join(trained_years, on="year", how="left")
         .with_columns(
-            pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None).alias("grade_category"),
-            pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band"),
             pl.when(pl.col("_trained_year"))
             .then(pl.when(pl.col("_done").fill_null(False)).then(pl.lit(dims.TRAINING_COMPLETED))
                   .otherwise(pl.lit(dims.TRAINING_NOT_COMPLETED)))
-            .otherwise(pl.lit(None, pl.String)).alias("training"),
-        )
-        .with_columns(
-            pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(dims.PROFESSIONAL_AND_HIGHER))
-            .otherwise(pl.lit(dims.GENERAL_SERVICE_AND_NO)).alias("category_group"),
-        )
-        .drop("staff_key", "_done", "_trained_year")
+            .otherwise(pl.lit(None, pl.String)).alias("training"))
+        .drop("_done", "_trained_year")
+    )
+
+
+def selected_vacancies(recruitment: pl.DataFrame) -> pl.DataFrame:
+    """The recruitments with a selection decision, with ``year`` (of the decision) and ``days`` (posting to
+    selection); vacancies without a selection are dropped (they have no timeline yet). Dates may be ISO text."""
+    frame = recruitment.with_columns(
+        *(pl.col(c).cast(pl.String).str.to_date(strict=False) if recruitment.schema[c] == pl.String else pl.col(c)
+          for c in ("posted_on", "selected_on")),
+    )
+    return frame.filter(pl.col("selected_on").is_not_null()).with_columns(
+        pl.col("selected_on").dt.year().cast(pl.Int64).alias("year"),
+        (pl.col("selected_on") - pl.col("posted_on")).dt.total_days().cast(pl.Float64).alias("days"),
     )
 
 
@@ -162,24 +208,8 @@ def prepare_recruitment(recruitment: pl.DataFrame, duty_stations: pl.DataFrame) 
     stations = duty_stations.select(pl.col("code").alias("duty_station"),
                                     pl.col("kind").replace_strict(dims.LOCATION_OF_KIND, default="field")
                                     .alias("location"))
-    professional = sorted(dims.PROFESSIONAL_AND_HIGHER_CATEGORIES)
-    frame = recruitment.with_columns(
-        *(pl.col(c).cast(pl.String).str.to_date(strict=False) if recruitment.schema[c] == pl.String else pl.col(c)
-          for c in ("posted_on", "selected_on")),
-    )
     return (
-        frame.filter(pl.col("selected_on").is_not_null())
-        .join(stations, on="duty_station", how="left")
-        .with_columns(
-            pl.col("selected_on").dt.year().cast(pl.Int64).alias("year"),
-            (pl.col("selected_on") - pl.col("posted_on")).dt.total_days().cast(pl.Float64).alias("days"),
-            pl.col("grade").replace_strict(dims.GRADE_CATEGORY, default=None).alias("grade_category"),
-            pl.col("grade").replace_strict(dims.GRADE_BANDS, default=None).alias("grade_band"),
-        )
-        .with_columns(
-            pl.when(pl.col("grade_category").is_in(professional)).then(pl.lit(dims.PROFESSIONAL_AND_HIGHER))
-            .otherwise(pl.lit(dims.GENERAL_SERVICE_AND_NO)).alias("category_group"),
-        )
+        with_grades(selected_vacancies(recruitment).join(stations, on="duty_station", how="left"))
         .select("vacancy_ref", "year", "grade", "grade_band", "grade_category", "category_group", "sector",
                 "duty_station",
                 "location", "days")
@@ -264,8 +294,15 @@ def _years(staff: pl.DataFrame, year: int | Sequence[int] | None) -> list[int]:
 # ---------------------------------------------------------------- the protection core
 
 
-def _counts(frame: pl.DataFrame, table_dims: list[str], count: pl.Expr) -> pl.DataFrame:
-    return frame.group_by(["year", *table_dims]).agg(count.cast(pl.Int64).alias("count"))
+def tally(records: pl.DataFrame, by: Sequence[str], count: pl.Expr | None = None) -> pl.DataFrame:
+    """``count`` (default: the number of records) by year and ``by``, unprotected: ``year``, ``by``, ``count``.
+
+    The one group-by behind every head count: each protected table starts from it (:func:`_protect`), and
+    the unprotected figures the computed E1 indicators store come from it too (:func:`women_share`,
+    :func:`training_share`), so that a page and an indicator count the same people.
+    """
+    count = pl.len() if count is None else count
+    return records.group_by(["year", *by]).agg(count.cast(pl.Int64).alias("count"))
 
 
 def _protect(
@@ -301,7 +338,7 @@ def _protect(
         _independent([*table_dims, *(dims.FILTER_COLUMNS[n] for n in population)]), rule)
     flat = DisclosureRule(threshold, threshold)
 
-    widest = _counts(base, table_dims, count).sort("year", *_order_keys(table_dims))
+    widest = tally(base, table_dims, count).sort("year", *_order_keys(table_dims))
     hidden_years: list[int] = []
     if not population:
         frame = disclosure.protect_table(widest, table_dims, by=("year",), rule=flat)
@@ -311,7 +348,7 @@ def _protect(
 
         def on_grid(filters: Sequence[str]) -> pl.DataFrame:
             part = base.filter(*(population[n] for n in filters)) if filters else base
-            return grid.join(_counts(part, table_dims, count), on=keys, how="left", nulls_equal=True,
+            return grid.join(tally(part, table_dims, count), on=keys, how="left", nulls_equal=True,
                              maintain_order="left").with_columns(pl.col("count").fill_null(0))
 
         names = list(population)
@@ -351,6 +388,66 @@ def _protect(
     return Protected(frame=frame, dims=(*table_dims, *filter_columns), threshold=threshold,
                      hidden_years=tuple(hidden_years), row_dims=tuple(table_dims),
                      population=tuple((c, (v,)) for c, v in narrowing), slices=tuple((c, (v,)) for c, v in sliced))
+
+
+# ---------------------------------------------------------------- the unprotected figures
+
+
+def in_selection(records: pl.DataFrame, selection: Selection) -> pl.DataFrame:
+    """The records every filter of ``selection`` keeps: the population a view counts, unprotected."""
+    return records.filter(*(filter_expr(name, value) for name, value in selection.active().items()))
+
+
+def share_of(part: str, whole: str) -> pl.Expr:
+    """The percentage of ``part`` in ``whole``, unrounded: the one formula of the shares the pages show (from
+    protected counts) and the computed indicators store (from all of them)."""
+    return 100.0 * pl.col(part) / pl.col(whole)
+
+
+def _split_share(records: pl.DataFrame, split: str, value: str, name: str, by: Sequence[str]) -> pl.DataFrame:
+    """By year and ``by``: ``name`` (the records whose ``split`` is ``value``), ``total`` and ``share`` (%),
+    from the counts of ``[*by, split]`` a protected table starts from (:func:`tally`)."""
+    by = list(by)
+    counts = tally(records, [*by, split])
+    sides = counts.group_by(["year", *by]).agg(
+        pl.col("count").filter(pl.col(split) == value).sum().alias(name), pl.col("count").sum().alias("total"))
+    return sides.with_columns(share_of(name, "total").alias("share")).sort("year", *_order_keys(by))
+
+
+def women_share(staff: pl.DataFrame, selection: Selection = Selection(), by: Sequence[str] = ()) -> pl.DataFrame:
+    """Women, all staff (``women``, ``total``) and the share of women (``share``, %) in ``selection``, by year
+    and ``by``, unprotected: the figures :func:`gender_split` protects (the gender filter does not apply).
+
+    E1.WOMEN_P stores this share of the Professional and higher categories (:mod:`kpi.enablers`).
+    """
+    return _split_share(in_selection(staff, selection.without("gender")), "gender", dims.FEMALE, "women", by)
+
+
+def _trained(staff: pl.DataFrame) -> pl.DataFrame:
+    """The staff of the years with training records (a year without any had nothing mandatory)."""
+    return staff.filter(pl.col("training").is_not_null())
+
+
+def training_share(staff: pl.DataFrame, selection: Selection = Selection(), by: Sequence[str] = ()) -> pl.DataFrame:
+    """Staff who completed every mandatory course (``completed``), all staff (``total``) and the share
+    (``share``, %) in ``selection``, by year and ``by``, unprotected: the figures :func:`training_completion`
+    protects. Years without training records are left out.
+
+    E1.TRAIN stores the share of all staff (:mod:`kpi.enablers`).
+    """
+    return _split_share(in_selection(_trained(staff), selection), "training", dims.TRAINING_COMPLETED,
+                        "completed", by)
+
+
+def mean_days(recruitment: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
+    """The mean days from posting to selection (``days``, unrounded) and the number of selections
+    (``count``), by year and ``by``, of prepared recruitments (:func:`selected_vacancies`), unprotected.
+
+    :func:`recruitment_timeline` shows these means where their count is shown; E1.RECRUIT stores the
+    Union's (:mod:`kpi.enablers`).
+    """
+    return recruitment.group_by(["year", *by]).agg(pl.col("days").mean().alias("days"),
+                                                    pl.len().cast(pl.Int64).alias("count"))
 
 
 def _union(runs: list[pl.DataFrame], threshold: int) -> pl.DataFrame:
@@ -493,7 +590,7 @@ def _wide_by(table: Protected, split: str, first: str, second: str, other: Seque
 def share_columns(part: str, other: str, total: str, threshold: int) -> list[pl.Expr]:
     """``share`` (% of ``part`` in ``total``, only where the three are shown) and ``share_display``."""
     shown = pl.col(part).is_not_null() & pl.col(other).is_not_null() & pl.col(total).is_not_null()
-    share = pl.when(shown & (pl.col(total) > 0)).then(100.0 * pl.col(part) / pl.col(total)).otherwise(None)
+    share = pl.when(shown & (pl.col(total) > 0)).then(share_of(part, total)).otherwise(None)
     primary = pl.any_horizontal(*(pl.col(f"{c}_reason") == disclosure.PRIMARY for c in (part, other, total)))
     display = (
         pl.when(share.is_not_null()).then(share.round(1).cast(pl.String) + " %")
@@ -734,14 +831,12 @@ def recruitment_timeline(recruitment: pl.DataFrame, year: int | Sequence[int] | 
     """
     years = _years(recruitment, year)
     table = _protect(recruitment, by, selection, years, rule=rule, ignore=("gender",))
-    base = recruitment.filter(pl.col("year").is_in(years))
-    for name, value in selection.without("gender").active().items():
-        base = base.filter(filter_expr(name, value))
+    base = in_selection(recruitment.filter(pl.col("year").is_in(years)), selection.without("gender"))
     means = []
     for mask in itertools.product((False, True), repeat=len(by)):
         keys = [d for d, m in zip(by, mask) if not m]
         over = ",".join(d for d, m in zip(by, mask) if m)
-        part = base.group_by(["year", *keys]).agg(pl.col("days").mean().alias("days")).with_columns(
+        part = mean_days(base, keys).with_columns(
             pl.lit(over).alias("total_over"), *(pl.lit(None, pl.String).alias(d) for d, m in zip(by, mask) if m))
         means.append(part.select("year", *by, "total_over", "days"))
     mean = pl.concat(means, how="vertical")
@@ -770,7 +865,7 @@ def training_completion(staff: pl.DataFrame, year: int | Sequence[int] | None, b
     ``label``. Years without training records are left out.
     """
     by = list(by)
-    trained = staff.filter(pl.col("training").is_not_null())
+    trained = _trained(staff)
     table = _protect(trained, [*by, "training"], selection, _years(trained, year), rule=rule)
     wide = _wide_by(table, "training", dims.TRAINING_COMPLETED, dims.TRAINING_NOT_COMPLETED, by,
                     ("completed", "not_completed", "total"))

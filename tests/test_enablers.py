@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import re
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpi import dimensions as dims
 from kpi import enablers, reference
+from kpi import workforce as wf
+from kpi import workforce_pages as wp
 from kpi.store import migrate
 from kpi.store import models as m
 from kpi.store.engine import make_engine
@@ -315,3 +321,86 @@ def test_materialise_replaces_computed_observations_and_baselines(tmp_path):
             assert len(s.execute(select(m.Observation.id).where(
                 m.Observation.indicator_id.in_(computed_ids))).all()) == written
     engine.dispose()
+
+
+# ---------------------------------------------------------------- one source: the workforce pages' figures
+
+PROFESSIONAL = wf.Selection(grade_category=dims.PROFESSIONAL_AND_HIGHER)
+#: Each workforce E1 indicator: the page's unprotected figure by year (``year``, ``value``) from the records as
+#: the pages prepare them, and the years it must cover (every year with records).
+PAGE_FIGURES = {
+    "E1.WOMEN_P": (lambda r: wf.women_share(r.staff, PROFESSIONAL).select("year", pl.col("share").alias("value")),
+                   lambda r: r.staff.get_column("year")),
+    "E1.TRAIN": (lambda r: wf.training_share(r.staff).select("year", pl.col("share").alias("value")),
+                 lambda r: r.staff.filter(pl.col("training").is_not_null()).get_column("year")),
+    "E1.RECRUIT": (lambda r: wf.mean_days(r.recruitment).select("year", pl.col("days").alias("value")),
+                   lambda r: r.recruitment.get_column("year")),
+}
+
+
+def _stored_headlines(url: str, code: str) -> list[tuple[int, float]]:
+    """The (year, value) of ``code``'s headline observations in the store at ``url``, by year."""
+    engine = make_engine(url)
+    with Session(engine) as s:
+        rows = [(year, value) for year, key, value, *_ in _observations(s, code) if key == ""]
+    engine.dispose()
+    return rows
+
+
+@pytest.mark.parametrize("code", sorted(PAGE_FIGURES))
+def test_stored_workforce_headlines_are_the_pages_unprotected_figures(demo_store_url, demo_records, code):
+    # The demo store's E1 values were computed from the record tables (kpi.enablers.load_record_frames); the page
+    # figures come from the pages' own reading of them (kpi.store.frames.load_workforce): the same, year by year.
+    figure, years = PAGE_FIGURES[code]
+    page = figure(demo_records).sort("year").select(
+        "year", pl.col("value").round(2, mode="half_away_from_zero"))  # stored to 2 decimals, halves away
+    stored = _stored_headlines(demo_store_url, code)
+    assert stored == list(page.iter_rows())
+    assert [year for year, _ in stored] == sorted(set(years(demo_records).to_list()))
+
+
+def _page_headline(records: wp.Records, page: str, selection: wf.Selection, table: str, over: str,
+                   column: str) -> list[tuple[int, float]]:
+    """The Union's figure (the total over ``over``) that ``page`` shows each year, where it shows it."""
+    rows = []
+    for year in wf.staff_years(records.staff):
+        frame = wp.page_tables(records, page, year, selection)[table].frame
+        rows += frame.filter((pl.col("total_over") == over) & pl.col(column).is_not_null()).select(
+            "year", column).rows()
+    return rows
+
+
+def test_the_pages_show_the_stored_workforce_headlines(demo_store_url, demo_records):
+    # The pages' shares come from protected counts (kpi.workforce.share_columns), not from the unprotected figures:
+    # where a page shows the Union's figure, it is the stored one (the recruitment page in whole days).
+    women = _page_headline(demo_records, "gender", PROFESSIONAL, "gap:sector", "sector", "share")
+    assert [(y, round(v, 2)) for y, v in women] == _stored_headlines(demo_store_url, "E1.WOMEN_P")
+    training = _page_headline(demo_records, "hr", wf.Selection(), "training", "sector", "share")
+    assert [(y, round(v, 2)) for y, v in training] == _stored_headlines(demo_store_url, "E1.TRAIN")
+    days = dict(_page_headline(demo_records, "hr", wf.Selection(), "recruitment:grade", "grade,sector", "days"))
+    stored = dict(_stored_headlines(demo_store_url, "E1.RECRUIT"))
+    assert sorted(days) == sorted(stored)
+    assert all(abs(days[year] - stored[year]) <= 0.5 for year in stored), (days, stored)
+
+
+def test_enablers_store_the_workforce_figures_and_count_nothing_again(monkeypatch):
+    # The code of the three indicators (after the docstring) neither groups, counts, averages nor divides:
+    for fn in (enablers.women_professional_share, enablers.training_completion, enablers.recruitment_timeline):
+        code = inspect.getsource(fn).split('"""')[2]
+        for counting in ("group_by", ".mean(", ".sum(", "pl.len(", "100", '"gender"', "FEMALE", '"completed"'):
+            assert counting not in code, (fn.__name__, counting)
+    assert not re.search(r"group_by\([^)]*(gender|training|days)", inspect.getsource(enablers))
+    # ... and what kpi.workforce's unprotected figures say is what they store: move those, the indicators move.
+    staff = records("staff", [(2024, f"s{i}", "P3", "F" if i < 3 else "M", "CHE", "Geneva", "GS") for i in range(8)])
+    training = records("training", [(2024, f"s{i}", "ethics", i < 2) for i in range(8)])
+    recruitment = records("recruitment", [("V1", "P4", "GS", "Geneva", D(2024, 1, 1), None, D(2024, 1, 11))])
+    before = [enablers.women_professional_share(staff), enablers.training_completion(training, staff),
+              enablers.recruitment_timeline(recruitment)]
+    assert [f.get_column("value").to_list() for f in before] == [[37.5], [25.0], [10.0]]
+    for name, column in (("women_share", "share"), ("training_share", "share"), ("mean_days", "days")):
+        original = getattr(wf, name)
+        monkeypatch.setattr(wf, name, lambda *a, _f=original, _c=column, **k: _f(*a, **k).with_columns(
+            pl.col(_c) + 1000))
+    after = [enablers.women_professional_share(staff), enablers.training_completion(training, staff),
+             enablers.recruitment_timeline(recruitment)]
+    assert [f.get_column("value").to_list() for f in after] == [[1037.5], [1025.0], [1010.0]]
