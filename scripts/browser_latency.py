@@ -44,7 +44,7 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from ui.filters import page_filters  # noqa: E402
-from kpi.bench import discover_pages, ensure_store, percentile, proc_cpu_seconds, proc_memory  # noqa: E402
+from tools.bench import discover_pages, ensure_store, percentile, proc_cpu_seconds, proc_memory  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM, CHROMIUM_ARGS, free_port, on_localhost, sign_in, streamlit_server)
 

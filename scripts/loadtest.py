@@ -45,7 +45,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from kpi.bench import discover_pages, ensure_store, percentile, proc_cpu_seconds, proc_memory  # noqa: E402
+from tools.bench import discover_pages, ensure_store, percentile, proc_cpu_seconds, proc_memory  # noqa: E402
 
 MAX_SESSIONS = 200
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.bench import discover_pages
+from tools.bench import discover_pages
 from ui.filters import page_filters
 
 pytestmark = pytest.mark.browser

@@ -24,8 +24,10 @@ It prints a table per scale and writes the same figures as JSON with ``--json FI
 budgets (DESIGN.md, "Performance budgets") are a warm rerun under 150 ms at demo size and under
 500 ms at 100x; the table marks the pages over budget. Timings are never asserted by tests.
 
-The pages are run by ``ui/bench_worker.py`` in a process of its own: this module does not import
-Streamlit (the domain package never does), and ``python -m kpi init`` and the other commands do not pay for it.
+The pages are run by ``tools/bench_worker.py`` in a process of its own: this module does not import
+Streamlit, so ``python -m kpi init`` and the other commands (whose parser reads this module's options) do not
+pay for it. It is measurement tooling, not the product: it lives in ``tools/``, outside the ``kpi`` package, and
+``kpi.cli`` imports it only for the ``bench`` command. ``python -m tools.bench`` runs the same command.
 """
 from __future__ import annotations
 
@@ -65,9 +67,9 @@ LOADER_MODULES = ("kpi.store.frames", "kpi.store.workforce", "kpi.workforce")
 FILTER_LABELS = {"year": "Year", "sector": "Sector"}  # as ui.filters labels them (YEAR_LABEL)
 #: Words in a page's file or URL path that make it a workforce page (its floor is the staff group-by).
 WORKFORCE_WORDS = ("workforce", "staff", "gender", "grade", "geograph", "people", "hr")
-#: The worker that runs the pages under AppTest, one fresh process per scale. It lives in the UI layer
-#: (``ui/bench_worker.py``) since it drives Streamlit; this module only starts it and reads its figures.
-WORKER_MODULE = "ui.bench_worker"
+#: The worker that runs the pages under AppTest, one fresh process per scale (``tools/bench_worker.py``): it
+#: drives Streamlit, so it runs apart; this module only starts it and reads its figures.
+WORKER_MODULE = "tools.bench_worker"
 
 
 def budget_ms(scale: int) -> float:
@@ -412,7 +414,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_worker(url: str, scale: int, runs: int, profile_dir: Path | None = None,
                pages: list[str] | None = None) -> dict[str, Any]:
-    """``ui.bench_worker`` (the pages under AppTest, or those of ``pages``) in a fresh Python process (clean
+    """``tools.bench_worker`` (the pages under AppTest, or those of ``pages``) in a fresh Python process (clean
     memory figures, cold caches)."""
     with tempfile.TemporaryDirectory(prefix="rbm-bench-") as tmp:
         out = Path(tmp) / "figures.json"
@@ -577,9 +579,9 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kpi.bench``: the whole command (as ``python -m kpi bench``)."""
+    """``python -m tools.bench``: the whole command (as ``python -m kpi bench``)."""
     argv = sys.argv[1:] if argv is None else argv
-    return run_command(add_arguments(argparse.ArgumentParser(prog="python -m kpi.bench")).parse_args(argv))
+    return run_command(add_arguments(argparse.ArgumentParser(prog="python -m tools.bench")).parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """The pages of ``app.py`` under ``streamlit.testing.v1.AppTest``: the worker of ``python -m kpi bench``.
 
-``kpi.bench`` builds the stores, starts ``python -m ui.bench_worker --worker ...`` once per scale (a
+``tools.bench`` builds the stores, starts ``python -m tools.bench_worker --worker ...`` once per scale (a
 fresh process: clean memory figures, cold caches) and formats what it writes. This module is the part
-that drives Streamlit, so it stays out of the domain package: the cold first run, the warm reruns and
-the filter-change reruns of each page, the post-script garbage collection Streamlit's server runs, and
-optional pyinstrument profiles.
+that drives Streamlit (it serves no page, so it is tooling beside ``tools.bench``, not a ``ui`` helper): the
+cold first run, the warm reruns and the filter-change reruns of each page, the post-script garbage collection
+Streamlit's server runs, and optional pyinstrument profiles.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from kpi.bench import (
+from tools.bench import (
     APP_PATH,
     DEFAULT_RUNS,
     FILTER_LABELS,
@@ -327,7 +327,7 @@ def measure_scale(url: str, scale: int, runs: int, log: Callable[[str], None] = 
 
 
 def _worker(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui.bench_worker")
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_worker")
     parser.add_argument("--worker", action="store_true", required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--scale", type=int, required=True)
