@@ -4,9 +4,9 @@ Built with ``plotly.graph_objects`` (``plotly.express`` is many times slower to 
 figure takes frames that went through :mod:`kpi.disclosure`: it plots the protected counts and
 their ``display`` texts, never raw records. A hidden cell is drawn as hidden, never as zero:
 
-* bars: a cell hidden because it counts "fewer than 5" is a hatched grey stub spanning 0 to the
-  threshold (the range its value lies in) labelled "fewer than 5"; a cell hidden to protect
-  another one (its value may be anything) has no bar, only the words "hidden" at the axis;
+* bars: a hidden cell has no bar (at any length it would read as a value): an open grey diamond at
+  zero with its words beside it, "fewer than 5" or, for a cell hidden to protect another one (its
+  value may be anything), "hidden"; a hidden share is its words alone at the axis;
 * lines: a hidden point is a gap in the line and a marker in the "hidden" strip under the chart;
 * heat maps and the world map: hidden cells in grey with their text.
 
