@@ -11,63 +11,58 @@ from kpi.charts import workforce as charts
 from kpi.charts.theme import GENDER_COLOURS, HEADLINE_COLOUR, SERIES_COLOURS
 from kpi.formatting import format_value
 from kpi.workforce_pages import GAP_BY
-from ui import data as ui_data
 from ui import workforce as uw
 from ui.filters import link_params
-from ui.widgets import status_badge, synthetic_notice
+from ui.widgets import status_badge
 
+PAGE = "pages/workforce_gender.py"
 TARGET_CODE = "E1.WOMEN_P"
 LINE_COLOURS = {dims.ALL_STAFF: HEADLINE_COLOUR,
                 dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]: GENDER_COLOURS["F"],
                 dims.CATEGORY_GROUPS[dims.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2]}
 
-st.title("Gender balance")
-f = uw.page_filters(gender=False)
-sel, year = f.selection, f.year
-results = ui_data.results()
-st.caption(uw.selection_text(f) + " · parity band 47-53 % women")
 
-years = sorted({*f.years, year})
-tables = uw.page_view("gender", f)
-shares = tables["shares"]
-uw.guard(shares)
-if uw.hidden_view_warning(shares, year):
-    st.stop()
-now = shares.frame.filter(pl.col("year") == year)
-by_label = {row["label"]: row for row in now.iter_rows(named=True)}
-professional = by_label.get(dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER], {})
-everyone = by_label.get(dims.ALL_STAFF, {})
-targets = wf.indicator_targets(results.indicators, results.targets, TARGET_CODE)
-target_now = targets.filter(pl.col("year") == year)["target"].to_list()
+def headline(shares: wf.Protected, targets: pl.DataFrame) -> None:
+    """The shares of women of the year, the target, the gap to parity in people, and the status of the
+    organisation's indicator."""
+    now = shares.frame.filter(pl.col("year") == year)
+    by_label = {row["label"]: row for row in now.iter_rows(named=True)}
+    professional = by_label.get(dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER], {})
+    everyone = by_label.get(dims.ALL_STAFF, {})
+    target_now = targets.filter(pl.col("year") == year)["target"].to_list()
+    cols = st.columns(4)
+    uw.metric(cols[0], f"Women, all staff ({year})", everyone.get("share_display"))
+    uw.metric(cols[1], f"Women, Professional and higher ({year})", professional.get("share_display"))
+    cols[2].metric(f"Target {year}, Professional and higher",
+                   format_value(target_now[0], "pct") if target_now else "–",
+                   help=f"The organisation's target {TARGET_CODE}, from the Strategic Plan's indicator targets.")
+    uw.metric(cols[3], "To reach 50 %, Professional and higher", professional.get("parity_short"),
+              help="At the same head count: how many more women (or men) it would take to reach 50 %.")
+    view = uw.indicator(TARGET_CODE, year)
+    st.markdown(f"{status_badge(view.assessment.status)} **{TARGET_CODE}, whole organisation:** "
+                f"{view.assessment.explanation}")
+    st.page_link("pages/explorer.py", label=f"Open {TARGET_CODE} in the indicator explorer",
+                 icon=":material/query_stats:", query_params=link_params(indicator=TARGET_CODE))
 
-cols = st.columns(4)
-uw.metric(cols[0], f"Women, all staff ({year})", everyone.get("share_display"))
-uw.metric(cols[1], f"Women, Professional and higher ({year})", professional.get("share_display"))
-cols[2].metric(f"Target {year}, Professional and higher", format_value(target_now[0], "pct") if target_now else "–",
-               help=f"The organisation's target {TARGET_CODE}, from the Strategic Plan's indicator targets.")
-uw.metric(cols[3], "To reach 50 %, Professional and higher", professional.get("parity_short"),
-          help="At the same head count: how many more women (or men) it would take to reach 50 %.")
 
-view = uw.indicator(TARGET_CODE, year)
-st.markdown(f"{status_badge(view.assessment.status)} **{TARGET_CODE}, whole organisation:** "
-            f"{view.assessment.explanation}")
-st.page_link("pages/explorer.py", label=f"Open {TARGET_CODE} in the indicator explorer",
-             icon=":material/query_stats:", query_params=link_params(indicator=TARGET_CODE))
+def share_over_time(shares: wf.Protected, targets: pl.DataFrame) -> None:
+    """The share of women over the years shown, against the parity band and the targets."""
+    st.subheader("Share of women over time")
+    uw.plot("wf-gender-trend", lambda: charts.trend_lines(
+        shares.frame, "share", "share_display", colours=LINE_COLOURS, projector=f.projector, y_title="Women (%)",
+        percent=True, band=dims.PARITY_BAND, targets=f.in_trends(targets),
+        target_name="Target, Professional and higher"), "women_share_over_time", f)
 
-st.subheader("Share of women over time")
-uw.plot("wf-gender-trend", lambda: charts.trend_lines(
-    shares.frame, "share", "share_display", colours=LINE_COLOURS, projector=f.projector, y_title="Women (%)",
-    percent=True, band=dims.PARITY_BAND, targets=targets.filter(pl.col("year").is_between(years[0], years[-1])),
-    target_name="Target, Professional and higher"), "women_share_over_time", f)
 
-st.subheader("By grade over time")
-history = tables["grades"]
-uw.guard(history)
-order = [wf.label_of("grade", g) for g in reversed(dims.ORDER["grade"])]
-uw.plot("wf-gender-heatmap", lambda: charts.share_heatmap(wf.cells(history), order, projector=f.projector),
-        "women_by_grade_over_time", f)
-st.caption("Share of women in each grade, each year. Orange: more men; purple: more women; white: parity. "
-           "Grey cells are hidden to protect individuals.")
+def grade_history() -> None:
+    """The share of women in each grade, each year, as a heat map."""
+    st.subheader("By grade over time")
+    history = tables.grades()
+    order = [wf.label_of("grade", g) for g in reversed(dims.ORDER["grade"])]
+    uw.plot("wf-gender-heatmap", lambda: charts.share_heatmap(wf.cells(history), order, projector=f.projector),
+            "women_by_grade_over_time", f)
+    st.caption("Share of women in each grade, each year. Orange: more men; purple: more women; white: parity. "
+               "Grey cells are hidden to protect individuals.")
 
 
 @st.fragment
@@ -75,8 +70,8 @@ def gap() -> None:
     """The gap to parity, in people, by the dimension chosen here (reruns alone)."""
     st.subheader(f"Gap to parity, {year}")
     by = uw.segmented("By", GAP_BY, key="wf_gap_by")
-    table = tables[f"gap:{by}"]
-    frame = uw.guard(table)
+    table = tables.gap(by)
+    frame = table.frame
     chart, listing = st.columns([2, 3])
     with chart:
         uw.plot("wf-gap", lambda: charts.share_bars(frame, table.threshold, projector=f.projector,
@@ -98,7 +93,14 @@ def gap() -> None:
     uw.privacy_caption(table)
 
 
+f, tables = uw.page_header("Gender balance", uw.GenderTables, "parity band 47-53 % women", gender=False)
+year = f.year
+shares = tables.shares()
+if uw.hidden_view_warning(shares, year):
+    st.stop()
+women_targets = uw.targets(TARGET_CODE)
+headline(shares, women_targets)
+share_over_time(shares, women_targets)
+grade_history()
 gap()
-st.info(uw.PRIVACY_NOTE, icon=":material/shield_person:")
-synthetic_notice()
-uw.other_pages("pages/workforce_gender.py")
+uw.page_footer(PAGE)

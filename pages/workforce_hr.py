@@ -10,48 +10,39 @@ from kpi.charts import workforce as charts
 from kpi.charts.theme import HEADLINE_COLOUR, SECTOR_COLOURS, SERIES_COLOURS
 from kpi.formatting import format_value
 from kpi.workforce_pages import GROUPING_NAMES, RECRUITMENT_LEVELS
-from ui import data as ui_data
 from ui import workforce as uw
 from ui.filters import link_params
-from ui.widgets import status_badge, synthetic_notice
+from ui.widgets import status_badge
 
+PAGE = "pages/workforce_hr.py"
 RECRUIT, TRAIN = "E1.RECRUIT", "E1.TRAIN"
 ALL_RECRUITMENTS = "All recruitments"
 ALL = "ALL"
 GROUP_COLOURS = {dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]: SERIES_COLOURS[0],
                  dims.CATEGORY_GROUPS[dims.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2],
                  ALL_RECRUITMENTS: HEADLINE_COLOUR, dims.ALL_STAFF: HEADLINE_COLOUR}
-
-st.title("Recruitment and training")
-f = uw.page_filters()
-sel, year = f.selection, f.year
-results = ui_data.results()
-st.caption(uw.selection_text(f) + " · enabler indicators computed from the staff records")
-years = sorted({*f.years, year})
-tables = uw.page_view("hr", f)
+SECTOR_LABELS = {s: wf.label_of("sector", s) for s in dims.SECTOR_CODES}
+#: The rows of the recruitment grid at each of its levels (code -> label, in order).
+ROW_LABELS = {"grade": dict(dims.GRADE_LABELS), "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
+              "category_group": dict(dims.CATEGORY_GROUPS)}
 
 
-#: Where each indicator's figure for the selection is: (table, the total row's "total_over", display column).
-SELECTION_TOTALS = {RECRUIT: ("recruitment_trend", "category_group", "days_display"),
-                    TRAIN: ("training", "sector", "share_display")}
-
-
-def selection_figure(code: str) -> str:
-    """The indicator's figure for the page's selection and year, as the page's protected table shows it."""
-    name, over, column = SELECTION_TOTALS[code]
-    row = tables[name].frame.filter((pl.col("year") == year) & (pl.col("total_over") == over))
+def selection_figure(table: wf.Protected, over: str, column: str) -> str:
+    """An indicator's figure for the page's selection and year, as the page's protected ``table`` shows it: the
+    ``column`` of its total row over ``over``."""
+    row = table.frame.filter((pl.col("year") == year) & (pl.col("total_over") == over))
     return row[column][0] if row.height else "no records"
 
 
-def indicator_header(code: str) -> None:
-    """Status, reason, latest value and target of an enabler indicator (whole organisation), and its figure
+def indicator_header(code: str, figure: str) -> None:
+    """Status, reason, latest value and target of an enabler indicator (whole organisation), and its ``figure``
     for the selection (which the filters change)."""
     view = uw.indicator(code, year)
     a, unit = view.assessment, view.sheet["unit"]
     st.markdown(f"{status_badge(a.status)} **{code}, whole organisation:** {a.explanation}")
     # The middle label is the longest ("Whole organisation (2025)"): it must not be cut at 1280 px.
     cols = st.columns([1, 1.4, 1, 1.6])
-    cols[0].metric(f"This selection ({year})", selection_figure(code),
+    cols[0].metric(f"This selection ({year})", figure,
                    help="For the Sector, duty station, grade category and gender chosen above.")
     cols[1].metric(f"Whole organisation ({a.latest_year or '–'})", format_value(a.latest_value, unit))
     cols[2].metric(f"Target ({a.target_year or '–'})", format_value(a.target_value, unit))
@@ -59,84 +50,93 @@ def indicator_header(code: str) -> None:
                       icon=":material/query_stats:", query_params=link_params(indicator=code))
 
 
-st.header("Recruitment timeline")
-st.caption("Days from the posting of a vacancy to the selection decision, by the year of the selection."
-           + (" The gender filter does not apply to recruitments." if sel.gender else ""))
-indicator_header(RECRUIT)
-targets = wf.indicator_targets(results.indicators, results.targets, RECRUIT)
-left, right = st.columns(2)
-with left:
+def recruitment_grid() -> tuple[wf.Protected, pl.DataFrame, str]:
+    """Mean recruitment days by grade (or the coarser grouping :mod:`kpi.coarsening` chooses, unless the reader
+    asks for grades) and Sector, as a heat map; returns its table, the year's rows and the level shown."""
     chosen = uw.grouping(f, "grade", ("sector",), universe="recruitment", levels=RECRUITMENT_LEVELS)
     level = chosen.level
     st.subheader(f"By {GROUPING_NAMES[level]} and Sector, {year}")
     if uw.finer_toggle(chosen, GROUPING_NAMES, key="wf_finer_recruit"):
         level = "grade"
-    grid = tables[f"recruitment:{level}"]
-    frame = uw.guard(grid)
-    sector_labels = {s: wf.label_of("sector", s) for s in dims.SECTOR_CODES}
-    row_labels = {"grade": dict(dims.GRADE_LABELS), "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
-                  "category_group": dict(dims.CATEGORY_GROUPS)}[level]
-    row_order = list(row_labels)
-    with_all = frame.filter(pl.col("year") == year).with_columns(pl.col(level, "sector").fill_null(ALL))
+    grid = tables.recruitment(level)
+    row_labels = ROW_LABELS[level]
+    with_all = grid.frame.filter(pl.col("year") == year).with_columns(pl.col(level, "sector").fill_null(ALL))
     uw.plot("wf-recruit-grid", lambda: charts.value_heatmap(
         with_all, level, "sector", "days", "days_display", row_labels={**row_labels, ALL: "All grades"},
-        column_labels={**sector_labels, ALL: "All Sectors"}, row_order=[*reversed(row_order), ALL],
+        column_labels={**SECTOR_LABELS, ALL: "All Sectors"}, row_order=[*reversed(list(row_labels)), ALL],
         column_order=[*dims.SECTOR_CODES, ALL], colour_title="Days", projector=f.projector, missing="no selection"),
         f"recruitment_days_{level}_sector_{year}", f, level)
     st.caption("Mean days, shown where the number of selections is (5 or more, and not hidden to protect another "
                "cell). Last row and column: all grades, all Sectors.")
-with right:
+    return grid, with_all, level
+
+
+def recruitment_over_time(targets: pl.DataFrame) -> None:
+    """Mean recruitment days by category group over the years shown, against the targets."""
     st.subheader("Over time")
-    trend = tables["recruitment_trend"]
-    uw.guard(trend)
-    lines = trend.frame.with_columns(
+    lines = tables.recruitment_trend().frame.with_columns(
         pl.when(pl.col("total_over") == "category_group").then(pl.lit(ALL_RECRUITMENTS)).otherwise(pl.col("label"))
         .alias("label"))
     uw.plot("wf-recruit-trend", lambda: charts.trend_lines(
         lines, "days", "days_display", colours=GROUP_COLOURS, projector=f.projector, y_title="Days",
-        targets=targets.filter(pl.col("year").is_between(years[0], years[-1])), target_name=f"Target ({RECRUIT})"),
+        targets=f.in_trends(targets), target_name=f"Target ({RECRUIT})"),
         "recruitment_days_over_time", f)
-table = with_all.with_columns(
-    pl.col(level).replace_strict({**row_labels, ALL: "All grades"}).alias("Grade"),
-    pl.col("sector").replace_strict({**sector_labels, ALL: "All Sectors"}).alias("Sector"),
-).pivot(on="Sector", index="Grade", values="days_display", aggregate_function="first")
-table = table.select("Grade", *[c for c in [*sector_labels.values(), "All Sectors"] if c in table.columns])
-with st.expander(f"Table: mean days by grade and Sector, {year}"):
-    st.dataframe(table.fill_null("no selection"), hide_index=True)
-    uw.download_csv(grid, frame.select("year", level, "sector", "total_over", "count", "display", "days",
-                                       "days_display"), f"recruitment_days_{year}", key="wf-recruit-download")
 
-st.header("Mandatory training")
-st.caption("Staff in post at the end of the year who completed every mandatory course of the year.")
-indicator_header(TRAIN)
-train_targets = wf.indicator_targets(results.indicators, results.targets, TRAIN)
-target_now = train_targets.filter(pl.col("year") == year)["target"].to_list()
-training = tables["training"]
-uw.guard(training)
-if training.frame.filter(pl.col("year") == year).is_empty():
-    st.info(f"No training records for {year}: mandatory-training completion is recorded from 2018.",
-            icon=":material/event_busy:")
-else:
+
+def recruitment_table(grid: wf.Protected, with_all: pl.DataFrame, level: str) -> None:
+    """The heat map's figures as a table (in an expander), with its download."""
+    table = with_all.with_columns(
+        pl.col(level).replace_strict({**ROW_LABELS[level], ALL: "All grades"}).alias("Grade"),
+        pl.col("sector").replace_strict({**SECTOR_LABELS, ALL: "All Sectors"}).alias("Sector"),
+    ).pivot(on="Sector", index="Grade", values="days_display", aggregate_function="first")
+    table = table.select("Grade", *[c for c in [*SECTOR_LABELS.values(), "All Sectors"] if c in table.columns])
+    with st.expander(f"Table: mean days by grade and Sector, {year}"):
+        st.dataframe(table.fill_null("no selection"), hide_index=True)
+        uw.download_csv(grid, grid.frame.select("year", level, "sector", "total_over", "count", "display", "days",
+                                                "days_display"), f"recruitment_days_{year}", key="wf-recruit-download")
+
+
+def recruitment() -> None:
+    """The recruitment timeline: the indicator, the grid by grade and Sector, the trend and the table."""
+    st.header("Recruitment timeline")
+    st.caption("Days from the posting of a vacancy to the selection decision, by the year of the selection."
+               + (" The gender filter does not apply to recruitments." if sel.gender else ""))
+    indicator_header(RECRUIT, selection_figure(tables.recruitment_trend(), "category_group", "days_display"))
+    targets = uw.targets(RECRUIT)
     left, right = st.columns(2)
     with left:
-        st.subheader(f"By Sector, {year}")
-        rows = training.frame.filter(pl.col("year") == year).with_columns(
-            pl.when(pl.col("total_over") == "sector").then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
-            .alias("label"))
-        uw.plot("wf-train-sector", lambda: charts.share_bars(
-            rows, training.threshold, projector=f.projector, band=None, colour=SECTOR_COLOURS["ITU"],
-            x_title="Completed (%)", target=target_now[0] if target_now else None), f"training_by_sector_{year}", f)
+        grid, with_all, level = recruitment_grid()
     with right:
-        st.subheader("Over time")
-        history = tables["training_trend"]
-        uw.guard(history)
-        lines = history.frame.with_columns(
-            pl.when(pl.col("total_over") == "category_group").then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
-            .alias("label"))
-        uw.plot("wf-train-trend", lambda: charts.trend_lines(
-            lines, "share", "share_display", colours=GROUP_COLOURS, projector=f.projector, y_title="Completed (%)",
-            percent=True, targets=train_targets.filter(pl.col("year").is_between(years[0], years[-1])),
-            target_name=f"Target ({TRAIN})"), "training_over_time", f)
+        recruitment_over_time(targets)
+    recruitment_table(grid, with_all, level)
+
+
+def training_by_sector(training: wf.Protected, targets: pl.DataFrame) -> pl.DataFrame:
+    """Mandatory-training completion by Sector in the year, against the year's target; returns its rows."""
+    target_now = targets.filter(pl.col("year") == year)["target"].to_list()
+    st.subheader(f"By Sector, {year}")
+    rows = training.frame.filter(pl.col("year") == year).with_columns(
+        pl.when(pl.col("total_over") == "sector").then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
+        .alias("label"))
+    uw.plot("wf-train-sector", lambda: charts.share_bars(
+        rows, training.threshold, projector=f.projector, band=None, colour=SECTOR_COLOURS["ITU"],
+        x_title="Completed (%)", target=target_now[0] if target_now else None), f"training_by_sector_{year}", f)
+    return rows
+
+
+def training_over_time(targets: pl.DataFrame) -> None:
+    """Mandatory-training completion by category group over the years shown, against the targets."""
+    st.subheader("Over time")
+    lines = tables.training_trend().frame.with_columns(
+        pl.when(pl.col("total_over") == "category_group").then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label"))
+        .alias("label"))
+    uw.plot("wf-train-trend", lambda: charts.trend_lines(
+        lines, "share", "share_display", colours=GROUP_COLOURS, projector=f.projector, y_title="Completed (%)",
+        percent=True, targets=f.in_trends(targets), target_name=f"Target ({TRAIN})"), "training_over_time", f)
+
+
+def training_table(training: wf.Protected, rows: pl.DataFrame) -> None:
+    """Completion by Sector as a table (in an expander), with its download."""
     with st.expander(f"Table: mandatory training by Sector, {year}"):
         st.dataframe(rows.select(pl.col("label").alias("Sector"), pl.col("completed_display").alias("Completed"),
                                  pl.col("not_completed_display").alias("Not completed"),
@@ -145,7 +145,32 @@ else:
         uw.download_csv(training, rows.select("year", "label", "total_over", "completed", "not_completed", "total",
                                               "share", "completed_display", "not_completed_display", "total_display",
                                               "share_display"), f"training_by_sector_{year}", key="wf-train-download")
-uw.privacy_caption(training)
-st.info(uw.PRIVACY_NOTE, icon=":material/shield_person:")
-synthetic_notice()
-uw.other_pages("pages/workforce_hr.py")
+
+
+def mandatory_training() -> None:
+    """Mandatory training: the indicator, completion by Sector and over time, the table and the privacy rule
+    (training is recorded from 2018: before, a note instead)."""
+    st.header("Mandatory training")
+    st.caption("Staff in post at the end of the year who completed every mandatory course of the year.")
+    training = tables.training()
+    indicator_header(TRAIN, selection_figure(training, "sector", "share_display"))
+    targets = uw.targets(TRAIN)
+    if training.frame.filter(pl.col("year") == year).is_empty():
+        st.info(f"No training records for {year}: mandatory-training completion is recorded from 2018.",
+                icon=":material/event_busy:")
+    else:
+        left, right = st.columns(2)
+        with left:
+            rows = training_by_sector(training, targets)
+        with right:
+            training_over_time(targets)
+        training_table(training, rows)
+    uw.privacy_caption(training)
+
+
+f, tables = uw.page_header("Recruitment and training", uw.HrTables,
+                           "enabler indicators computed from the staff records")
+sel, year = f.selection, f.year
+recruitment()
+mandatory_training()
+uw.page_footer(PAGE)

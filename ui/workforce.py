@@ -1,13 +1,15 @@
 """The workforce pages' Streamlit layer: records loaded once per data version, the workforce
-filters (kept in the URL), protected tables cached per data version and filters, and the guard
-every table passes before it is shown or downloaded.
+filters (kept in the URL), protected tables cached per data version and filters, each page's tables
+behind named methods that check them (:class:`PageTables`) before they are shown or downloaded, and
+the header and footer every workforce page shares.
 """
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import ClassVar, Self, TypeVar
 
 import plotly.graph_objects as go
 import polars as pl
@@ -21,7 +23,7 @@ from kpi.coarsening import Grouping, coarsening_sentence
 from kpi import workforce_pages as wp
 from kpi.explorer import IndicatorView, breakdown_account, group_labels, hidden_in_latest_year, indicator_view, \
     labelled_series
-from kpi.disclosure import SUPPRESSED_TEXT, DisclosureRule, assert_no_disclosure, range_of
+from kpi.disclosure import SUPPRESSED_TEXT, range_of
 from kpi.store import frames as frames_module
 from kpi.store.columnar import cached_frames
 from kpi.text import markdown_text
@@ -30,7 +32,7 @@ from ui import data as ui_data
 from ui.downloads import csv_bytes
 from ui.filters import current_filters, link_params
 from ui.urlstate import url_segmented, url_selectbox
-from ui.widgets import chart
+from ui.widgets import chart, synthetic_notice
 
 ALL = "All"
 PRIVACY_NOTE = (
@@ -61,7 +63,8 @@ def _prepared(url: str) -> dict[str, pl.DataFrame]:
     """The workforce records of the store, read and prepared as the pages use them
     (:func:`kpi.workforce_pages.load_records`), by name."""
     records = wp.load_records(ui_data.engine_for(url))
-    return {field.name: getattr(records, field.name) for field in fields(records)}
+    return {"staff": records.staff, "recruitment": records.recruitment, "countries": records.countries,
+            "duty_stations": records.duty_stations, "units": records.units}
 
 
 @st.cache_resource(show_spinner="Loading the workforce records…", max_entries=2)
@@ -131,6 +134,150 @@ def page_view(page: str, filters: WorkforceFilters) -> dict[str, wf.Protected]:
         return _protector(*_store()).view(page, filters.year, filters.years, filters.selection)
 
 
+@dataclass(frozen=True)
+class PageTables:
+    """The protected tables of one workforce page for its filters, one named method per table.
+
+    Each method returns its table already passed through :func:`kpi.workforce.check` (the last check before
+    a table is shown or downloaded), so a page neither names its tables by string nor calls the check: one
+    subclass per page, :meth:`of` reads it (:func:`page_view`).
+    """
+
+    #: The page of :data:`kpi.workforce_pages.PAGES` whose tables these are.
+    PAGE: ClassVar[str]
+    _tables: dict[str, wf.Protected]
+    # Each table is checked once per rerun, not at every read: a fragment rerun or a second section reading
+    # the same table would check the same immutable frame again.
+    _checked: dict[str, wf.Protected] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, filters: WorkforceFilters) -> Self:
+        """The page's tables for ``filters``, protected together (:func:`page_view`)."""
+        return cls(page_view(cls.PAGE, filters))
+
+    def _table(self, name: str) -> wf.Protected:
+        """Table ``name`` of the page (the names of :mod:`kpi.workforce_pages`), checked."""
+        if name not in self._checked:
+            table = self._tables[name]
+            wf.check(table)
+            self._checked[name] = table
+        return self._checked[name]
+
+
+class CompositionTables(PageTables):
+    """The tables of the Composition page."""
+
+    PAGE = "composition"
+
+    def headcount(self) -> wf.Protected:
+        """Staff in post by location, with the total (the headline figures)."""
+        return self._table("headcount")
+
+    def pyramid(self, level: str) -> wf.Protected:
+        """Staff by gender and ``level`` (:data:`kpi.workforce_pages.PYRAMID_LEVELS`)."""
+        return self._table(f"pyramid:{level}")
+
+    def contracts(self) -> wf.Protected:
+        """Staff by contract type."""
+        return self._table("contracts")
+
+    def sectors(self) -> wf.Protected:
+        """Staff by Sector."""
+        return self._table("sectors")
+
+    def units(self) -> wf.Protected:
+        """Staff by Sector and unit."""
+        return self._table("units")
+
+    def stations(self) -> wf.Protected:
+        """Staff by location and duty station."""
+        return self._table("stations")
+
+    def trend(self, by: str) -> wf.Protected:
+        """Staff over the years by ``by`` (:data:`kpi.workforce_pages.TREND_BY`)."""
+        return self._table(f"trend:{by}")
+
+
+class GenderTables(PageTables):
+    """The tables of the Gender balance page."""
+
+    PAGE = "gender"
+
+    def shares(self) -> wf.Protected:
+        """The share of women over the years, all staff and by category group."""
+        return self._table("shares")
+
+    def grades(self) -> wf.Protected:
+        """Women and men at each grade over the years."""
+        return self._table("grades")
+
+    def gap(self, by: str) -> wf.Protected:
+        """The gap to parity by ``by`` (:data:`kpi.workforce_pages.GAP_BY`)."""
+        return self._table(f"gap:{by}")
+
+
+class GeographyTables(PageTables):
+    """The tables of the Geographical distribution page."""
+
+    PAGE = "geography"
+
+    def coverage(self) -> wf.Protected:
+        """Member States with and without nationals on staff, over the years."""
+        return self._table("coverage")
+
+    def countries(self) -> wf.Protected:
+        """Staff by nationality."""
+        return self._table("countries")
+
+    def regions(self) -> wf.Protected:
+        """Staff by ITU administrative region of nationality."""
+        return self._table("regions")
+
+    def trend(self) -> wf.Protected:
+        """Staff by administrative region over the years."""
+        return self._table("trend")
+
+
+class FieldTables(PageTables):
+    """The tables of the Field presence page."""
+
+    PAGE = "field"
+
+    def presence(self) -> wf.Protected:
+        """Staff in the regional and area offices by Sector, over the years."""
+        return self._table("presence")
+
+    def offices(self) -> wf.Protected:
+        """Staff in each regional and area office."""
+        return self._table("offices")
+
+    def regions(self) -> wf.Protected:
+        """Staff in the offices by ITU-D region and Sector."""
+        return self._table("regions")
+
+
+class HrTables(PageTables):
+    """The tables of the Recruitment and training page."""
+
+    PAGE = "hr"
+
+    def recruitment(self, level: str) -> wf.Protected:
+        """Mean recruitment days by ``level`` (:data:`kpi.workforce_pages.RECRUITMENT_LEVELS`) and Sector."""
+        return self._table(f"recruitment:{level}")
+
+    def recruitment_trend(self) -> wf.Protected:
+        """Mean recruitment days by category group over the years."""
+        return self._table("recruitment_trend")
+
+    def training(self) -> wf.Protected:
+        """Mandatory-training completion by Sector."""
+        return self._table("training")
+
+    def training_trend(self) -> wf.Protected:
+        """Mandatory-training completion by category group over the years."""
+        return self._table("training_trend")
+
+
 def indicator_breakdown(code: str, dimension: str, years: tuple[int, int]) -> tuple[pl.DataFrame, str]:
     """E1 indicator ``code`` by ``dimension`` as its workforce page shows it (:func:`kpi.workforce_pages.
     indicator_breakdown`), labelled for the explorer's chart and table, and the sentence that says which
@@ -166,16 +313,6 @@ def finer_toggle(grouping_: Grouping, names: dict[str, str], *, key: str) -> boo
     return st.toggle(f"Show by {names[finest]} (more cells hidden)", key=key)
 
 
-def guard(protected: wf.Protected) -> pl.DataFrame:
-    """The last check before a table is rendered: :func:`kpi.disclosure.assert_no_disclosure` on
-    every count column, at the table's threshold. Returns the frame."""
-    rule = DisclosureRule(protected.threshold, protected.threshold)
-    present = [d for d in protected.dims if d in protected.frame.columns]
-    for column in protected.counts:
-        assert_no_disclosure(protected.frame, present, column, rule=rule)
-    return protected.frame
-
-
 # ---------------------------------------------------------------- filters
 
 
@@ -187,6 +324,12 @@ class WorkforceFilters:
     years: tuple[int, ...]
     selection: wf.Selection
     projector: bool
+
+    def in_trends(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows of ``frame`` (by ``year``) from the first to the last year the trends show, the page's
+        year included (a target line spans the trend it is drawn on)."""
+        span = sorted({*self.years, self.year})
+        return frame.filter(pl.col("year").is_between(span[0], span[-1]))
 
 
 def _station_options(records: WorkforceData) -> tuple[list[str], dict[str, str]]:
@@ -278,7 +421,7 @@ def privacy_caption(protected: wf.Protected) -> None:
 
 def download_csv(protected: wf.Protected, frame: pl.DataFrame, name: str, key: str) -> None:
     """A CSV download of ``frame``, a protected table (checked again here)."""
-    guard(wf.Protected(frame=frame, dims=tuple(d for d in protected.dims if d in frame.columns),
+    wf.check(wf.Protected(frame=frame, dims=tuple(d for d in protected.dims if d in frame.columns),
                        counts=tuple(c for c in protected.counts if c in frame.columns), threshold=protected.threshold))
     st.download_button("Download CSV", csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
                        key=key, icon=":material/download:", on_click="ignore")
@@ -333,9 +476,37 @@ def other_pages(current: str) -> None:
                       query_params=link_params(**extra))
 
 
+Tables = TypeVar("Tables", bound=PageTables)
+
+
+def page_header(title: str, tables: type[Tables], note: str = "", *, gender: bool = True, category: bool = True,
+                station: bool = True) -> tuple[WorkforceFilters, Tables]:
+    """The top of a workforce page: its title, the workforce filters (:func:`page_filters`) and the selection
+    in words with the page's ``note``. Returns the filters and the page's ``tables`` for them."""
+    st.title(title)
+    filters = page_filters(gender=gender, category=category, station=station)
+    st.caption(selection_text(filters) + (f" · {note}" if note else ""))
+    return filters, tables.of(filters)
+
+
+def page_footer(current: str) -> None:
+    """The end of a workforce page: the privacy rule, the synthetic-data label and the links to the other
+    workforce pages with the same selection."""
+    st.info(PRIVACY_NOTE, icon=":material/shield_person:")
+    synthetic_notice()
+    other_pages(current)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _indicator(url: str, version: int, code: str, year: int, validated_only: bool) -> IndicatorView:
     return indicator_view(ui_data.results(), code, year, validated_only=validated_only)
+
+
+def targets(code: str) -> pl.DataFrame:
+    """The organisation's targets of indicator ``code`` by year (:func:`kpi.workforce.indicator_targets`), of the
+    current data version."""
+    results = ui_data.results()
+    return wf.indicator_targets(results.indicators, results.targets, code)
 
 
 def indicator(code: str, year: int) -> IndicatorView:
