@@ -218,7 +218,7 @@ def target(args: argparse.Namespace, log) -> Any:
             yield (running.url, [p.pid for p in running.processes[:-1]], [nginx, *_children(nginx)],
                    f"{args.servers} server(s) behind nginx")
         return
-    from ui.cluster import free_port, wait_for
+    from ui.cluster import free_port, stop, wait_for
 
     port = free_port()
     env = {**os.environ, "RBM_DATABASE_URL": store, "RBM_DEMO_SIGN_IN": "0"}
@@ -229,8 +229,7 @@ def target(args: argparse.Namespace, log) -> Any:
         wait_for(f"http://127.0.0.1:{port}/_stcore/health", process, "the dashboard server")
         yield f"http://localhost:{port}", [process.pid], [], "1 server, no proxy"
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop([process])
 
 
 def format_report(report: dict[str, Any]) -> str:

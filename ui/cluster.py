@@ -32,6 +32,7 @@ from pathlib import Path
 import streamlit
 
 from ui import demo_provider
+from ui.demo_provider import free_port  # noqa: F401 (callers take it from here too)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
@@ -54,15 +55,6 @@ class Cluster:
     def access_log(self) -> Path:
         """nginx's access log: each request with its route cookie and the server that answered it."""
         return self.prefix / "access.log"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (loopback)."""
-    import socket
-
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fill(template: str, fields: dict[str, str]) -> str:
@@ -112,7 +104,9 @@ def wait_for(url: str, process: subprocess.Popen, what: str, timeout: float = ST
     raise RuntimeError(f"{what} did not answer on {url} within {timeout:g} s")
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Ask each process to end (the last started first), and kill one that has not after 15 s: a Streamlit server
+    busy with a large store can hang on SIGTERM, and whoever stops it must not hang with it."""
     for process in reversed(processes):
         if process.poll() is None:
             process.terminate()
@@ -162,7 +156,7 @@ def running(servers: int = 2, port: int | None = None, database_url: str | None 
         wait_for(f"{url}/_stcore/health", processes[-1], "nginx")
         yield Cluster(url, [f"http://127.0.0.1:{p}" for p in server_ports], prefix, processes)
     finally:
-        _stop(processes)
+        stop(processes)
         if provider is not None:
             provider.stop()
             provider.secrets_file.unlink(missing_ok=True)
@@ -175,13 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.servers <= 16:
         parser.error("--servers takes 1 to 16")
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     with running(args.servers, args.port) as cluster:
         print(f"nginx on {cluster.url}, in front of {', '.join(cluster.servers)} (files in {cluster.prefix}); "
               "Ctrl-C stops everything.", flush=True)
         try:
-            while not stop and all(p.poll() is None for p in cluster.processes):
+            while not stopping and all(p.poll() is None for p in cluster.processes):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass

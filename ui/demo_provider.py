@@ -84,7 +84,8 @@ def wanted() -> bool:
     return os.environ.get(DEMO_SIGN_IN_ENV, "1") != "0" and not real_provider_configured()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nobody listens on right now (loopback): the one home of this for servers, nginx and tests."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -120,7 +121,7 @@ def write_secrets(app_port: int, provider_url: str, path: Path | None = None) ->
 
 def start(app_port: int, secrets_path: Path | None = None, timeout: float = 30.0) -> DemoProvider:
     """Start the provider on a free loopback port and write the secrets file for ``app_port``."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([sys.executable, "-m", "ui.demo_provider", "--port", str(port),
                                 "--parent", str(os.getpid())], cwd=PROJECT_DIR,
