@@ -34,3 +34,11 @@ def freeze_after_first_run(page: str) -> bool:
     gc.collect()
     gc.freeze()
     return True
+
+
+def freeze_at_start() -> None:
+    """Collect once and freeze what the server has imported, before it takes sessions: the collection after a
+    page's first run (:func:`freeze_after_first_run`) then visits only what was made since, instead of every
+    module, validator and class of Streamlit, Plotly, Polars and pandas; the first visitor waited for that."""
+    gc.collect()
+    gc.freeze()

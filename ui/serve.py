@@ -22,7 +22,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from ui import demo_provider
+from ui import demo_provider, runtime
 from ui.hardening import refuse_control_messages
 from ui.navigation import DEFAULT_PAGE_PATH
 
@@ -134,6 +134,7 @@ def main(argv: list[str]) -> int:
             options += ["--secrets.files", str(path)]
         print(f"Demonstration sign-in: identity provider on {provider.url} "
               f"({granted} demo role(s) newly granted); not for real use.", flush=True)
+    runtime.freeze_at_start()
     try:
         return cli.main(args=["run", str(APP), *options], prog_name="streamlit", standalone_mode=False) or 0
     finally:
