@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
-from pathlib import Path
 from typing import ClassVar, Self, TypeVar
 
 import plotly.graph_objects as go
@@ -19,13 +18,13 @@ from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts.theme import PLOTLY_CONFIG
 from kpi.config import LATEST_REPORTING_YEAR, YEARS_SHOWN, database_url
-from kpi.coarsening import Grouping, coarsening_sentence
+from kpi.coarsening import MAX_HIDDEN_SHARE, Grouping, coarsening_sentence
 from kpi import workforce_pages as wp
 from kpi.explorer import IndicatorView, breakdown_account, group_labels, hidden_in_latest_year, indicator_view, \
     labelled_series
-from kpi.disclosure import SUPPRESSED_TEXT, range_of
+from kpi.disclosure import DEFAULT_RULE, SUPPRESSED_TEXT, fewer_than, range_of
 from kpi.store import frames as frames_module
-from kpi.store.columnar import cached_frames
+from kpi.store.columnar import cached_frames, source_files
 from kpi.text import markdown_text
 from kpi.workforce_pages import PageProtector, Records
 from ui import data as ui_data
@@ -36,10 +35,11 @@ from ui.widgets import chart, synthetic_notice
 
 ALL = "All"
 PRIVACY_NOTE = (
-    "To protect individuals, no count under 5 people is shown (under 10 where nationality is involved), and "
-    "further numbers are hidden so that a hidden one cannot be worked out from the rest of the page or from the "
-    "same page with one filter wider: such numbers read **fewer than 5** or **hidden**. Where a breakdown would "
-    "hide more than a tenth of the people, the page shows the next coarser grouping."
+    f"To protect individuals, no count under {DEFAULT_RULE.min_count} people is shown (under "
+    f"{DEFAULT_RULE.min_count_sensitive} where nationality is involved), and further numbers are hidden so that a "
+    "hidden one cannot be worked out from the rest of the page or from the same page with one filter wider: such "
+    f"numbers read **{fewer_than(DEFAULT_RULE.min_count)}** or **{SUPPRESSED_TEXT}**. Where a breakdown would hide more "
+    f"than {MAX_HIDDEN_SHARE * 100:g} % of the people, the page shows the next coarser grouping."
 )
 
 
@@ -56,7 +56,7 @@ class WorkforceData:
 
 
 #: The code that prepares the workforce frames: a change to it rebuilds their columnar copy (kpi.store.columnar).
-PREPARING_CODE = (Path(wf.__file__), Path(wp.__file__), Path(frames_module.__file__))
+PREPARING_CODE = source_files(wf, wp, frames_module)
 
 
 def _prepared(url: str) -> dict[str, pl.DataFrame]:

@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpi.config import DEMO_FIRST_YEAR, DEMO_LAST_YEAR
+from kpi.config import CURRENT_CYCLE, DEMO_FIRST_YEAR, DEMO_LAST_YEAR
 from kpi.store import models as m
 
 YEARS: tuple[int, ...] = tuple(range(DEMO_FIRST_YEAR, DEMO_LAST_YEAR + 1))
@@ -26,7 +26,7 @@ CHUNK_ROWS = 20_000
 SYNTHETIC_SOURCE = "Synthetic demo data (kpi.demo)"
 #: The cycle of the Strategic Plan whose framework nodes and indicators the budget lines, risks,
 #: operational plans and record links name.
-CYCLE = "2024-2027"
+CYCLE = CURRENT_CYCLE
 
 # ---------------------------------------------------------------- random streams
 
