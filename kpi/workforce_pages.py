@@ -44,7 +44,7 @@ from kpi import disclosure_audit as disclosure_audit_module
 from kpi import workforce as wf
 from kpi.disclosure import DEFAULT_RULE, DisclosureRule
 from kpi.disclosure_audit import Finding, Link, Publication, audit, label_bounds, secure
-from kpi.store.columnar import KeptViews, fingerprint
+from kpi.store.columnar import KeptViews, fingerprint, source_files
 
 # ---------------------------------------------------------------- the records and the pages
 
@@ -868,8 +868,7 @@ def audit_space(protector: PageProtector, years: Sequence[int], selections: Sequ
 
 
 #: The code that protects the pages: a change to it starts a new set of kept views.
-PROTECTING_CODE = tuple(Path(m.__file__) for m in (wf, disclosure, disclosure_audit_module, coarsening, dims)) \
-    + (Path(__file__),)
+PROTECTING_CODE = source_files(wf, disclosure, disclosure_audit_module, coarsening, dims) + (Path(__file__),)
 
 
 def kept_views(records: Records, rule: DisclosureRule = DEFAULT_RULE) -> KeptViews | None:

@@ -243,3 +243,46 @@ def test_only_the_latest_sets_of_views_are_kept(tmp_path, monkeypatch):
     assert left == sorted([*opened[-(columnar.VIEW_SETS_KEPT - 1):], "views-" + "f" * 16])
     assert columnar.KeptViews.open(f"{columnar.VIEW_SETS_KEPT + 2:016x}").get(("page", columnar.VIEW_SETS_KEPT + 2)) \
         == {"n": columnar.VIEW_SETS_KEPT + 2}
+
+
+# ---------------------------------------------------------------- the code the digests cover
+
+
+def test_source_files_are_a_modules_file_or_every_file_of_a_package_sorted():
+    from pathlib import Path
+
+    from kpi import dimensions
+    from kpi import workforce as wf
+
+    files = columnar.source_files(wf)
+    assert columnar.source_files(dimensions) == (Path(dimensions.__file__),)
+    assert list(files) == sorted(Path(wf.__file__).parent.rglob("*.py")) and len(files) > 1
+    assert columnar.source_files(dimensions, wf, dimensions) == (Path(dimensions.__file__), *files)
+
+
+def test_a_change_to_any_module_of_a_package_changes_the_copy_key(engine, tmp_path):
+    """A package's ``__file__`` is its ``__init__.py`` alone: the key must see its other modules too."""
+    from types import SimpleNamespace
+
+    folder = tmp_path / "made_up_package"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("from made_up_package.part import VALUE\n")
+    (folder / "part.py").write_text("VALUE = 1\n")
+    package = SimpleNamespace(__file__=str(folder / "__init__.py"), __path__=[str(folder)])
+    before = columnar.copy_key(engine, "workforce", 1, columnar.source_files(package))
+    (folder / "part.py").write_text("VALUE = 2\n")
+    assert columnar.copy_key(engine, "workforce", 1, columnar.source_files(package)) != before
+
+
+def test_the_code_digests_cover_every_file_of_the_workforce_package():
+    """A change to any module of kpi.workforce rebuilds the prepared frames' copy and starts a new set of kept
+    views: a later split of the package cannot silently drop a file from either digest."""
+    from pathlib import Path
+
+    from kpi.workforce_pages import PROTECTING_CODE
+    from ui.workforce import PREPARING_CODE
+
+    package = {p.resolve() for p in (Path(__file__).resolve().parents[1] / "kpi" / "workforce").glob("*.py")}
+    assert len(package) > 1
+    for digested in (PROTECTING_CODE, PREPARING_CODE):
+        assert {Path(p).resolve() for p in digested} >= package

@@ -57,6 +57,20 @@ def copy_key(engine: Engine, name: str, version: int, sources: Iterable[Path]) -
     return f"{name}-{store}-v{version}-{code}"
 
 
+def source_files(*modules: Any) -> tuple[Path, ...]:
+    """The source files of ``modules`` whose digest keys a copy or a set of kept views: a module's file, or
+    every ``.py`` file of a package (its subpackages included), sorted; modules in the order given.
+
+    A package's ``__file__`` is its ``__init__.py`` alone: a digest of it would miss a change to the package's
+    other modules, and the caches keyed on it would outlive the code that built them.
+    """
+    files: list[Path] = []
+    for module in modules:
+        path = Path(module.__file__)
+        files.extend(sorted(path.parent.rglob("*.py")) if hasattr(module, "__path__") else [path])
+    return tuple(dict.fromkeys(files))
+
+
 def cached_frames(engine: Engine, name: str, version: int, build: Callable[[], dict[str, pl.DataFrame]],
                   sources: Iterable[Path]) -> dict[str, pl.DataFrame]:
     """The frames ``build`` returns for data version ``version``, read from their copy if one was written.
