@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from kpi.python_columns import python_column
 from kpi.status import STATUSES, assess_frame
 from kpi.store.frames import ResultsData
 
@@ -25,8 +26,7 @@ def node_roots(nodes: pl.DataFrame) -> pl.DataFrame:
             node_id = parent[node_id]
         return node_id
 
-    roots = nodes.select("node_id").with_columns(
-        pl.col("node_id").map_elements(root, return_dtype=pl.Int64).alias("root_id"))
+    roots = nodes.select("node_id").with_columns(python_column(nodes, "node_id", root, "root_id", pl.Int64))
     order = dict(zip(nodes["node_id"].to_list(), nodes["sort_order"].to_list(), strict=True))
 
     def path_key(node_id: int) -> str:
@@ -38,7 +38,7 @@ def node_roots(nodes: pl.DataFrame) -> pl.DataFrame:
             node_id = parent.get(node_id)
         return ".".join(reversed(path))
 
-    roots = roots.with_columns(pl.col("node_id").map_elements(path_key, return_dtype=pl.String).alias("tree_order"))
+    roots = roots.with_columns(python_column(roots, "node_id", path_key, "tree_order", pl.String))
     names = nodes.select(pl.col("node_id").alias("root_id"), pl.col("node_code").alias("root_code"),
                          pl.col("node_name").alias("root_name"), pl.col("kind").alias("root_kind"),
                          pl.col("sort_order").alias("root_order"))
@@ -178,13 +178,10 @@ def scorecard_rows(statuses: pl.DataFrame, observations: pl.DataFrame, years: tu
     rows = statuses.join(trends, on="indicator_id", how="left", maintain_order="left")
     return rows.select(
         "root_code", "node_code", "node_name", "kind", "code",
-        pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("Status"),
+        python_column(rows, "status", status_label, "Status", pl.String),
         (pl.col("code") + " · " + pl.col("name")).alias("Indicator"),
-        pl.struct("latest_value", "latest_year", "latest_flag", "unit").map_elements(latest_text,
-                                                                                     return_dtype=pl.String)
-        .alias("Latest"),
-        pl.struct("target_value", "target_year", "unit").map_elements(target_text, return_dtype=pl.String)
-        .alias("Target"),
+        python_column(rows, ["latest_value", "latest_year", "latest_flag", "unit"], latest_text, "Latest", pl.String),
+        python_column(rows, ["target_value", "target_year", "unit"], target_text, "Target", pl.String),
         gap_still_open(),
         "Trend",
         pl.col("explanation").alias("Why this status"),

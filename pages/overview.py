@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.charts.status import short_label, status_bars
 from kpi.presentation import ATTENTION_STATUSES
+from kpi.python_columns import python_column
 from kpi.scorecard import status_counts
 from kpi.text import markdown_text
 from ui import cache, data as ui_data
@@ -34,8 +35,8 @@ statements = dict(zip(nodes["node_code"].to_list(), nodes["statement"].to_list()
 
 chart_col, attention_col = st.columns([3, 2], gap="large")
 with chart_col:
-    labelled = by_root.with_columns(pl.struct("root_code", "root_name").map_elements(
-        lambda r: short_label(r["root_code"], r["root_name"]), return_dtype=pl.String).alias("label"))
+    labelled = by_root.with_columns(python_column(
+        by_root, ["root_code", "root_name"], lambda r: short_label(r["root_code"], r["root_name"]), "label", pl.String))
     chart(status_bars(labelled, projector=filters.projector), key="overview-bars", projector=filters.projector,
           config={"displayModeBar": False})
 with attention_col:

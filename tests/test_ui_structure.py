@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from kpi import workforce as wf
-from tests.source_scan import matching_lines, read_sources
+from tests.source_scan import PROJECT_DIR, matching_lines, read_sources
 
 UI = ("ui/", "pages/")
 PAGES = ("pages/",)
@@ -154,3 +154,15 @@ def test_every_page_has_a_tables_class_of_a_protected_page():
     from ui import workforce as uw
 
     assert sorted(c.PAGE for c in uw.PageTables.__subclasses__()) == sorted(PROTECTED_PAGES)
+
+
+def test_no_polars_udf_runs_in_polars_pool():
+    """Polars' ``map_elements`` runs Python in Polars' thread pool; beside ``st.dataframe``'s ``to_pandas`` in
+    another session it deadlocked the whole server (kpi.python_columns). Every such column is computed with
+    ``kpi.python_columns.python_column`` instead."""
+    pattern = re.compile(r"\.(map_elements|map_batches|apply)\(")
+    offenders = [f"{path}:{n}" for path in sorted({*PROJECT_DIR.glob("kpi/**/*.py"), *PROJECT_DIR.glob("ui/*.py"),
+                                                  *PROJECT_DIR.glob("pages/*.py"), PROJECT_DIR / "app.py"})
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert [o.replace(str(PROJECT_DIR) + "/", "") for o in offenders] == []

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.charts.table import figure_table
+from kpi.python_columns import python_column
 from kpi.charts.theme import STATUS_BADGE_COLOURS, STATUS_STYLES, TEXT_COLOUR, status_tint
 from kpi.status import STATUSES
 from kpi.text import markdown_text
@@ -70,5 +71,5 @@ def chart(fig: go.Figure, *, key: str, projector: bool = False, container=st, **
         return
     with container.container(key=f"sr-only-{key}") if projector else container.expander("Table of this chart"):
         # st.table renders Markdown in its cells and headers: each is escaped.
-        escaped = table.with_columns(pl.all().map_elements(markdown_text, return_dtype=pl.String))
+        escaped = table.with_columns(python_column(table, c, markdown_text, c, pl.String) for c in table.columns)
         st.table(escaped.rename({c: markdown_text(c) for c in escaped.columns}), hide_index=True)
