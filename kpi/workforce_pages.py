@@ -44,7 +44,7 @@ from kpi import disclosure_audit as disclosure_audit_module
 from kpi import workforce as wf
 from kpi.disclosure import DEFAULT_RULE, DisclosureRule
 from kpi.disclosure_audit import Finding, Link, Publication, audit, label_bounds, secure
-from kpi.store.columnar import KeptViews, fingerprint, source_files
+from kpi.store.columnar import KeptViews, code_digest, fingerprint, source_files
 
 # ---------------------------------------------------------------- the records and the pages
 
@@ -874,9 +874,8 @@ PROTECTING_CODE = source_files(wf, disclosure, disclosure_audit_module, coarseni
 def kept_views(records: Records, rule: DisclosureRule = DEFAULT_RULE) -> KeptViews | None:
     """The protected page-years kept on disk for these records, ``rule`` and the protecting code
     (:class:`kpi.store.columnar.KeptViews`; None when turned off)."""
-    code = [path.read_bytes() for path in PROTECTING_CODE]
     return KeptViews.open(fingerprint([getattr(records, f.name) for f in fields(records)], repr(rule).encode(),
-                                      *code))
+                                      code_digest(PROTECTING_CODE).encode()))
 
 
 def load_records(engine) -> Records:

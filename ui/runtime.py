@@ -31,14 +31,13 @@ def freeze_after_first_run(page: str) -> bool:
         if page in _frozen_pages:
             return False
         _frozen_pages.add(page)
-    gc.collect()
-    gc.freeze()
+    collect_and_freeze()
     return True
 
 
-def freeze_at_start() -> None:
-    """Collect once and freeze what the server has imported, before it takes sessions: the collection after a
-    page's first run (:func:`freeze_after_first_run`) then visits only what was made since, instead of every
-    module, validator and class of Streamlit, Plotly, Polars and pandas; the first visitor waited for that."""
+def collect_and_freeze() -> None:
+    """Collect once and freeze the survivors. ``ui.serve`` does it before the server takes sessions, so that the
+    collection after a page's first run (:func:`freeze_after_first_run`) visits only what was made since, instead
+    of every module, validator and class of Streamlit, Plotly, Polars and pandas (the first visitor waited)."""
     gc.collect()
     gc.freeze()

@@ -134,7 +134,7 @@ def main(argv: list[str]) -> int:
             options += ["--secrets.files", str(path)]
         print(f"Demonstration sign-in: identity provider on {provider.url} "
               f"({granted} demo role(s) newly granted); not for real use.", flush=True)
-    runtime.freeze_at_start()
+    runtime.collect_and_freeze()
     try:
         return cli.main(args=["run", str(APP), *options], prog_name="streamlit", standalone_mode=False) or 0
     finally:

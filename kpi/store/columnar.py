@@ -50,11 +50,15 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()[:16]
 
 
+def code_digest(sources: Iterable[Path]) -> str:
+    """A digest of the source files of the code that makes a copy: a new release makes new copies."""
+    return _digest(*(Path(s).read_bytes() for s in sources))
+
+
 def copy_key(engine: Engine, name: str, version: int, sources: Iterable[Path]) -> str:
     """The file-name stem of ``name``'s copy for this store, data version and preparing code."""
     store = _digest(engine.url.render_as_string(hide_password=True).encode())
-    code = _digest(*(Path(s).read_bytes() for s in sources))
-    return f"{name}-{store}-v{version}-{code}"
+    return f"{name}-{store}-v{version}-{code_digest(sources)}"
 
 
 def source_files(*modules: Any) -> tuple[Path, ...]:
