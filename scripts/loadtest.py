@@ -31,7 +31,6 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.request
@@ -218,18 +217,10 @@ def target(args: argparse.Namespace, log) -> Any:
             yield (running.url, [p.pid for p in running.processes[:-1]], [nginx, *_children(nginx)],
                    f"{args.servers} server(s) behind nginx")
         return
-    from ui.cluster import free_port, stop, wait_for
+    from ui.processes import dashboard
 
-    port = free_port()
-    env = {**os.environ, "RBM_DATABASE_URL": store, "RBM_DEMO_SIGN_IN": "0"}
-    process = subprocess.Popen([sys.executable, "-m", "ui.serve", f"--server.port={port}", "--server.headless=true"],
-                               env=env, cwd=Path(__file__).resolve().parent.parent,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/_stcore/health", process, "the dashboard server")
+    with dashboard(store, env={"RBM_DEMO_SIGN_IN": "0"}) as (port, process):
         yield f"http://localhost:{port}", [process.pid], [], "1 server, no proxy"
-    finally:
-        stop([process])
 
 
 def format_report(report: dict[str, Any]) -> str:

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
-from ui.cluster import free_port, stop  # noqa: F401 (free_port: the tests' import of it)
+from ui.processes import dashboard, free_port  # noqa: F401 (free_port: the tests' import of it)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -21,29 +17,10 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 @contextlib.contextmanager
 def streamlit_server(database_url: str, port: int | None = None):
-    """Start ``streamlit run app.py`` on the given store; yield its base URL; stop it."""
-    port = port or free_port()
-    env = {**os.environ, "RBM_DATABASE_URL": database_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", f"--server.port={port}", "--server.headless=true",
-         "--browser.gatherUsageStats=false"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("Streamlit did not start: " + proc.stdout.read1(10000).decode(errors="replace"))
-        yield base
-    finally:
-        stop([proc])
+    """Start the dashboard (``python -m ui.serve``) on the given store; yield its base URL; stop it."""
+    log = Path(tempfile.mkstemp(prefix="rbm-browser-server-", suffix=".log")[1])
+    with dashboard(database_url, port, log=log) as (served_port, _):
+        yield f"http://127.0.0.1:{served_port}"
 
 
 def wait_idle(page, timeout_ms: int = 60_000) -> None:

@@ -21,10 +21,8 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,14 +30,13 @@ from pathlib import Path
 import streamlit
 
 from ui import demo_provider
-from ui.demo_provider import free_port  # noqa: F401 (callers take it from here too)
+from ui.processes import free_port, start_dashboard, stop, wait_for
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 #: Streamlit's built front end (index.html, favicon, manifest and the hashed files under static/).
 STREAMLIT_STATIC = Path(streamlit.__file__).resolve().parent / "static"
-START_TIMEOUT_S = 90.0
 
 
 @dataclass
@@ -89,34 +86,6 @@ def nginx_config(prefix: Path, listen_port: int, server_ports: list[int], host: 
     return path
 
 
-def wait_for(url: str, process: subprocess.Popen, what: str, timeout: float = START_TIMEOUT_S) -> None:
-    """Wait until ``url`` answers 200, or fail with ``what`` if ``process`` exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited at start (code {process.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{what} did not answer on {url} within {timeout:g} s")
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    """Ask each process to end (the last started first), and kill one that has not after 15 s: a Streamlit server
-    busy with a large store can hang on SIGTERM, and whoever stops it must not hang with it."""
-    for process in reversed(processes):
-        if process.poll() is None:
-            process.terminate()
-    for process in reversed(processes):
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @contextlib.contextmanager
 def running(servers: int = 2, port: int | None = None, database_url: str | None = None,
             prefix: Path | None = None, log_dir: Path | None = None, sign_in: bool = True) -> Iterator[Cluster]:
@@ -143,10 +112,8 @@ def running(servers: int = 2, port: int | None = None, database_url: str | None 
                 options += ["--secrets.files", str(path)]
         server_ports = [free_port() for _ in range(servers)]
         for server_port in server_ports:
-            log = (log_dir / f"server-{server_port}.log").open("w")
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "ui.serve", f"--server.port={server_port}", "--server.headless=true",
-                 *options], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT))
+            with (log_dir / f"server-{server_port}.log").open("w") as log:
+                processes.append(start_dashboard(server_port, env, options, output=log))
         for server_port, process in zip(server_ports, processes):
             wait_for(f"http://127.0.0.1:{server_port}/_stcore/health", process, f"dashboard server {server_port}")
         config = nginx_config(prefix, port, server_ports)

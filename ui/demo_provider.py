@@ -18,17 +18,16 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpi.access import ADMINISTRATOR, DATA_STEWARD, HR_ANALYST, STAFF
 from kpi.config import DATA_DIR, PROJECT_DIR
+from ui.processes import free_port, stop, wait_for
 
 DEMO_DIR = DATA_DIR / "demo-auth"
 TEMPLATES = Path(__file__).resolve().parent / "demo_provider_templates"
@@ -56,11 +55,8 @@ class DemoProvider:
     secrets_file: Path
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """End the provider (see :func:`ui.processes.stop`)."""
+        stop([self.process])
 
 
 def streamlit_secrets_files() -> list[Path]:
@@ -82,13 +78,6 @@ def real_provider_configured() -> bool:
 def wanted() -> bool:
     """Whether ``ui.serve`` should start the demonstration sign-in."""
     return os.environ.get(DEMO_SIGN_IN_ENV, "1") != "0" and not real_provider_configured()
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (loopback): the one home of this for servers, nginx and tests."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def secrets_path(app_port: int) -> Path:
@@ -126,19 +115,7 @@ def start(app_port: int, secrets_path: Path | None = None, timeout: float = 30.0
     process = subprocess.Popen([sys.executable, "-m", "ui.demo_provider", "--port", str(port),
                                 "--parent", str(os.getpid())], cwd=PROJECT_DIR,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("the demonstration identity provider exited at start") from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError(f"the demonstration identity provider did not answer on {url}")
+    wait_for(f"{url}/.well-known/openid-configuration", process, "the demonstration identity provider", timeout)
     return DemoProvider(process, url, write_secrets(app_port, url, secrets_path))
 
 
