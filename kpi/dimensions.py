@@ -143,6 +143,39 @@ DISAGGREGATION_PLURALS: dict[str, str] = {
 }
 
 
+# ---------------------------------------------------------------- allowed values of the records (issue 18)
+# The fixed lists of the file columns that no reference table holds: the importers accept these values only
+# (kpi.transfer.kinds), the demo draws from them, the enabler indicators test them.
+
+#: How often an indicator is measured (``indicator.frequency``); annual unless a file says otherwise.
+ANNUAL = "annual"
+FREQUENCIES: tuple[str, ...] = (ANNUAL, "biennial", "quadrennial", "quarterly", "monthly")
+#: The oversight bodies that issue recommendations (``oversight_recommendation.source``).
+SOURCE_EXTERNAL_AUDITOR, SOURCE_INTERNAL_AUDIT, SOURCE_JIU = "External Auditor", "Internal Audit", "JIU"
+SOURCE_IMAC, SOURCE_EVALUATION = "Independent Management Advisory Committee", "Evaluation"
+RECOMMENDATION_SOURCES: tuple[str, ...] = (
+    SOURCE_EXTERNAL_AUDITOR, SOURCE_INTERNAL_AUDIT, SOURCE_JIU, SOURCE_IMAC, SOURCE_EVALUATION,
+)
+#: A recommendation's priority, highest first.
+HIGH_PRIORITY, MEDIUM_PRIORITY, LOW_PRIORITY = "high", "medium", "low"
+PRIORITIES: tuple[str, ...] = (HIGH_PRIORITY, MEDIUM_PRIORITY, LOW_PRIORITY)
+#: The categories of the risk register (those of a UN-system register).
+STRATEGIC_RISK, OPERATIONAL_RISK, FINANCIAL_RISK = "strategic", "operational", "financial"
+COMPLIANCE_RISK, REPUTATIONAL_RISK, ICT_RISK = "compliance", "reputational", "ICT/cyber"
+RISK_CATEGORIES: tuple[str, ...] = (
+    STRATEGIC_RISK, OPERATIONAL_RISK, FINANCIAL_RISK, COMPLIANCE_RISK, REPUTATIONAL_RISK, ICT_RISK,
+)
+#: What an oversight engagement is (``engagement.kind``).
+EXTERNAL_AUDIT, INTERNAL_AUDIT, INVESTIGATION, EVALUATION = (
+    "external audit", "internal audit", "investigation", "evaluation")
+ENGAGEMENT_KINDS: tuple[str, ...] = (EXTERNAL_AUDIT, INTERNAL_AUDIT, INVESTIGATION, EVALUATION)
+#: An audit's opinion (``engagement.opinion``); empty while none is given (and for other engagements).
+NO_OPINION, UNQUALIFIED, QUALIFIED, ADVERSE = "", "unqualified", "qualified", "adverse"
+OPINIONS: tuple[str, ...] = (NO_OPINION, UNQUALIFIED, QUALIFIED, ADVERSE)
+#: A risk's likelihood and impact: 1 (lowest) to 5 (highest).
+RISK_SCALE: tuple[int, int] = (1, 5)
+
+
 # ---------------------------------------------------------------- workforce vocabulary
 
 #: Duty-station filter values besides a duty station's code.

@@ -85,10 +85,8 @@ _RECORD_TABLES = {
     "recommendations": m.OversightRecommendation,
 }
 
-EXTERNAL_AUDIT = "external audit"
-UNQUALIFIED = "unqualified"
 #: Engagements timed by E1.ENGAGE (the External Auditor's work is not ours to speed up).
-TIMED_ENGAGEMENT_KINDS: tuple[str, ...] = ("internal audit", "investigation", "evaluation")
+TIMED_ENGAGEMENT_KINDS: tuple[str, ...] = (dims.INTERNAL_AUDIT, dims.INVESTIGATION, dims.EVALUATION)
 DAYS_DECIMALS = 2
 PCT_DECIMALS = 2
 CHF_DECIMALS = 0
@@ -249,10 +247,10 @@ def unqualified_audit_opinions(engagements: pl.DataFrame) -> pl.DataFrame:
     A year with an external audit whose opinion is qualified, adverse or not yet given counts
     0; a year with no external audit has no value. The note lists the year's opinions.
     """
-    external = engagements.filter(_is("kind", EXTERNAL_AUDIT)).with_columns(
-        pl.col("opinion").str.strip_chars().str.to_lowercase().replace("", "not yet given").alias("opinion"))
+    external = engagements.filter(_is("kind", dims.EXTERNAL_AUDIT)).with_columns(
+        pl.col("opinion").str.strip_chars().str.to_lowercase().replace(dims.NO_OPINION, "not yet given").alias("opinion"))
     cells = external.group_by(pl.col("year").cast(pl.Int64)).agg(
-        (pl.col("opinion") == UNQUALIFIED).sum().alias("unqualified"),
+        (pl.col("opinion") == dims.UNQUALIFIED).sum().alias("unqualified"),
         pl.col("opinion").sort().str.join(", ").alias("opinions"),
     )
     return _finish("E1.AUDIT", cells, pl.col("unqualified"),

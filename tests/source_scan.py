@@ -66,3 +66,16 @@ def matching_lines(pattern: re.Pattern, *, homes: tuple[str, ...], texts: dict[s
     texts = read_sources() if texts is None else texts
     return [f"{path}:{n}: {line.strip()}" for path, text in sorted(texts.items()) if path not in homes
             for n, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+
+
+def collection_literals(source: str) -> Iterator[tuple[int, list]]:
+    """Each tuple, list and set literal of ``source`` and the keys of each dict literal, with its line: the
+    value of each element that is a constant, ``...`` (Ellipsis) for any other expression (a name, a call)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            elements = node.elts
+        elif isinstance(node, ast.Dict):
+            elements = [k for k in node.keys if k is not None]
+        else:
+            continue
+        yield node.lineno, [e.value if isinstance(e, ast.Constant) else ... for e in elements]

@@ -12,8 +12,10 @@ import re
 import pytest
 
 from kpi import dimensions as dims
+from kpi.config import DEMO_SEED
+from kpi.demo import management
 from kpi.status import STATUS_LABELS
-from tests.source_scan import offenders
+from tests.source_scan import collection_literals, offenders, read_sources
 
 THEME = ("kpi/charts/theme.py",)
 #: A colour: hex (#RGB, #RGBA, #RRGGBB, #RRGGBBAA) or CSS's rgb()/rgba().
@@ -57,3 +59,58 @@ def test_the_scan_finds_a_new_status_word_but_not_in_a_comment_or_docstring():
     words = _words(tuple(STATUS_LABELS.values()) + WORDS["recommendation states"][0])
     assert offenders(words, homes=(), texts={"pages/new.py": planted}, docstrings=False) == [
         "pages/new.py:2: Off track", "pages/new.py:3: Accepted, open"]
+
+
+# ---------------------------------------------------------------- allowed values (one home: kpi/dimensions.py)
+
+DIMENSIONS = ("kpi/dimensions.py",)
+#: The lists of allowed values of the record files' columns, by name in kpi.dimensions.
+ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
+    name: getattr(dims, name)
+    for name in ("FREQUENCIES", "RECOMMENDATION_SOURCES", "PRIORITIES", "RISK_CATEGORIES", "ENGAGEMENT_KINDS",
+                 "OPINIONS")
+}
+
+
+def _copied_lists(texts: dict[str, str] | None = None) -> list[str]:
+    """``"path:line: LIST"`` for each tuple, list or set literal (or a dict's keys) outside kpi/dimensions.py whose
+    elements are two or more values of one of :data:`ALLOWED_VALUES` and nothing else: a copy of a list, or of
+    part of one. A row of a file ("JIU-2025-1", "JIU", "high", ...) or a pair ("JIU", .20) mixes in other values
+    and is not a list of allowed values; the empty opinion names nothing and is not counted."""
+    texts = read_sources() if texts is None else texts
+    found = []
+    for path, text in sorted(texts.items()):
+        if path in DIMENSIONS:
+            continue
+        for line, values in sorted(collection_literals(text), key=lambda lv: lv[0]):
+            words = [v for v in values if v != ""]
+            found += [f"{path}:{line}: {name}" for name, allowed in ALLOWED_VALUES.items()
+                      if len(words) >= 2 and all(isinstance(v, str) and v in allowed for v in words)]
+    return found
+
+
+def test_the_allowed_values_are_listed_only_in_the_dimensions():
+    assert _copied_lists() == []
+
+
+def test_the_scan_finds_a_copied_list_of_allowed_values():
+    planted = ('OPINIONS = ("", "unqualified", "qualified", "adverse")\n'
+               'SLOW = ["quadrennial", "biennial"]\n'
+               'SHARES = {"JIU": .2, "Internal Audit": .35}\n'
+               'PREFIXES = {dims.SOURCE_JIU: ("JIU", .2)}\n'
+               'ROW = ["JIU-2025-9002", "JIU", "high"]\n'
+               'WIDTH = ("high", "Wide")\n')
+    assert _copied_lists({"kpi/demo/new.py": planted}) == [
+        "kpi/demo/new.py:1: OPINIONS", "kpi/demo/new.py:2: FREQUENCIES", "kpi/demo/new.py:3: RECOMMENDATION_SOURCES"]
+
+
+def test_the_demo_draws_only_allowed_values():
+    recommendations = management.oversight_rows(1, DEMO_SEED)
+    engagements = management.engagement_rows(1, DEMO_SEED)
+    assert {r["source"] for r in recommendations} == set(dims.RECOMMENDATION_SOURCES)
+    assert {r["priority"] for r in recommendations} == set(dims.PRIORITIES)
+    assert {r.category for r in management.RISKS} == set(dims.RISK_CATEGORIES)
+    assert {r["kind"] for r in engagements} == set(dims.ENGAGEMENT_KINDS)
+    assert {r["opinion"] for r in engagements} == {dims.NO_OPINION, dims.UNQUALIFIED}
+    assert set(management.OVERSIGHT_SOURCES) == set(dims.RECOMMENDATION_SOURCES)
+    assert set(management.ENGAGEMENT_KINDS) == set(dims.ENGAGEMENT_KINDS) - {dims.EXTERNAL_AUDIT}

@@ -25,11 +25,11 @@ from kpi.store import models as m
 
 RECOMMENDATIONS_PER_YEAR = 40
 OVERSIGHT_SOURCES: dict[str, tuple[str, float]] = {  # source -> (ref prefix, share)
-    "External Auditor": ("EA", .25),
-    "Internal Audit": ("IA", .35),
-    "JIU": ("JIU", .20),
-    "Independent Management Advisory Committee": ("IMAC", .10),
-    "Evaluation": ("EVAL", .10),
+    dims.SOURCE_EXTERNAL_AUDITOR: ("EA", .25),
+    dims.SOURCE_INTERNAL_AUDIT: ("IA", .35),
+    dims.SOURCE_JIU: ("JIU", .20),
+    dims.SOURCE_IMAC: ("IMAC", .10),
+    dims.SOURCE_EVALUATION: ("EVAL", .10),
 }
 RECOMMENDATION_VERBS = (
     "Strengthen the internal controls over", "Update the policy on", "Improve the monitoring of",
@@ -41,6 +41,8 @@ OVERSIGHT_AREAS = (
     "extrabudgetary funds", "asset management", "conference services", "payroll", "business continuity",
     "results-based management", "data protection",
 )
+#: The share of each of :data:`kpi.dimensions.PRIORITIES` (high, medium, low).
+PRIORITY_SHARES = (.25, .55, .2)
 ACCEPTED_FIRST, ACCEPTED_GAIN = 0.85, 0.01
 #: Recommendations issued after this day of the last year mostly await a decision.
 PENDING_AFTER = dt.date(DEMO_LAST_YEAR, 10, 1)
@@ -62,7 +64,7 @@ def oversight_rows(scale: int, seed: int) -> list[dict]:
         issued = np.sort(rng.integers(0, 365, n))
         src = rng.choice(len(sources), size=n, p=source_p)
         owner = rng.choice(len(owners), size=n, p=normalised([.5, .15, .1, .25]))
-        priority = rng.choice(3, size=n, p=[.25, .55, .2])
+        priority = rng.choice(len(dims.PRIORITIES), size=n, p=PRIORITY_SHARES)
         verb = rng.integers(0, len(RECOMMENDATION_VERBS), n)
         area = rng.integers(0, len(OVERSIGHT_AREAS), n)
         accept_draw = rng.random(n)
@@ -84,7 +86,7 @@ def oversight_rows(scale: int, seed: int) -> list[dict]:
             rows.append({
                 "ref": f"{OVERSIGHT_SOURCES[source][0]}-{year}-{numbers[source]:04d}", "source": source,
                 "title": f"{RECOMMENDATION_VERBS[verb[i]]} {OVERSIGHT_AREAS[area[i]]}",
-                "priority": ("high", "medium", "low")[priority[i]], "owner": owners[owner[i]],
+                "priority": dims.PRIORITIES[priority[i]], "owner": owners[owner[i]],
                 "issued_on": issued_on, "accepted": accepted, "implemented_on": implemented,
             })
     return rows
@@ -92,12 +94,12 @@ def oversight_rows(scale: int, seed: int) -> list[dict]:
 
 # ---------------------------------------------------------------- engagements
 
-EXTERNAL_AUDIT_OPINION = "unqualified"
+EXTERNAL_AUDIT_OPINION = dims.UNQUALIFIED
 #: kind -> (ref prefix, per year at scale 1, mean days in the first year, yearly gain in days)
 ENGAGEMENT_KINDS: dict[str, tuple[str, int, float, float]] = {
-    "internal audit": ("IA", 6, 240.0, 9.0),
-    "investigation": ("INV", 8, 210.0, 8.0),
-    "evaluation": ("EVAL", 3, 270.0, 8.0),
+    dims.INTERNAL_AUDIT: ("IA", 6, 240.0, 9.0),
+    dims.INVESTIGATION: ("INV", 8, 210.0, 8.0),
+    dims.EVALUATION: ("EVAL", 3, 270.0, 8.0),
 }
 ENGAGEMENT_DAYS_RANGE = (60, 300)
 INTERNAL_AUDIT_AREAS = OVERSIGHT_AREAS
@@ -134,7 +136,7 @@ def engagement_rows(scale: int, seed: int) -> list[dict]:
                 rows.append({
                     "ref": f"{prefix}-{year}-{i + 1:04d}", "kind": kind, "year": year, "title": title,
                     "started_on": started, "ended_on": by_horizon(ended),
-                    "opinion": "",
+                    "opinion": dims.NO_OPINION,
                 })
     return rows
 
@@ -142,7 +144,7 @@ def engagement_rows(scale: int, seed: int) -> list[dict]:
 def _external_audit(year: int, rng: np.random.Generator) -> dict:
     """The audit of ``year``'s financial statements: from late ``year`` to the spring after."""
     return {
-        "ref": f"EXT-{year}", "kind": "external audit", "year": year,
+        "ref": f"EXT-{year}", "kind": dims.EXTERNAL_AUDIT, "year": year,
         "title": f"Audit of the financial statements for {year}",
         "started_on": day_of_year(year, 290 + int(rng.integers(0, 21))),
         "ended_on": day_of_year(year + 1, 100 + int(rng.integers(0, 31))),
@@ -152,9 +154,9 @@ def _external_audit(year: int, rng: np.random.Generator) -> dict:
 
 def _engagement_title(kind: str, subject: int) -> str:
     """The title of an engagement of ``kind``, its subject picked by the draw ``subject`` (0-59)."""
-    if kind == "internal audit":
+    if kind == dims.INTERNAL_AUDIT:
         return f"Internal audit of {INTERNAL_AUDIT_AREAS[subject % len(INTERNAL_AUDIT_AREAS)]}"
-    if kind == "investigation":
+    if kind == dims.INVESTIGATION:
         return f"Investigation into allegations of {INVESTIGATION_MATTERS[subject % len(INVESTIGATION_MATTERS)]}"
     return f"Evaluation of {EVALUATION_SUBJECTS[subject % len(EVALUATION_SUBJECTS)]}"
 
@@ -256,35 +258,50 @@ class RiskDef:
 
 #: An illustrative register (the categories of a UN-system risk register).
 RISKS: tuple[RiskDef, ...] = (
-    RiskDef("RSK-01", "Decline in contributory units and arrears threaten financial sustainability", "financial", "GS",
-            "E1", 4, 5, "Resource mobilization strategy; arrears plans with Member States; reserve fund policy."),
-    RiskDef("RSK-02", "Cyberattack compromises ITU systems or data", "ICT/cyber", "GS", "E1", 4, 5,
+    RiskDef("RSK-01", "Decline in contributory units and arrears threaten financial sustainability",
+            dims.FINANCIAL_RISK, "GS", "E1", 4, 5,
+            "Resource mobilization strategy; arrears plans with Member States; reserve fund policy."),
+    RiskDef("RSK-02", "Cyberattack compromises ITU systems or data",
+            dims.ICT_RISK, "GS", "E1", 4, 5,
             "Security operations centre; multi-factor authentication; mandatory security awareness training."),
-    RiskDef("RSK-03", "Failure to attract and retain staff with the skills needed", "operational", "GS", "E1", 3, 4,
+    RiskDef("RSK-03", "Failure to attract and retain staff with the skills needed",
+            dims.OPERATIONAL_RISK, "GS", "E1", 3, 4,
             "Faster recruitment; talent pipeline and young professionals; mobility policy."),
-    RiskDef("RSK-04", "Misconduct or fraud damages ITU's reputation", "reputational", "GS", "E1", 3, 5,
+    RiskDef("RSK-04", "Misconduct or fraud damages ITU's reputation",
+            dims.REPUTATIONAL_RISK, "GS", "E1", 3, 5,
             "Ethics office; investigation capacity; speak-up and protection against retaliation policy."),
-    RiskDef("RSK-05", "Major conferences disrupted (pandemic, venue, security)", "operational", "GS", "E1", 2, 5,
+    RiskDef("RSK-05", "Major conferences disrupted (pandemic, venue, security)",
+            dims.OPERATIONAL_RISK, "GS", "E1", 2, 5,
             "Business continuity plans; hybrid meeting platform; host-country agreements."),
-    RiskDef("RSK-06", "Dependence on extrabudgetary funding for development projects", "financial", "ITU-D", "D4.O1",
-            4, 4, "Diversified donor base; Partner2Connect pledges; project cost recovery."),
-    RiskDef("RSK-07", "Fraud in procurement or project implementation in the field", "compliance", "ITU-D", "D1.O1",
-            3, 4, "Vendor due diligence; segregation of duties; field audits."),
-    RiskDef("RSK-08", "Non-compliance with personal data protection principles", "compliance", "GS", "E1", 3, 3,
+    RiskDef("RSK-06", "Dependence on extrabudgetary funding for development projects",
+            dims.FINANCIAL_RISK, "ITU-D", "D4.O1", 4, 4,
+            "Diversified donor base; Partner2Connect pledges; project cost recovery."),
+    RiskDef("RSK-07", "Fraud in procurement or project implementation in the field",
+            dims.COMPLIANCE_RISK, "ITU-D", "D1.O1", 3, 4,
+            "Vendor due diligence; segregation of duties; field audits."),
+    RiskDef("RSK-08", "Non-compliance with personal data protection principles",
+            dims.COMPLIANCE_RISK, "GS", "E1", 3, 3,
             "Data protection policy; records of processing; privacy by design in new systems."),
-    RiskDef("RSK-09", "Backlog in the processing of satellite network filings", "operational", "ITU-R", "R2.O1", 3, 4,
+    RiskDef("RSK-09", "Backlog in the processing of satellite network filings",
+            dims.OPERATIONAL_RISK, "ITU-R", "R2.O1", 3, 4,
             "Software modernization of filing tools; temporary staff in peak periods."),
-    RiskDef("RSK-10", "Workload after the World Radiocommunication Conference exceeds capacity", "operational", "ITU-R",
-            "R1.O1", 4, 3, "Prioritized work plan; automation of terrestrial notice examination."),
-    RiskDef("RSK-11", "Geopolitical tensions hinder consensus in study groups and conferences", "strategic", "ITU",
-            "T1.O1", 4, 4, "Early consultations; regional preparatory meetings; neutral facilitation."),
-    RiskDef("RSK-12", "Obsolete ICT infrastructure and legacy systems", "ICT/cyber", "GS", "E1", 3, 3,
+    RiskDef("RSK-10", "Workload after the World Radiocommunication Conference exceeds capacity",
+            dims.OPERATIONAL_RISK, "ITU-R", "R1.O1", 4, 3,
+            "Prioritized work plan; automation of terrestrial notice examination."),
+    RiskDef("RSK-11", "Geopolitical tensions hinder consensus in study groups and conferences",
+            dims.STRATEGIC_RISK, "ITU", "T1.O1", 4, 4,
+            "Early consultations; regional preparatory meetings; neutral facilitation."),
+    RiskDef("RSK-12", "Obsolete ICT infrastructure and legacy systems",
+            dims.ICT_RISK, "GS", "E1", 3, 3,
             "Cloud migration roadmap; ERP upgrade; lifecycle replacement budget."),
-    RiskDef("RSK-13", "Duplication of effort among Sectors (One ITU)", "strategic", "ITU", "E1", 3, 3,
+    RiskDef("RSK-13", "Duplication of effort among Sectors (One ITU)",
+            dims.STRATEGIC_RISK, "ITU", "E1", 3, 3,
             "Inter-Sectoral Coordination Task Force; joint planning; Coordination Committee."),
-    RiskDef("RSK-14", "Results cannot be demonstrated for lack of reliable data", "strategic", "GS", "E1", 3, 4,
+    RiskDef("RSK-14", "Results cannot be demonstrated for lack of reliable data",
+            dims.STRATEGIC_RISK, "GS", "E1", 3, 4,
             "Results framework with enabler indicators; data stewardship; yearly validation of values."),
-    RiskDef("RSK-15", "Health, safety and security of staff in field offices", "operational", "ITU-D", "D1.O1", 2, 4,
+    RiskDef("RSK-15", "Health, safety and security of staff in field offices",
+            dims.OPERATIONAL_RISK, "ITU-D", "D1.O1", 2, 4,
             "UNDSS security clearance; field security training; office security assessments."),
 )
 

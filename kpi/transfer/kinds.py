@@ -33,17 +33,6 @@ from kpi.transfer.schema import (
 )
 from kpi.transfer.values import format_value
 
-# Fixed lists for columns that no reference table holds (kpi.dimensions would be their home).
-FREQUENCIES: tuple[str, ...] = ("annual", "biennial", "quadrennial", "quarterly", "monthly")
-RECOMMENDATION_SOURCES: tuple[str, ...] = (
-    "External Auditor", "Internal Audit", "JIU", "Independent Management Advisory Committee", "Evaluation",
-)
-PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
-RISK_CATEGORIES: tuple[str, ...] = ("strategic", "operational", "financial", "compliance", "reputational",
-                                    "ICT/cyber")
-ENGAGEMENT_KINDS: tuple[str, ...] = ("external audit", "internal audit", "investigation", "evaluation")
-OPINIONS: tuple[str, ...] = ("", "unqualified", "qualified", "adverse")
-RISK_SCALE = (1, 5)
 PERCENT_UNIT = "pct"
 
 
@@ -204,8 +193,8 @@ INDICATORS = Kind(
         Column("lower_limit", NUMBER, "Smallest possible value (e.g. 0), empty if none."),
         Column("upper_limit", NUMBER, "Largest possible value (e.g. 100 for a percentage), empty if none."),
         Column("source", TEXT, "Data source.", empty=""),
-        Column("frequency", CODE, "How often it is measured (default annual).", choices=FREQUENCIES,
-               empty="annual"),
+        Column("frequency", CODE, f"How often it is measured (default {dims.ANNUAL}).",
+               choices=dims.FREQUENCIES, empty=dims.ANNUAL),
         owner_column(),
         Column("baseline_year", YEAR, "Year of the baseline value."),
         Column("baseline_value", NUMBER, "Baseline value, in the indicator's unit."),
@@ -474,9 +463,10 @@ RECOMMENDATIONS = Kind(
     model=m.OversightRecommendation,
     columns=(
         Column("ref", TEXT, "Reference of the recommendation, unique.", required=True),
-        Column("source", CODE, "Oversight body that issued it.", required=True, choices=RECOMMENDATION_SOURCES),
+        Column("source", CODE, "Oversight body that issued it.", required=True, choices=dims.RECOMMENDATION_SOURCES),
         Column("title", TEXT, "What it recommends.", required=True),
-        Column("priority", CODE, "high, medium or low.", required=True, choices=PRIORITIES),
+        Column("priority", CODE, f"{dims.HIGH_PRIORITY}, {dims.MEDIUM_PRIORITY} or {dims.LOW_PRIORITY}.",
+               required=True, choices=dims.PRIORITIES),
         owner_column(),
         Column("issued_on", DATE, "Date issued.", required=True),
         Column("accepted", BOOL, "yes, no, or empty while awaiting a decision."),
@@ -497,14 +487,14 @@ ENGAGEMENTS = Kind(
     model=m.Engagement,
     columns=(
         Column("ref", TEXT, "Reference, unique.", required=True),
-        Column("kind", CODE, "What the engagement is.", required=True, choices=ENGAGEMENT_KINDS),
+        Column("kind", CODE, "What the engagement is.", required=True, choices=dims.ENGAGEMENT_KINDS),
         Column("title", TEXT, "Subject.", empty=""),
         Column("year", YEAR, "Year it belongs to (for an external audit: the financial year audited).",
                required=True),
         Column("started_on", DATE, "Start date.", required=True),
         Column("ended_on", DATE, "Date of the final report; empty while under way."),
-        Column("opinion", CODE, "Audit opinion (unqualified, qualified, adverse); empty if none.",
-               choices=OPINIONS, empty=""),
+        Column("opinion", CODE, f"Audit opinion ({', '.join(o for o in dims.OPINIONS if o)}); empty if none.",
+               choices=dims.OPINIONS, empty=dims.NO_OPINION),
     ),
     key=("ref",),
     query=lambda: plain_query(m.Engagement, ("ref", "kind", "title", "year", "started_on", "ended_on",
@@ -598,8 +588,9 @@ def _risks_check(r: dict, lk: Lookups) -> Iterator[Finding]:
 
 
 def _scale(name: str, what: str) -> Column:
-    return Column(name, INT, f"{what}, 1 (lowest) to 5 (highest).", required=True, minimum=RISK_SCALE[0],
-                  maximum=RISK_SCALE[1])
+    lowest, highest = dims.RISK_SCALE
+    return Column(name, INT, f"{what}, {lowest} (lowest) to {highest} (highest).", required=True,
+                  minimum=lowest, maximum=highest)
 
 
 RISKS = Kind(
@@ -611,7 +602,7 @@ RISKS = Kind(
         Column("code", TEXT, "Risk code, the same every year, e.g. RSK-01.", required=True),
         Column("year", YEAR, "Year of the assessment.", required=True),
         Column("title", TEXT, "The risk.", required=True),
-        Column("category", CODE, "Category.", required=True, choices=RISK_CATEGORIES),
+        Column("category", CODE, "Category.", required=True, choices=dims.RISK_CATEGORIES),
         owner_column(),
         Column("cycle", CODE, "Plan cycle of the linked node; empty if none.", required=True, nullable=True,
                codes="cycle", attr=None),

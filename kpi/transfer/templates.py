@@ -30,10 +30,10 @@ EXAMPLES: dict[str, list[list[str]]] = {
     "indicators": [
         ["D1.SPECTRUM", "2024-2027", "D1.O1", "Member States assisted on spectrum management",
          "Number of Member States that received ITU-D assistance on spectrum management in the year", "number",
-         "higher", "sum", "0", "", "BDT project records", "annual", "ITU-D", "2023", "12", "", "no"],
+         "higher", "sum", "0", "", "BDT project records", dims.ANNUAL, "ITU-D", "2023", "12", "", "no"],
         ["D2.WOMEN_TRAINED", "2024-2027", "D2.O1", "Women among trainees (%)",
          "Share of women among the participants of ITU-D training courses", "pct", "higher", "ratio", "0",
-         "100", "ITU Academy records", "annual", "ITU-D", "2023", "38.5", "", "no"],
+         "100", "ITU Academy records", dims.ANNUAL, "ITU-D", "2023", "38.5", "", "no"],
     ],
     "targets": [
         ["D1.PROJ", "2026", "75", "Example: target agreed at the 2025 senior management retreat"],
@@ -57,15 +57,16 @@ EXAMPLES: dict[str, list[list[str]]] = {
         ["2025", "S9000001", "Information security awareness", "no"],
     ],
     "recommendations": [
-        ["IA-2025-9001", "Internal Audit", "Update the policy on official travel", "medium", "GS", "2025-03-10",
-         "yes", "2025-11-30"],
-        ["JIU-2025-9002", "JIU", "Set key performance indicators for business continuity", "high", "ITU",
-         "2025-06-01", "", ""],
+        ["IA-2025-9001", dims.SOURCE_INTERNAL_AUDIT, "Update the policy on official travel", dims.MEDIUM_PRIORITY,
+         "GS", "2025-03-10", "yes", "2025-11-30"],
+        ["JIU-2025-9002", dims.SOURCE_JIU, "Set key performance indicators for business continuity",
+         dims.HIGH_PRIORITY, "ITU", "2025-06-01", "", ""],
     ],
     "engagements": [
-        ["IA-2025-9001", "internal audit", "Internal audit of procurement", "2025", "2025-02-01", "2025-07-15", ""],
-        ["EXT-2025-X", "external audit", "Audit of the financial statements for 2025", "2025", "2025-10-20", "",
-         ""],
+        ["IA-2025-9001", dims.INTERNAL_AUDIT, "Internal audit of procurement", "2025", "2025-02-01", "2025-07-15",
+         dims.NO_OPINION],
+        ["EXT-2025-X", dims.EXTERNAL_AUDIT, "Audit of the financial statements for 2025", "2025", "2025-10-20", "",
+         dims.NO_OPINION],
     ],
     "procurement": [
         ["PRC-2025-90001", "2025", "ICT equipment", "GS", "120000", "108000"],
@@ -76,10 +77,10 @@ EXAMPLES: dict[str, list[list[str]]] = {
         ["2024-2027", "E1", "2025", "GS", "72000000", "70560000"],
     ],
     "risks": [
-        ["RSK-90", "2025", "Loss of the data stewards of key data sets", "operational", "GS", "2024-2027", "E1",
+        ["RSK-90", "2025", "Loss of the data stewards of key data sets", dims.OPERATIONAL_RISK, "GS", "2024-2027", "E1",
          "3", "4", "2", "3", "Deputies named for each data set"],
-        ["RSK-91", "2025", "Delays in the satellite filing software", "operational", "ITU-R", "", "", "3", "3", "2",
-         "2", ""],
+        ["RSK-91", "2025", "Delays in the satellite filing software", dims.OPERATIONAL_RISK, "ITU-R", "", "", "3", "3",
+         "2", "2", ""],
     ],
     "resolutions": [
         ["PP Res. 151 (Rev. Bucharest, 2022)", "Improvement of results-based management in ITU", "PP-22", "2022"],
