@@ -13,32 +13,39 @@ from typing import Any
 import streamlit as st
 
 
-def _from_url(key: str, options: Sequence[Any], default: Any) -> Any:
-    raw = st.query_params.get(key)
-    by_text = {str(o): o for o in options}
-    return by_text.get(raw, default) if raw is not None else default
-
-
-def _to_url(key: str, value: Any, default: Any) -> None:
-    if value is None or value == default:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = str(value)
-
-
 def _widget_key(key: str) -> str:
     return f"url:{key}"
 
 
-def _sync_from_url(key: str, options: Sequence[Any], default: Any) -> None:
-    """Let a URL change (a followed link) win over the widget's remembered value."""
+def _bound(key: str, default: Any, decode: Callable[[str], Any], encode: Callable[[Any], str],
+           draw: Callable[[str], Any], keep: Callable[[Any], Any] | None = None) -> Any:
+    """Draw a widget (``draw(widget_key)``) whose value is kept in the URL under ``key``.
+
+    The URL wins when it changed since the last run (a followed link) or when the reader chose nothing and the
+    default moved; otherwise the widget keeps its value (``keep`` may drop what is no longer offered). The
+    value goes back to the URL as ``encode(value)``, or leaves it when it is the default.
+    """
     wkey = _widget_key(key)
-    wanted = _from_url(key, options, default)
-    last_seen = st.session_state.get(f"url-seen:{key}")
     raw = st.query_params.get(key)
-    if wkey not in st.session_state or (raw != last_seen):
-        st.session_state[wkey] = wanted
-    st.session_state[f"url-seen:{key}"] = raw
+    default_moved = raw is None and default != st.session_state.get(f"url-default:{key}")
+    if wkey not in st.session_state or raw != st.session_state.get(f"url-seen:{key}") or default_moved:
+        st.session_state[wkey] = decode(raw) if raw is not None else default
+    elif keep is not None:
+        st.session_state[wkey] = keep(st.session_state[wkey])
+    st.session_state[f"url-default:{key}"] = default
+    value = draw(wkey)
+    if value is None or value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = encode(value)
+    st.session_state[f"url-seen:{key}"] = st.query_params.get(key)
+    return value
+
+
+def _single(options: list[Any], default: Any) -> Callable[[str], Any]:
+    """A URL code -> the option it names; an unknown code gives the default."""
+    by_text = {str(o): o for o in options}
+    return lambda raw: by_text.get(raw, default)
 
 
 def url_selectbox(label: str, options: Sequence[Any], *, key: str, default: Any | None = None,
@@ -46,11 +53,8 @@ def url_selectbox(label: str, options: Sequence[Any], *, key: str, default: Any 
     """A selectbox whose value is kept in the URL under ``key`` as ``str(option)``."""
     options = list(options)
     default = options[0] if default is None else default
-    _sync_from_url(key, options, default)
-    value = container.selectbox(label, options, format_func=format_func, key=_widget_key(key), **kwargs)
-    _to_url(key, value, default)
-    st.session_state[f"url-seen:{key}"] = st.query_params.get(key)
-    return value
+    return _bound(key, default, _single(options, default), str, lambda wkey: container.selectbox(
+        label, options, format_func=format_func, key=wkey, **kwargs))
 
 
 def url_segmented(label: str, options: Sequence[Any], *, key: str, default: Any | None = None,
@@ -58,12 +62,8 @@ def url_segmented(label: str, options: Sequence[Any], *, key: str, default: Any 
     """A single-choice segmented control kept in the URL under ``key``."""
     options = list(options)
     default = options[0] if default is None else default
-    _sync_from_url(key, options, default)
-    value = container.segmented_control(label, options, format_func=format_func, key=_widget_key(key),
-                                        required=True, **kwargs)
-    _to_url(key, value, default)
-    st.session_state[f"url-seen:{key}"] = st.query_params.get(key)
-    return value
+    return _bound(key, default, _single(options, default), str, lambda wkey: container.segmented_control(
+        label, options, format_func=format_func, key=wkey, required=True, **kwargs))
 
 
 def url_multiselect(label: str, options: Sequence[Any], *, key: str, default: Sequence[Any],
@@ -72,22 +72,14 @@ def url_multiselect(label: str, options: Sequence[Any], *, key: str, default: Se
     codes in the URL that are not options are dropped, and the default is left out of the URL (so that a
     reader who chose nothing follows the default when it changes, e.g. with the Region filter)."""
     options, default = list(options), list(default)
-    wkey = _widget_key(key)
-    raw = st.query_params.get(key)
-    changed_default = raw is None and default != st.session_state.get(f"url-default:{key}")
-    if wkey not in st.session_state or raw != st.session_state.get(f"url-seen:{key}") or changed_default:
-        by_text = {str(o): o for o in options}
-        st.session_state[wkey] = [by_text[c] for c in raw.split(",") if c in by_text] if raw is not None else default
-    else:  # the options change with the indicator: keep the chosen ones that are still offered
-        st.session_state[wkey] = [v for v in st.session_state[wkey] if v in options]
-    st.session_state[f"url-default:{key}"] = default
-    value = container.multiselect(label, options, format_func=format_func, key=wkey, **kwargs)
-    if value == default:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = ",".join(str(v) for v in value)
-    st.session_state[f"url-seen:{key}"] = st.query_params.get(key)
-    return value
+    by_text = {str(o): o for o in options}
+    return _bound(
+        key, default,
+        decode=lambda raw: [by_text[c] for c in raw.split(",") if c in by_text],
+        encode=lambda value: ",".join(str(v) for v in value),
+        draw=lambda wkey: container.multiselect(label, options, format_func=format_func, key=wkey, **kwargs),
+        # the options change with the indicator: keep the chosen ones that are still offered
+        keep=lambda chosen: [v for v in chosen if v in options])
 
 
 def set_url_value(key: str, value: Any) -> None:
