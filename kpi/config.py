@@ -21,6 +21,8 @@ CURRENT_CYCLE = "2024-2027"
 LATEST_REPORTING_YEAR = 2025
 #: The years a chart shows by default.
 YEARS_SHOWN = (2015, 2027)
+#: The first and last year a reader may choose to show (the "Years shown" range).
+YEAR_RANGE = (2000, 2030)
 
 
 def database_url() -> str:

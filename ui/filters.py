@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi import dimensions as dims
 from kpi.access import PUBLIC_ACTOR, Actor
-from kpi.config import CURRENT_CYCLE, LATEST_REPORTING_YEAR, YEARS_SHOWN
+from kpi.config import CURRENT_CYCLE, LATEST_REPORTING_YEAR, YEAR_RANGE, YEARS_SHOWN
 from kpi.store.frames import ResultsData
 from ui.urlstate import url_selectbox
 
@@ -70,7 +70,7 @@ def _years_in_link() -> tuple[int, int]:
         first, last = (int(v) for v in st.query_params.get_all("years"))
     except ValueError:
         return YEARS_SHOWN
-    return (first, last) if 2000 <= first <= last <= 2030 else YEARS_SHOWN
+    return (first, last) if YEAR_RANGE[0] <= first <= last <= YEAR_RANGE[1] else YEARS_SHOWN
 
 
 def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "explorer") -> Filters:
@@ -91,14 +91,14 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "
     else:
         cycle = st.query_params.get("cycle") if st.query_params.get("cycle") in cycles else cycles[default_cycle]
     row = data.cycles.filter(data.cycles["cycle_code"] == cycle).row(0, named=True)
-    report_years = list(range(LATEST_REPORTING_YEAR, 1999, -1))
+    report_years = list(range(LATEST_REPORTING_YEAR, YEAR_RANGE[0] - 1, -1))
     default_year = min(row["end_year"], LATEST_REPORTING_YEAR)
     year = sidebar.selectbox(YEAR_LABEL, report_years, index=report_years.index(default_year),
                              key="year", bind="query-params",
                              help="One year for every page: statuses compare the values up to this year with the "
                                   "targets; the workforce pages show the staff in post on 31 December of it.")
     if "years" in shown:
-        years = sidebar.slider("Years shown", 2000, 2030, YEARS_SHOWN, key="years", bind="query-params")
+        years = sidebar.slider("Years shown", *YEAR_RANGE, YEARS_SHOWN, key="years", bind="query-params")
     else:  # not drawn where it changes nothing; its value stays in the link for the pages where it applies
         years = _years_in_link()
     sector = region = ALL

@@ -54,6 +54,14 @@ class WorkforceData:
     units: pl.DataFrame
     years: tuple[int, ...]
 
+    def year_with_records(self, wanted: int) -> int:
+        """The year the pages show for ``wanted``: it, or the latest year with staff records before it."""
+        return max((y for y in self.years if y <= wanted), default=self.years[0])
+
+    def years_within(self, span: tuple[int, int]) -> tuple[int, ...]:
+        """The years with staff records within ``span`` (first, last), or every year when none is."""
+        return tuple(y for y in self.years if span[0] <= y <= span[1]) or self.years
+
 
 #: The code that prepares the workforce frames: a change to it rebuilds their columnar copy (kpi.store.columnar).
 PREPARING_CODE = source_files(wf, wp, frames_module)
@@ -98,8 +106,7 @@ def warm(url: str, version: int) -> None:
     view protected (the latest reporting year, the default years, the whole organisation)."""
     records = _data(url, version)
     protector = _protector(url, version)
-    year = max((y for y in records.years if y <= LATEST_REPORTING_YEAR), default=records.years[0])
-    shown = tuple(y for y in records.years if YEARS_SHOWN[0] <= y <= YEARS_SHOWN[1]) or records.years
+    year, shown = records.year_with_records(LATEST_REPORTING_YEAR), records.years_within(YEARS_SHOWN)
     for page in wp.PAGES:
         protector.view(page, year, shown, wf.Selection())
 
@@ -361,7 +368,7 @@ def page_filters(*, gender: bool = True, category: bool = True, station: bool = 
     records = data()
     glob = current_filters()
     # One year everywhere: the sidebar's, or the latest year with staff records before it.
-    year = max((y for y in records.years if y <= glob.year), default=records.years[0])
+    year = records.year_with_records(glob.year)
     if year != glob.year:
         st.info(f"No staff records for {glob.year}: the figures are those of 31 December {year}.",
                 icon=":material/event:")
@@ -383,8 +390,7 @@ def page_filters(*, gender: bool = True, category: bool = True, station: bool = 
         grade_category=None if chosen_category == ALL else chosen_category,
         gender=None if chosen_gender == ALL else chosen_gender,
     )
-    shown = tuple(y for y in records.years if glob.years[0] <= y <= glob.years[1]) or records.years
-    return WorkforceFilters(year=int(year), years=shown, selection=selection,
+    return WorkforceFilters(year=int(year), years=records.years_within(glob.years), selection=selection,
                             projector=glob.projector)
 
 
