@@ -231,7 +231,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     from kpi.access import AccessDenied, operator
     from kpi.transfer import run_import
-    from kpi.transfer.importing import StoreBusy
+    from kpi.store.bulk import StoreBusy
     from kpi.transfer.limits import ImportLimits
 
     path = Path(args.file)

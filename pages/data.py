@@ -13,9 +13,9 @@ import streamlit as st
 from kpi import access
 from kpi.access import AccessDenied
 from kpi.config import DATA_DIR
+from kpi.store.bulk import StoreBusy
 from kpi.text import markdown_text
 from kpi.transfer import KINDS, export_frame, import_batches, reopen_period, run_import, validate_period, value_history
-from kpi.transfer.importing import StoreBusy
 from ui import data as ui_data
 from ui.auth import current_actor
 from ui.downloads import download_buttons

@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import text
 
 from kpi import access
+from kpi.store.bulk import StoreBusy
 from kpi.transfer import run_import, validate_period
-from kpi.transfer.importing import StoreBusy
 from tests.access_support import signed_in, writer
 from tests.test_imports import PROJECT_DIR, fingerprint, staff_csv, store, stores  # noqa: F401 (fixtures)
 

@@ -15,14 +15,8 @@ from sqlalchemy.orm import Session
 from kpi import access
 from kpi.access import Actor
 from kpi.store import models as m
-from kpi.transfer.importing import (
-    CHANGE_LOG_COLUMNS,
-    check_user,
-    insert_rows,
-    now_utc,
-    serialise_writers,
-    update_rows,
-)
+from kpi.store.bulk import insert_rows, serialise_writers, update_rows
+from kpi.transfer.importing import CHANGE_LOG_COLUMNS, check_user, now_utc
 from kpi.transfer.kinds import OBSERVATIONS
 from kpi.transfer.values import YEAR_MAX, YEAR_MIN, format_value
 
