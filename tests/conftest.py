@@ -10,9 +10,11 @@ from sqlalchemy import create_engine, text
 
 from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
+# BACKENDS: `make test` always sets the PostgreSQL URL (and fails if it cannot start the server); a bare `pytest`
+# on a machine without PostgreSQL runs the SQLite half only.
+from tests.store_support import BACKENDS, POSTGRES_ENV, Stores, reset_postgres
 from ui.demo_provider import grant_demo_roles
 
-POSTGRES_ENV = "RBM_TEST_POSTGRES_URL"
 # The columnar copies of the frames (kpi.store.columnar) go to a folder of this run, for the servers it starts
 # too: a test never reads a copy an earlier run left.
 os.environ.setdefault("RBM_FRAME_CACHE_DIR", tempfile.mkdtemp(prefix="rbm-frame-cache-"))
@@ -43,22 +45,7 @@ def _worker_database() -> None:
 _worker_database()
 
 
-def _backends() -> list[str]:
-    # `make test` always sets the PostgreSQL URL (and fails if it cannot start the server);
-    # a bare `pytest` on a machine without PostgreSQL runs the SQLite half only.
-    return ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
-
-
-def reset_postgres(url: str) -> None:
-    """Drop everything in the test database so each test starts from an empty store."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path) -> str:
     """The URL of an empty store: a new SQLite file, or the emptied PostgreSQL test database."""
     if request.param == "sqlite":
@@ -177,3 +164,31 @@ def demo_staff(demo_workforce_frames):
 
     f = demo_workforce_frames
     return wf.prepare_staff(f["staff"], f["training"], f["courses"], f["duty_stations"], f["countries"])
+
+
+# ---------------------------------------------------------------- stores copied from templates (tests.store_support)
+
+
+@pytest.fixture(scope="session")
+def stores():
+    """The session's store factory: fresh stores copied from templates built once (tests.store_support.Stores)."""
+    factory = Stores()
+    yield factory
+    factory.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, stores):
+    """A new store with the reference data, on each backend."""
+    engine = stores.new(request.param)
+    yield engine
+    stores.drop(engine)
+
+
+@pytest.fixture(scope="module")
+def reference_store(tmp_path_factory):
+    """A SQLite store with the reference data only (no demo data), for a module's read-only tests."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('ref') / 'ref.sqlite'}")
+    initialise(engine, demo=False)
+    yield engine
+    engine.dispose()

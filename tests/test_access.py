@@ -21,7 +21,7 @@ from kpi.presentation import delete_sequence, save_sequence, sequence_names
 from kpi.store import models as m
 from kpi.transfer import export_frame, reopen_period, run_export, run_import, validate_period
 from tests.access_support import signed_in, writer
-from tests.test_imports import PROJECT_DIR, _obs, fingerprint, staff_csv, store, stores  # noqa: F401 (fixtures)
+from tests.store_support import PROJECT_DIR, _obs, fingerprint, staff_csv
 
 PUBLIC = access.PUBLIC_ACTOR
 VISITOR = signed_in("visitor@example.org")  # signed in, no grant: public

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from kpi.transfer import run_import
 from tests.access_support import writer
-from tests.test_imports import USER, messages, observations_csv, store, stores  # noqa: F401 (fixtures)
+from tests.store_support import USER, messages, observations_csv
 
 ROWS = 20_000
 READERS = 4

@@ -36,7 +36,13 @@ from kpi.config import REFERENCE_DIR
 from kpi.store import models as m
 from kpi.store.engine import make_engine
 from kpi.transfer.approval import value_history
-from tests.test_reference import reference_store as store  # noqa: F401 (a fixture)
+
+
+@pytest.fixture(scope="module")
+def store(reference_store):
+    """This module's tests read the reference store (conftest.reference_store)."""
+    return reference_store
+
 
 PUBLISHED_FILE = REFERENCE_DIR / "itu_facts_and_figures_internet_use.csv"
 WORLD_TOLERANCE = 2.5

@@ -18,9 +18,7 @@ from kpi.store.frames import data_version
 from kpi.transfer import KINDS, export_frame, run_export, run_import
 from kpi.transfer.exporting import HEADER_FORMAT
 from tests.access_support import writer
-from tests.test_imports import (  # noqa: F401 (stores is a fixture)
-    BACKENDS, OBSERVATION_HEADER, USER, count, messages, stores,
-)
+from tests.store_support import BACKENDS, OBSERVATION_HEADER, USER, count, load_required, messages
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -36,26 +34,6 @@ def sheet_cells(path) -> tuple[list[str], list[tuple]]:
         return book.sheetnames, [tuple(row) for row in book[book.sheetnames[0]].iter_rows(values_only=True)]
     finally:
         book.close()
-
-
-def required_kinds(kind: str) -> list[str]:
-    """The kinds whose records ``kind``'s rows name, directly or not, in the order of the registry."""
-    needed, todo = set(), list(KINDS[kind].requires)
-    while todo:
-        name = todo.pop()
-        if name not in needed:
-            needed.add(name)
-            todo.extend(KINDS[name].requires)
-    return [k for k in KINDS if k in needed]
-
-
-def load_required(source, target, kind: str, directory) -> None:
-    """Copy the records ``kind`` requires from store ``source`` to store ``target`` (by export and import)."""
-    for name in required_kinds(kind):
-        path = directory / f"required_{name}.csv"
-        run_export(source, name, path, actor=writer(USER))
-        loaded = run_import(target, name, path, actor=writer(USER))
-        assert (name, messages(loaded)) == (name, [])
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from kpi import access
 from kpi.store.bulk import StoreBusy
 from kpi.transfer import run_import, validate_period
 from tests.access_support import signed_in, writer
-from tests.test_imports import PROJECT_DIR, fingerprint, staff_csv, store, stores  # noqa: F401 (fixtures)
+from tests.store_support import PROJECT_DIR, fingerprint, staff_csv
 
 #: The address space a hostile import may use (a plain import of a small file needs about 0.5 GB).
 MEMORY_LIMIT = int(1.5 * 1024**3)

@@ -8,6 +8,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from kpi import config, management
+from tests.store_support import raw_headers
 
 
 def test_budget_by_output_sets_money_beside_statuses():
@@ -377,7 +378,6 @@ def test_the_operational_plans_tab_shows_items_and_resources_kpi_computes(demo_e
 
 def test_no_table_of_the_management_page_shows_a_raw_field_name(demo_env):
     """Column headers were raw field names (due_on, inherent_score)."""
-    from tests.test_results_chain import raw_headers
 
     at = _open()
     assert raw_headers(at) == [] and len(at.dataframe) > 10

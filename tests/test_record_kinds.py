@@ -26,10 +26,7 @@ from kpi.store.frames import data_version
 from kpi.transfer import KINDS, run_export, run_import
 from kpi.transfer import record_kinds
 from tests.access_support import signed_in, writer
-from tests.test_exports import load_required
-from tests.test_imports import (  # noqa: F401 (stores is a fixture)
-    BACKENDS, PROJECT_DIR, USER, count, fingerprint, messages, stores, xlsx_bytes,
-)
+from tests.store_support import BACKENDS, PROJECT_DIR, USER, count, fingerprint, load_required, messages, xlsx_bytes
 
 #: The kinds defined in kpi.transfer.record_kinds, in the order of the registry.
 NEW_KINDS = [name for name, kind in KINDS.items() if any(kind is v for v in vars(record_kinds).values())]

@@ -7,8 +7,6 @@ import pytest
 from sqlalchemy import text
 
 from kpi import connectivity, reference
-from kpi.bootstrap import initialise
-from kpi.store.engine import make_engine
 
 
 def _internet_from_csv() -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
@@ -75,14 +73,6 @@ def _world_internet_from_csv(year: int) -> float:
             value = min(max(value, 0.0), 100.0)
         num, den = num + value * weight, den + weight
     return round(num / den, 4)
-
-
-@pytest.fixture(scope="module")
-def reference_store(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('ref') / 'ref.sqlite'}")
-    initialise(engine, demo=False)
-    yield engine
-    engine.dispose()
 
 
 def test_world_internet_use_matches_an_independent_computation(reference_store):

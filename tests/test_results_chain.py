@@ -4,7 +4,6 @@ the page shows kpi's figures (risks, recommendations and commitments to staff on
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import polars as pl
 from streamlit.testing.v1 import AppTest
@@ -19,6 +18,7 @@ from kpi.store.frames import load_management, load_results, management_data
 from tests.access_support import sign_in
 from tests.browser_support import PROJECT_DIR
 from ui.widgets import status_text
+from tests.store_support import raw_headers
 
 NODES = pl.DataFrame({"node_id": [1, 2, 3, 4, 5], "node_code": ["G1", "O1", "O1.1", "O1.2", "G2"],
                       "kind": ["goal", "outcome", "output", "output", "goal"],
@@ -201,15 +201,6 @@ def test_the_operational_plan_links_items_to_their_output_goal_and_indicator_and
 
 
 # ---------------------------------------------------------------- the node page shows them
-
-def raw_headers(at: AppTest) -> list[str]:
-    """Column headers of the page's tables that show a raw field name (no label set, and the name has a "_")."""
-    raw = []
-    for table in at.dataframe:
-        config = json.loads(table.proto.columns or "{}")
-        raw += [c for c in table.value.columns if not (config.get(c) or {}).get("label") and "_" in c]
-    return raw
-
 
 def test_the_enabler_page_shows_its_linked_records_as_kpi_computes_them(demo_env):
     engine = make_engine(demo_env)

@@ -23,7 +23,7 @@ import pytest
 from kpi.bootstrap import initialise
 from kpi.store.engine import make_engine
 from tests.browser_support import import_file, sign_in, wait_idle
-from tests.conftest import POSTGRES_ENV, reset_postgres
+from tests.store_support import POSTGRES_ENV, reset_postgres
 from ui import cluster as cl
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
