@@ -360,6 +360,115 @@ def _meets(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "higher" else value <= target
 
 
+@dataclass(frozen=True)
+class _Case:
+    """One indicator's cleaned inputs: its direction, unit and limits, its baseline and latest value."""
+
+    direction: str
+    unit: str
+    lower_limit: float | None
+    upper_limit: float | None
+    values: int
+    base_year: int
+    base_value: float
+    latest_year: int
+    latest_value: float
+
+    @property
+    def has_trend(self) -> bool:
+        """Whether the latest value is later than the baseline (a rate can be measured)."""
+        return self.base_year < self.latest_year
+
+    @property
+    def limit(self) -> float | None:
+        """The bound a gap is measured to (:func:`_gap_limit`)."""
+        return _gap_limit(self.direction, self.lower_limit, self.upper_limit)
+
+    def text(self, value: float | None) -> str:
+        """A value in the indicator's unit, as the explanations write it."""
+        return _fmt_value(value, self.unit)
+
+    def rate(self, method: str, to_value: float, to_year: int) -> float:
+        """The yearly rate from the baseline to ``to_value`` in ``to_year`` (:func:`_rate`)."""
+        return _rate(method, self.direction, self.limit, self.base_value, to_value, to_year - self.base_year)
+
+
+@dataclass(frozen=True)
+class _Trend:
+    """The method, the observed and required yearly rates, their ratio and the projection to the target year."""
+
+    method: str = ""
+    observed: float | None = None
+    required: float | None = None
+    ratio: float | None = None
+    projected: float | None = None
+
+
+def _trend(case: _Case, target_year: int, target_value: float) -> _Trend:
+    """The trend from the baseline to the latest value, measured against the target (rules in the module doc)."""
+    if not case.has_trend:
+        return _Trend()
+    method = _choose_method(case.direction, case.base_value, case.latest_value, target_value,
+                            case.lower_limit, case.upper_limit)
+    observed = case.rate(method, case.latest_value, case.latest_year)
+    required = ratio = projected = None
+    if target_year > case.base_year:
+        required = case.rate(method, target_value, target_year)
+        if required * _needed_sign(method, case.direction) > 0:
+            ratio = observed / required
+    if target_year >= case.latest_year:
+        projected = _clamp(_continue(method, case.direction, case.limit, case.latest_value, observed,
+                                     target_year - case.latest_year), case.lower_limit, case.upper_limit)
+    return _Trend(method, observed, required, ratio, projected)
+
+
+def _without_target(case: _Case) -> Assessment:
+    """The assessment of an indicator with values but no target: its latest value and observed rate."""
+    observed = method = None
+    if case.has_trend:
+        method = _choose_method(case.direction, case.base_value, case.latest_value, None,
+                                case.lower_limit, case.upper_limit)
+        observed = case.rate(method, case.latest_value, case.latest_year)
+    return Assessment(
+        "no_target", f"No target set; latest value {case.text(case.latest_value)} ({case.latest_year}).",
+        case.latest_year, case.latest_value, None, None, observed, None, None, None, method or "",
+    )
+
+
+def _ratio_status(ratio: float) -> str:
+    """On track, at risk or off track, by the ratio of the observed to the required rate."""
+    if ratio >= ON_TRACK_RATIO - _EPS:
+        return "on_track"
+    if ratio >= AT_RISK_RATIO - _EPS:
+        return "at_risk"
+    return "off_track"
+
+
+def _verdict(case: _Case, trend: _Trend, target_year: int, target_value: float) -> tuple[str, str]:
+    """The status and its explanation, given the trend against the target (rules in the module doc)."""
+    latest, target = case.text(case.latest_value), case.text(target_value)
+    if _meets(case.latest_value, target_value, case.direction):
+        return "achieved", (f"{STATUS_LABELS['achieved']}: {latest} in {case.latest_year} meets the {target_year} "
+                            f"target of {target}.")
+    if target_year <= case.latest_year:
+        return "off_track", (f"{STATUS_LABELS['off_track']}: the {target_year} target of {target} has not been met; "
+                             f"latest value {latest} ({case.latest_year}).")
+    if not case.has_trend:
+        why = (f"only one value so far ({latest} in {case.latest_year})" if case.values == 1
+               else f"the latest value ({latest} in {case.latest_year}) is the baseline")
+        return "at_risk", (f"{STATUS_LABELS['at_risk']}: {why}, so there is no trend yet to compare with the "
+                           f"{target_year} target of {target}.")
+    if trend.ratio is None:
+        # The baseline already met the target, but the latest value does not: it slipped back.
+        moved = "fallen" if case.direction == "higher" else "risen"
+        return "off_track", (f"{STATUS_LABELS['off_track']}: the value met the {target_year} target of {target} at "
+                             f"the baseline ({case.text(case.base_value)} in {case.base_year}) but has since {moved} "
+                             f"to {latest} ({case.latest_year}).")
+    status = _ratio_status(trend.ratio)
+    return status, _progress_sentence(status, trend.method, case.direction, case.limit, case.base_year,
+                                      trend.observed, trend.required, target_year, target_value, case.unit)
+
+
 def assess(
     observations: Sequence[tuple[int, float]],
     *,
@@ -376,97 +485,17 @@ def assess(
     lower_limit, upper_limit = _opt_float(lower_limit), _opt_float(upper_limit)
     obs = _clean_observations(observations, as_of_year)
     tgts = _clean_targets(targets)
-
     if not obs:
         return Assessment("no_data", "No data reported yet.", None, None, None, None, None, None, None, None, "")
-
-    latest_year, latest_value = obs[-1]
-    base_year, base_value = _resolve_baseline(baseline, obs)
-    latest_txt = _fmt_value(latest_value, unit)
-    has_trend = base_year < latest_year
-    limit = _gap_limit(direction, lower_limit, upper_limit)
-
+    case = _Case(direction, unit, lower_limit, upper_limit, len(obs),
+                 *_resolve_baseline(baseline, obs), *obs[-1])
     if not tgts:
-        observed = method = None
-        if has_trend:
-            method = _choose_method(direction, base_value, latest_value, None, lower_limit, upper_limit)
-            observed = _rate(method, direction, limit, base_value, latest_value, latest_year - base_year)
-        return Assessment(
-            "no_target",
-            f"No target set; latest value {latest_txt} ({latest_year}).",
-            latest_year, latest_value, None, None, observed, None, None, None, method or "",
-        )
-
-    reference_year = as_of_year if as_of_year is not None else latest_year
-    target_year, target_value = _choose_target(tgts, reference_year)
-    target_txt = _fmt_value(target_value, unit)
-    achieved = _meets(latest_value, target_value, direction)
-
-    observed = required = ratio = projected = None
-    method = ""
-    if has_trend:
-        method = _choose_method(direction, base_value, latest_value, target_value, lower_limit, upper_limit)
-        observed = _rate(method, direction, limit, base_value, latest_value, latest_year - base_year)
-        if target_year > base_year:
-            required = _rate(method, direction, limit, base_value, target_value, target_year - base_year)
-            if required * _needed_sign(method, direction) > 0:
-                ratio = observed / required
-        if target_year >= latest_year:
-            projected = _clamp(
-                _continue(method, direction, limit, latest_value, observed, target_year - latest_year),
-                lower_limit, upper_limit,
-            )
-
-    def result(status: str, explanation: str) -> Assessment:
-        return Assessment(
-            status, explanation, latest_year, latest_value, target_year, target_value,
-            observed, required, ratio, projected, method,
-        )
-
-    if achieved:
-        return result("achieved", f"{STATUS_LABELS['achieved']}: {latest_txt} in {latest_year} meets the {target_year} target of {target_txt}.")
-
-    if target_year <= latest_year:
-        return result(
-            "off_track",
-            f"{STATUS_LABELS['off_track']}: the {target_year} target of {target_txt} has not been met; "
-            f"latest value {latest_txt} ({latest_year}).",
-        )
-
-    if not has_trend:
-        if len(obs) == 1:
-            return result(
-                "at_risk",
-                f"{STATUS_LABELS['at_risk']}: only one value so far ({latest_txt} in {latest_year}), so there is no trend yet "
-                f"to compare with the {target_year} target of {target_txt}.",
-            )
-        return result(
-            "at_risk",
-            f"{STATUS_LABELS['at_risk']}: the latest value ({latest_txt} in {latest_year}) is the baseline, so there is no trend yet "
-            f"to compare with the {target_year} target of {target_txt}.",
-        )
-
-    if ratio is None:
-        # The baseline already met the target, but the latest value does not: it slipped back.
-        moved = "fallen" if direction == "higher" else "risen"
-        return result(
-            "off_track",
-            f"{STATUS_LABELS['off_track']}: the value met the {target_year} target of {target_txt} at the baseline "
-            f"({_fmt_value(base_value, unit)} in {base_year}) but has since {moved} to {latest_txt} ({latest_year}).",
-        )
-
-    if ratio >= ON_TRACK_RATIO - _EPS:
-        status = "on_track"
-    elif ratio >= AT_RISK_RATIO - _EPS:
-        status = "at_risk"
-    else:
-        status = "off_track"
-    return result(
-        status,
-        _progress_sentence(
-            status, method, direction, limit, base_year, observed, required, target_year, target_value, unit
-        ),
-    )
+        return _without_target(case)
+    target_year, target_value = _choose_target(tgts, as_of_year if as_of_year is not None else case.latest_year)
+    trend = _trend(case, target_year, target_value)
+    status, explanation = _verdict(case, trend, target_year, target_value)
+    return Assessment(status, explanation, case.latest_year, case.latest_value, target_year, target_value,
+                      trend.observed, trend.required, trend.ratio, trend.projected, trend.method)
 
 
 def project(
