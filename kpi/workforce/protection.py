@@ -80,6 +80,79 @@ def _independent(columns: Iterable[str]) -> list[str]:
     return [c for c in names if not any(c in dims.IMPLIED_BY.get(other, ()) for other in names if other != c)]
 
 
+def _split_filters(records: pl.DataFrame, selection: Selection, table_dims: Sequence[str],
+                   ignore: Sequence[str]) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
+    """The selection's filters that narrow the population (by name, with their test) and those that only slice
+    the table's rows (a filter on a dimension the table shows or implies); ``ignore`` is left out."""
+    population: dict[str, pl.Expr] = {}
+    slices: list[pl.Expr] = []
+    for name, value in selection.active().items():
+        if name in ignore:
+            continue
+        as_slice = _slice_expr(records, name, value, table_dims)
+        if as_slice is None:
+            population[name] = filter_expr(name, value)
+        else:
+            slices.append(as_slice)
+    return population, slices
+
+
+def _years_hidden_whole(filtered: pl.DataFrame, wider: Sequence[pl.DataFrame], rule: DisclosureRule) -> list[int]:
+    """The years whose whole view is hidden: it counts 1 .. threshold - 1 people or differs by that many from a
+    wider view."""
+    mine = dict(filtered.group_by("year").agg(pl.col("count").sum()).iter_rows())
+    hidden = []
+    for year in sorted(mine):
+        subset = mine[year]
+        for w in wider:
+            total = int(w.filter(pl.col("year") == year).get_column("count").sum())
+            if subset and not disclosure.may_show_subset(total, int(subset), rule=rule):
+                hidden.append(year)
+                break
+    return hidden
+
+
+def _hide_years(frame: pl.DataFrame, years: list[int], small: set[int], table_dims: Sequence[str],
+                threshold: int) -> pl.DataFrame:
+    """``frame`` with every row of ``years`` hidden as a whole view; the view's total of a ``small`` year says
+    "fewer than" (only it is small: its parts may be anything down to 0)."""
+    hide = pl.col("year").is_in(years)
+    return frame.with_columns(
+        pl.when(hide).then(pl.lit(None, pl.Int64)).otherwise(pl.col("count")).alias("count"),
+        (pl.col("suppressed") | hide).alias("suppressed"),
+        pl.when(hide).then(pl.lit(VIEW)).otherwise(pl.col("reason")).alias("reason"),
+        pl.when(pl.col("year").is_in(sorted(small)) & (pl.col("total_over") == ",".join(table_dims)))
+        .then(pl.lit(disclosure.fewer_than(threshold)))
+        .when(hide).then(pl.lit(disclosure.SUPPRESSED_TEXT)).otherwise(pl.col("display")).alias("display"),
+    )
+
+
+def _protect_narrowed(base: pl.DataFrame, widest: pl.DataFrame, population: dict[str, pl.Expr],
+                      table_dims: list[str], count: pl.Expr, threshold: int) -> tuple[pl.DataFrame, list[int]]:
+    """The view of ``base`` narrowed by the ``population`` filters, protected against every wider view (each
+    subset of the filters, and none) and with the years hidden whose whole view would tell a count."""
+    flat = DisclosureRule(threshold, threshold)
+    grid = widest.select("year", *table_dims)
+    keys = ["year", *table_dims]
+
+    def on_grid(filters: Sequence[str]) -> pl.DataFrame:
+        part = base.filter(*(population[n] for n in filters)) if filters else base
+        return grid.join(tally(part, table_dims, count), on=keys, how="left", nulls_equal=True,
+                         maintain_order="left").with_columns(pl.col("count").fill_null(0))
+
+    names = list(population)
+    filtered = on_grid(names)
+    wider = [widest] + [on_grid(list(s)) for k in range(1, len(names)) for s in itertools.combinations(names, k)]
+    runs = [disclosure.protect_table(filtered, table_dims, by=("year",), rule=flat, full=w) for w in wider]
+    frame = _union(runs, threshold)
+    hidden_years = _years_hidden_whole(filtered, wider, flat)
+    if hidden_years:
+        totals = dict(filtered.group_by("year").agg(pl.col("count").sum()).iter_rows())
+        small = {y for y in hidden_years if totals[y] < threshold}
+        frame = _hide_years(frame, hidden_years, small, table_dims, threshold)
+    return frame, hidden_years
+
+
 def _protect(
     records: pl.DataFrame,
     table_dims: Sequence[str],
@@ -99,60 +172,16 @@ def _protect(
     table_dims = list(table_dims)
     count = pl.len() if count is None else count
     base = records.filter(pl.col("year").is_in(list(years)))
-    population: dict[str, pl.Expr] = {}
-    slices: list[pl.Expr] = []
-    for name, value in selection.active().items():
-        if name in ignore:
-            continue
-        as_slice = _slice_expr(records, name, value, table_dims)
-        if as_slice is None:
-            population[name] = filter_expr(name, value)
-        else:
-            slices.append(as_slice)
+    population, slices = _split_filters(records, selection, table_dims, ignore)
     threshold = disclosure.threshold_for(
         _independent([*table_dims, *(dims.FILTER_COLUMNS[n] for n in population)]), rule)
-    flat = DisclosureRule(threshold, threshold)
-
     widest = tally(base, table_dims, count).sort("year", *_order_keys(table_dims))
     hidden_years: list[int] = []
     if not population:
-        frame = disclosure.protect_table(widest, table_dims, by=("year",), rule=flat)
+        frame = disclosure.protect_table(widest, table_dims, by=("year",), rule=DisclosureRule(threshold, threshold))
     else:
-        grid = widest.select("year", *table_dims)
-        keys = ["year", *table_dims]
-
-        def on_grid(filters: Sequence[str]) -> pl.DataFrame:
-            part = base.filter(*(population[n] for n in filters)) if filters else base
-            return grid.join(tally(part, table_dims, count), on=keys, how="left", nulls_equal=True,
-                             maintain_order="left").with_columns(pl.col("count").fill_null(0))
-
-        names = list(population)
-        filtered = on_grid(names)
-        wider = [widest] + [on_grid(list(s)) for k in range(1, len(names)) for s in itertools.combinations(names, k)]
-        runs = [disclosure.protect_table(filtered, table_dims, by=("year",), rule=flat, full=w) for w in wider]
-        frame = _union(runs, threshold)
-        # A whole view is hidden when it counts 1 .. threshold - 1 people or differs by that many from a wider one.
-        mine = dict(filtered.group_by("year").agg(pl.col("count").sum()).iter_rows())
-        for year in sorted(mine):
-            subset = mine[year]
-            for w in wider:
-                total = int(w.filter(pl.col("year") == year).get_column("count").sum())
-                if subset and not disclosure.may_show_subset(total, int(subset), rule=flat):
-                    hidden_years.append(year)
-                    break
-        if hidden_years:
-            small = {y for y in hidden_years if mine[y] < threshold}
-            hide = pl.col("year").is_in(hidden_years)
-            frame = frame.with_columns(
-                pl.when(hide).then(pl.lit(None, pl.Int64)).otherwise(pl.col("count")).alias("count"),
-                (pl.col("suppressed") | hide).alias("suppressed"),
-                pl.when(hide).then(pl.lit(VIEW)).otherwise(pl.col("reason")).alias("reason"),
-                # Only the view's total is small; its parts may be anything down to 0.
-                pl.when(pl.col("year").is_in(sorted(small)) & (pl.col("total_over") == ",".join(table_dims)))
-                .then(pl.lit(disclosure.fewer_than(threshold)))
-                .when(hide).then(pl.lit(disclosure.SUPPRESSED_TEXT)).otherwise(pl.col("display")).alias("display"),
-            )
-        frame = frame.with_columns(*(pl.lit(selection.active()[n]).alias(dims.FILTER_COLUMNS[n]) for n in names
+        frame, hidden_years = _protect_narrowed(base, widest, population, table_dims, count, threshold)
+        frame = frame.with_columns(*(pl.lit(selection.active()[n]).alias(dims.FILTER_COLUMNS[n]) for n in population
                                      if dims.FILTER_COLUMNS[n] not in table_dims))
     if slices:
         frame = frame.filter(*[s.fill_null(False) for s in slices])
