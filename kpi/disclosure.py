@@ -763,15 +763,44 @@ def protect_share(
     """
     dims = _names(dims)
     by_cols = _by_columns(frame, dims, by)
+    nums, dens = _share_counts(frame, [*dims, *by_cols], numerator, denominator)
+    threshold = threshold_for([*by_cols, *dims, numerator], rule)
+    num_status, comp_status, den_status = _share_part_statuses(frame, dims, by_cols, nums, dens, threshold)
+    comps = [d - n for n, d in zip(nums, dens)]
+    shown = [_share_shown(n, d, s_num, s_comp, threshold)
+             for n, d, s_num, s_comp in zip(nums, dens, num_status, comp_status)]
+    share_status = [state for state, _, _ in shown]
+    return frame.with_columns(
+        _null_where(frame, numerator, [s is not None for s in num_status]),
+        _null_where(frame, denominator, [s is not None for s in den_status]),
+        pl.Series("complement", [None if s else c for c, s in zip(comps, comp_status)], dtype=pl.Int64),
+        pl.Series("share", [share for _, share, _ in shown], dtype=pl.Float64),
+        pl.Series("suppressed", [s is not None for s in share_status], dtype=pl.Boolean),
+        pl.Series("reason", [s or "" for s in share_status], dtype=pl.String),
+        pl.Series("display", [words for _, _, words in shown], dtype=pl.String),
+        pl.Series("numerator_display", [_display(v, s, threshold) for v, s in zip(nums, num_status)], dtype=pl.String),
+        pl.Series("complement_display", [_display(v, s, threshold) for v, s in zip(comps, comp_status)], dtype=pl.String),
+        pl.Series("denominator_display", [_display(v, s, threshold) for v, s in zip(dens, den_status)], dtype=pl.String),
+    )
+
+
+def _share_counts(frame: pl.DataFrame, keys: list[str], numerator: str, denominator: str) -> tuple[list[int], list[int]]:
+    """The numerators and denominators of :func:`protect_share`, checked: two columns, each part at most its whole."""
     if numerator == denominator:
         raise ValueError("numerator and denominator must be different columns")
-    _require(frame, [*dims, *by_cols, numerator, denominator])
+    _require(frame, [*keys, numerator, denominator])
     nums = _counts(frame, numerator)
     dens = _counts(frame, denominator)
     for i, (n, d) in enumerate(zip(nums, dens)):
         if n > d:
             raise ValueError(f"row {i}: {numerator} {n} exceeds {denominator} {d}")
-    threshold = threshold_for([*by_cols, *dims, numerator], rule)
+    return nums, dens
+
+
+def _share_part_statuses(frame: pl.DataFrame, dims: list[str], by_cols: list[str], nums: list[int], dens: list[int],
+                         threshold: int) -> tuple[list[str | None], list[str | None], list[str | None]]:
+    """Each row's numerator, complement and denominator status: the numerator and the complement protected as
+    one table with an extra dimension, whose total over it is the denominator."""
     num_status: list[str | None] = [None] * frame.height
     comp_status: list[str | None] = [None] * frame.height
     den_status: list[str | None] = [None] * frame.height
@@ -787,35 +816,19 @@ def protect_share(
             num_status[i] = status.get((*key, "numerator"))
             comp_status[i] = status.get((*key, "complement"))
             den_status[i] = status.get((*key, _ALL))
-    comps = [d - n for n, d in zip(nums, dens)]
-    share_status: list[str | None] = []
-    shares: list[float | None] = []
-    displays: list[str] = []
-    for n, d, s_num, s_comp in zip(nums, dens, num_status, comp_status):
-        parts = {s_num, s_comp} - {None}
-        state = PRIMARY if PRIMARY in parts else (COMPLEMENTARY if parts else None)
-        share_status.append(state)
-        if state is not None:
-            shares.append(None)
-            displays.append(_display(None, state, threshold))
-        elif d == 0:
-            shares.append(None)
-            displays.append("n/a")
-        else:
-            shares.append(100.0 * n / d)
-            displays.append(f"{100.0 * n / d:.1f}%")
-    return frame.with_columns(
-        _null_where(frame, numerator, [s is not None for s in num_status]),
-        _null_where(frame, denominator, [s is not None for s in den_status]),
-        pl.Series("complement", [None if s else c for c, s in zip(comps, comp_status)], dtype=pl.Int64),
-        pl.Series("share", shares, dtype=pl.Float64),
-        pl.Series("suppressed", [s is not None for s in share_status], dtype=pl.Boolean),
-        pl.Series("reason", [s or "" for s in share_status], dtype=pl.String),
-        pl.Series("display", displays, dtype=pl.String),
-        pl.Series("numerator_display", [_display(v, s, threshold) for v, s in zip(nums, num_status)], dtype=pl.String),
-        pl.Series("complement_display", [_display(v, s, threshold) for v, s in zip(comps, comp_status)], dtype=pl.String),
-        pl.Series("denominator_display", [_display(v, s, threshold) for v, s in zip(dens, den_status)], dtype=pl.String),
-    )
+    return num_status, comp_status, den_status
+
+
+def _share_shown(n: int, d: int, num_status: str | None, comp_status: str | None,
+                 threshold: int) -> tuple[str | None, float | None, str]:
+    """A share's status, value and words: hidden (primary before complementary) if a part is, "n/a" for no one."""
+    parts = {num_status, comp_status} - {None}
+    state = PRIMARY if PRIMARY in parts else (COMPLEMENTARY if parts else None)
+    if state is not None:
+        return state, None, _display(None, state, threshold)
+    if d == 0:
+        return None, None, "n/a"
+    return None, 100.0 * n / d, f"{100.0 * n / d:.1f}%"
 
 
 def assert_no_disclosure(
