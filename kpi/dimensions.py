@@ -194,8 +194,9 @@ LOCATION_OF_KIND: dict[str, str] = {
 LOCATION_FILTERS: dict[str, str] = {
     STATION_GROUP_HQ: "headquarters", STATION_GROUP_FIELD: "field", STATION_GROUP_LIAISON: "liaison",
 }
-#: ``office_region`` of staff outside the regional and area offices.
+#: ``office_region`` of staff outside the regional and area offices, and its label.
 NOT_FIELD = "none"
+NOT_FIELD_LABEL = "Headquarters and liaison offices"
 
 #: Grade-category filter value for the Professional and higher categories.
 PROFESSIONAL_AND_HIGHER = "P+"
@@ -210,9 +211,32 @@ FEMALE, MALE = "F", "M"
 PARITY = 50.0
 #: The band around 50 % counted as gender parity.
 PARITY_BAND: tuple[float, float] = (47.0, 53.0)
+#: The share of women as a column or an axis is titled.
+WOMEN_SHARE_LABEL = f"{GENDERS[FEMALE]} (%)"
+#: Parity and its band as the pages write them ("50 %", "47-53 %").
+PARITY_TEXT = f"{PARITY:g} %"
+PARITY_BAND_TEXT = f"{PARITY_BAND[0]:g}-{PARITY_BAND[1]:g} %"
 
 TRAINING_COMPLETED = "completed"
 TRAINING_NOT_COMPLETED = "not completed"
+TRAINING_LABELS: dict[str, str] = {TRAINING_COMPLETED: "Completed", TRAINING_NOT_COMPLETED: "Not completed"}
+
+#: Readable labels of the values of the workforce dimensions that have no names of their own above: a Sector
+#: by its name where its Bureau is itself (the General Secretariat), else by its code and its Bureau's
+#: ("ITU-R (BR)"); an administrative region by its letter and name; a contract type capitalised.
+SECTOR_LABELS: dict[str, str] = {
+    s.code: s.name if s.code == s.bureau_code else f"{s.code} ({s.bureau_code})" for s in SECTORS}
+ADMIN_REGION_LABELS: dict[str, str] = {code: f"{code} · {name}" for code, name in ADMIN_REGIONS.items()}
+OFFICE_REGION_LABELS: dict[str, str] = {**ITU_D_REGIONS, NOT_FIELD: NOT_FIELD_LABEL}
+CONTRACT_TYPE_LABELS: dict[str, str] = {c: c.capitalize() for c in CONTRACT_TYPES}
+
+#: The readable name of each workforce dimension: the title of its axis, its filter and its table column.
+DIMENSION_LABELS: dict[str, str] = {
+    **{d: DISAGGREGATION_LABELS[d] for d in ("grade", "gender", "sector", "duty_station")},
+    "grade_band": "Grade band", "grade_category": "Grade category", "category_group": "Category group",
+    "location": "Location", "admin_region": "Region", "office_region": "Region", "contract_type": "Contract type",
+    "training": "Training", "nationality": "Nationality", "unit": "Department or unit",
+}
 
 #: Dimensions a dimension implies (a duty station has one location; a grade one category...):
 #: a filter on one of them is a slice of the table's rows, not a narrower population.

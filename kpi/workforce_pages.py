@@ -70,10 +70,9 @@ class Records:
 
 #: The "By" options of the pages' trend and gap charts (code -> label), one home for both the pages and
 #: the protection (every option is protected with the page: a reader can switch between them).
-TREND_BY: dict[str, str] = {"sector": "Sector", "grade_category": "Grade category", "location": "Location",
-                            "contract_type": "Contract type", "gender": "Gender"}
-GAP_BY: dict[str, str] = {"grade": "Grade", "sector": "Sector", "duty_station": "Duty station",
-                          "location": "Location"}
+TREND_BY: dict[str, str] = {d: dims.DIMENSION_LABELS[d]
+                            for d in ("sector", "grade_category", "location", "contract_type", "gender")}
+GAP_BY: dict[str, str] = {d: dims.DIMENSION_LABELS[d] for d in ("grade", "sector", "duty_station", "location")}
 #: The pyramid's groupings, finest first (:mod:`kpi.coarsening` picks one; the reader may ask for finer).
 PYRAMID_LEVELS: tuple[str, ...] = ("grade", "grade_band")
 #: The recruitment heat map's groupings (a year has about 60 recruitments: grades are thin).

@@ -4,6 +4,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import HEADLINE_COLOUR, SECTOR_COLOURS, SERIES_COLOURS
@@ -18,9 +19,9 @@ def headline(head: wf.Protected) -> None:
     figures = wf.headline_figures(head)
     cols = st.columns(4)
     uw.metric(cols[0], "Staff in post", figures.get("total"))
-    uw.metric(cols[1], "Headquarters (Geneva)", figures.get("headquarters"))
-    uw.metric(cols[2], "Regional and area offices", figures.get("field"))
-    uw.metric(cols[3], "Liaison offices", figures.get("liaison"))
+    uw.metric(cols[1], dims.LOCATIONS["headquarters"], figures.get("headquarters"))
+    uw.metric(cols[2], dims.LOCATIONS["field"], figures.get("field"))
+    uw.metric(cols[3], dims.LOCATIONS["liaison"], figures.get("liaison"))
 
 
 def grade_pyramid() -> tuple[wf.Protected, pl.DataFrame, str]:
@@ -41,7 +42,7 @@ def grade_pyramid() -> tuple[wf.Protected, pl.DataFrame, str]:
 
 def contracts_and_locations(head: wf.Protected) -> None:
     """Staff by contract type, and at headquarters and in the field."""
-    st.subheader("Contract type")
+    st.subheader(dims.DIMENSION_LABELS["contract_type"])
     contracts = tables.contracts()
     uw.plot("wf-contracts", lambda: charts.count_bars(wf.cells(contracts, year=year), contracts.threshold,
                                                       colours=SECTOR_COLOURS["ITU"], projector=f.projector),
@@ -64,10 +65,10 @@ def sectors_and_units() -> None:
     """Staff by Sector, and by department or unit in the colour of its Sector."""
     left, right = st.columns(2)
     with left:
-        st.subheader("Sector")
+        st.subheader(dims.DIMENSION_LABELS["sector"])
         sector_coloured_bars("wf-sectors", tables.sectors(), f"staff_sector_{year}")
     with right:
-        st.subheader("Department or unit")
+        st.subheader(dims.DIMENSION_LABELS["unit"])
         sector_coloured_bars("wf-units", tables.units(), f"staff_unit_{year}")
         st.caption("Bars in the colour of the unit's Sector.")
 
@@ -93,8 +94,8 @@ def trend() -> None:
     by = uw.segmented("By", TREND_BY, key="wf_trend_by")
     series = tables.trend(by)
     frame = series.frame.with_columns(
-        pl.when(pl.col("total_over") == by).then(pl.lit("All staff")).otherwise(pl.col("label")).alias("label"))
-    colours = {wf.label_of("sector", s): c for s, c in SECTOR_COLOURS.items()} | {"All staff": HEADLINE_COLOUR}
+        pl.when(pl.col("total_over") == by).then(pl.lit(dims.ALL_STAFF)).otherwise(pl.col("label")).alias("label"))
+    colours = {wf.label_of("sector", s): c for s, c in SECTOR_COLOURS.items()} | {dims.ALL_STAFF: HEADLINE_COLOUR}
     uw.plot("wf-trend", lambda: charts.trend_lines(frame, colours=colours, projector=f.projector),
             f"staff_by_{by}", f, by)
 
@@ -103,8 +104,8 @@ def grade_table(grades: wf.Protected, pyramid: pl.DataFrame, level: str) -> None
     """The pyramid's figures as a table, with its download and its privacy rule."""
     st.subheader("Grade and gender: table")
     table = pyramid.select("label", "women_display", "men_display", "total_display", "share_display").rename({
-        "label": "Grade" if level == "grade" else "Grade band", "women_display": "Women", "men_display": "Men",
-        "total_display": "All", "share_display": "Women (%)"})
+        "label": dims.DIMENSION_LABELS[level], "women_display": dims.GENDERS[dims.FEMALE],
+        "men_display": dims.GENDERS[dims.MALE], "total_display": "All", "share_display": dims.WOMEN_SHARE_LABEL})
     st.dataframe(table, hide_index=True)
     uw.download_csv(grades, grades.frame.select(
         "year", *[c for c in grades.dims if c in grades.frame.columns], "label", "total_over", "women", "men", "total",

@@ -62,17 +62,17 @@ def region_sector_table(regions: wf.Protected, region_totals: pl.DataFrame) -> N
     """Staff in the offices by ITU-D region and Sector as a table, with its download and its privacy rule."""
     st.subheader(f"Region and Sector: table, {year}")
     cells = wf.cells(regions, year=year).filter(pl.col("office_region").is_in(list(dims.ITU_D_REGIONS)))
+    region, sector = dims.DIMENSION_LABELS["office_region"], dims.DIMENSION_LABELS["sector"]
     table = (
-        cells.with_columns(pl.col("office_region").replace_strict(dims.ITU_D_REGIONS).alias("Region"),
-                           pl.col("sector").replace_strict({s: wf.label_of("sector", s) for s in dims.SECTOR_CODES})
-                           .alias("Sector"))
-        .pivot(on="Sector", index="Region", values="display", aggregate_function="first")
-        .join(region_totals.select(pl.col("label").alias("Region"), pl.col("display").alias("All Sectors")),
-              on="Region", how="left")
+        cells.with_columns(pl.col("office_region").replace_strict(dims.ITU_D_REGIONS).alias(region),
+                           pl.col("sector").replace_strict(dims.SECTOR_LABELS).alias(sector))
+        .pivot(on=sector, index=region, values="display", aggregate_function="first")
+        .join(region_totals.select(pl.col("label").alias(region), pl.col("display").alias("All Sectors")),
+              on=region, how="left")
         .fill_null("0")
     )
-    table = table.select("Region", *[wf.label_of("sector", s) for s in dims.SECTOR_CODES
-                                     if wf.label_of("sector", s) in table.columns], "All Sectors")
+    table = table.select(region, *[label for label in dims.SECTOR_LABELS.values() if label in table.columns],
+                         "All Sectors")
     st.dataframe(table, hide_index=True)
     uw.download_csv(regions, wf.cells(regions, year=year).select(
         "year", *[c for c in regions.dims if c in regions.frame.columns], "count", "suppressed", "display"),

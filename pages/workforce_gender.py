@@ -17,8 +17,11 @@ from ui.widgets import status_badge
 
 PAGE = "pages/workforce_gender.py"
 TARGET_CODE = "E1.WOMEN_P"
+WOMEN, MEN = dims.GENDERS[dims.FEMALE], dims.GENDERS[dims.MALE]
+PROFESSIONAL_AND_HIGHER = dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]
+TO_PARITY = f"To reach {dims.PARITY_TEXT}"
 LINE_COLOURS = {dims.ALL_STAFF: HEADLINE_COLOUR,
-                dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]: GENDER_COLOURS["F"],
+                PROFESSIONAL_AND_HIGHER: GENDER_COLOURS["F"],
                 dims.CATEGORY_GROUPS[dims.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2]}
 
 
@@ -27,17 +30,17 @@ def headline(shares: wf.Protected, targets: pl.DataFrame) -> None:
     organisation's indicator."""
     now = shares.frame.filter(pl.col("year") == year)
     by_label = {row["label"]: row for row in now.iter_rows(named=True)}
-    professional = by_label.get(dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER], {})
+    professional = by_label.get(PROFESSIONAL_AND_HIGHER, {})
     everyone = by_label.get(dims.ALL_STAFF, {})
     target_now = targets.filter(pl.col("year") == year)["target"].to_list()
     cols = st.columns(4)
-    uw.metric(cols[0], f"Women, all staff ({year})", everyone.get("share_display"))
-    uw.metric(cols[1], f"Women, Professional and higher ({year})", professional.get("share_display"))
-    cols[2].metric(f"Target {year}, Professional and higher",
+    uw.metric(cols[0], f"{WOMEN}, all staff ({year})", everyone.get("share_display"))
+    uw.metric(cols[1], f"{WOMEN}, {PROFESSIONAL_AND_HIGHER} ({year})", professional.get("share_display"))
+    cols[2].metric(f"Target {year}, {PROFESSIONAL_AND_HIGHER}",
                    format_value(target_now[0], "pct") if target_now else "–",
                    help=f"The organisation's target {TARGET_CODE}, from the Strategic Plan's indicator targets.")
-    uw.metric(cols[3], "To reach 50 %, Professional and higher", professional.get("parity_short"),
-              help="At the same head count: how many more women (or men) it would take to reach 50 %.")
+    uw.metric(cols[3], f"{TO_PARITY}, {PROFESSIONAL_AND_HIGHER}", professional.get("parity_short"),
+              help=f"At the same head count: how many more women (or men) it would take to reach {dims.PARITY_TEXT}.")
     view = uw.indicator(TARGET_CODE, year)
     st.markdown(f"{status_badge(view.assessment.status)} **{TARGET_CODE}, whole organisation:** "
                 f"{view.assessment.explanation}")
@@ -49,9 +52,9 @@ def share_over_time(shares: wf.Protected, targets: pl.DataFrame) -> None:
     """The share of women over the years shown, against the parity band and the targets."""
     st.subheader("Share of women over time")
     uw.plot("wf-gender-trend", lambda: charts.trend_lines(
-        shares.frame, "share", "share_display", colours=LINE_COLOURS, projector=f.projector, y_title="Women (%)",
-        percent=True, band=dims.PARITY_BAND, targets=f.in_trends(targets),
-        target_name="Target, Professional and higher"), "women_share_over_time", f)
+        shares.frame, "share", "share_display", colours=LINE_COLOURS, projector=f.projector,
+        y_title=dims.WOMEN_SHARE_LABEL, percent=True, band=dims.PARITY_BAND, targets=f.in_trends(targets),
+        target_name=f"Target, {PROFESSIONAL_AND_HIGHER}"), "women_share_over_time", f)
 
 
 def grade_history() -> None:
@@ -77,23 +80,24 @@ def gap() -> None:
         uw.plot("wf-gap", lambda: charts.share_bars(frame, table.threshold, projector=f.projector,
                                                     band=dims.PARITY_BAND), f"parity_gap_by_{by}_{year}", f, by)
     shown = frame.select(
-        pl.col("label").alias(GAP_BY[by]), pl.col("women_display").alias("Women"), pl.col("men_display").alias("Men"),
-        pl.col("total_display").alias("All"), pl.col("share_display").alias("Women (%)"),
+        pl.col("label").alias(GAP_BY[by]), pl.col("women_display").alias(WOMEN), pl.col("men_display").alias(MEN),
+        pl.col("total_display").alias("All"), pl.col("share_display").alias(dims.WOMEN_SHARE_LABEL),
         pl.when(pl.col("within_band")).then(pl.lit("yes")).when(pl.col("share").is_not_null()).then(pl.lit("no"))
         .otherwise(pl.lit("")).alias("In the parity band"),
-        pl.col("parity_short").alias("To reach 50 %"),
+        pl.col("parity_short").alias(TO_PARITY),
     )
     listing.dataframe(shown, hide_index=True, height=min(36 * (shown.height + 1) + 2, 760))
     uw.download_csv(table, frame.select(
         "year", *[c for c in table.dims if c in frame.columns], "label", "total_over", "women", "men", "total",
         "share", "women_needed", "men_needed", "women_display", "men_display", "total_display", "share_display",
         "parity"), f"parity_gap_by_{by}_{year}", key="wf-gap-download")
-    st.caption("“To reach 50 %”: how many more women (or men) it would take at the same head count, e.g. if they "
+    st.caption(f"“{TO_PARITY}”: how many more women (or men) it would take at the same head count, e.g. if they "
                "filled the next vacancies. Shares and gaps only where both women and men are shown.")
     uw.privacy_caption(table)
 
 
-f, tables = uw.page_header("Gender balance", uw.GenderTables, "parity band 47-53 % women", gender=False)
+f, tables = uw.page_header("Gender balance", uw.GenderTables, f"parity band {dims.PARITY_BAND_TEXT} women",
+                           gender=False)
 year = f.year
 shares = tables.shares()
 if uw.hidden_view_warning(shares, year):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.indicator import UN_MAP_DISCLAIMER
@@ -90,8 +91,10 @@ def nationality_table(countries: wf.Protected) -> None:
     frame = countries.frame
     listing = frame.sort(pl.col("count").is_null(), pl.col("count"), descending=[False, True]).filter(
         (pl.col("count") != 0) | pl.col("count").is_null())
-    st.dataframe(listing.select(pl.col("label").alias("Nationality"), pl.col("nationality").alias("ISO-3"),
-                                pl.col("admin_region").alias("Region"), pl.col("display").alias("Staff")),
+    st.dataframe(listing.select(pl.col("label").alias(dims.DIMENSION_LABELS["nationality"]),
+                                pl.col("nationality").alias("ISO-3"),
+                                pl.col("admin_region").alias(dims.DIMENSION_LABELS["admin_region"]),
+                                pl.col("display").alias("Staff")),
                  hide_index=True)
     uw.download_csv(countries, listing.select("year", "nationality", "label", "admin_region", "member_state", "count",
                                               "suppressed", "display", *[c for c in countries.dims

@@ -21,7 +21,9 @@ ALL = "ALL"
 GROUP_COLOURS = {dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]: SERIES_COLOURS[0],
                  dims.CATEGORY_GROUPS[dims.GENERAL_SERVICE_AND_NO]: SERIES_COLOURS[2],
                  ALL_RECRUITMENTS: HEADLINE_COLOUR, dims.ALL_STAFF: HEADLINE_COLOUR}
-SECTOR_LABELS = {s: wf.label_of("sector", s) for s in dims.SECTOR_CODES}
+SECTOR_LABELS = dims.SECTOR_LABELS
+GRADE, SECTOR = dims.DIMENSION_LABELS["grade"], dims.DIMENSION_LABELS["sector"]
+COMPLETED, NOT_COMPLETED = (dims.TRAINING_LABELS[t] for t in (dims.TRAINING_COMPLETED, dims.TRAINING_NOT_COMPLETED))
 #: The rows of the recruitment grid at each of its levels (code -> label, in order).
 ROW_LABELS = {"grade": dict(dims.GRADE_LABELS), "grade_band": {b: b for b in dims.GRADE_BAND_ORDER},
               "category_group": dict(dims.CATEGORY_GROUPS)}
@@ -86,10 +88,10 @@ def recruitment_over_time(targets: pl.DataFrame) -> None:
 def recruitment_table(grid: wf.Protected, with_all: pl.DataFrame, level: str) -> None:
     """The heat map's figures as a table (in an expander), with its download."""
     table = with_all.with_columns(
-        pl.col(level).replace_strict({**ROW_LABELS[level], ALL: "All grades"}).alias("Grade"),
-        pl.col("sector").replace_strict({**SECTOR_LABELS, ALL: "All Sectors"}).alias("Sector"),
-    ).pivot(on="Sector", index="Grade", values="days_display", aggregate_function="first")
-    table = table.select("Grade", *[c for c in [*SECTOR_LABELS.values(), "All Sectors"] if c in table.columns])
+        pl.col(level).replace_strict({**ROW_LABELS[level], ALL: "All grades"}).alias(GRADE),
+        pl.col("sector").replace_strict({**SECTOR_LABELS, ALL: "All Sectors"}).alias(SECTOR),
+    ).pivot(on=SECTOR, index=GRADE, values="days_display", aggregate_function="first")
+    table = table.select(GRADE, *[c for c in [*SECTOR_LABELS.values(), "All Sectors"] if c in table.columns])
     with st.expander(f"Table: mean days by grade and Sector, {year}"):
         st.dataframe(table.fill_null("no selection"), hide_index=True)
         uw.download_csv(grid, grid.frame.select("year", level, "sector", "total_over", "count", "display", "days",
@@ -138,8 +140,9 @@ def training_over_time(targets: pl.DataFrame) -> None:
 def training_table(training: wf.Protected, rows: pl.DataFrame) -> None:
     """Completion by Sector as a table (in an expander), with its download."""
     with st.expander(f"Table: mandatory training by Sector, {year}"):
-        st.dataframe(rows.select(pl.col("label").alias("Sector"), pl.col("completed_display").alias("Completed"),
-                                 pl.col("not_completed_display").alias("Not completed"),
+        st.dataframe(rows.select(pl.col("label").alias(SECTOR),
+                                 pl.col("completed_display").alias(COMPLETED),
+                                 pl.col("not_completed_display").alias(NOT_COMPLETED),
                                  pl.col("total_display").alias("Staff"), pl.col("share_display").alias("Completed (%)")),
                      hide_index=True)
         uw.download_csv(training, rows.select("year", "label", "total_over", "completed", "not_completed", "total",

@@ -167,8 +167,8 @@ def count_bars(frame: pl.DataFrame, threshold: int, *, colours: Sequence[str] | 
 
 
 def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, height: int | None = None,
-               target: float | None = None, colour: str = GENDER_COLOURS["F"], x_title: str = "Women (%)",
-               band: tuple[float, float] | None = (47.0, 53.0)) -> go.Figure:
+               target: float | None = None, colour: str = GENDER_COLOURS["F"], x_title: str = dims.WOMEN_SHARE_LABEL,
+               band: tuple[float, float] | None = dims.PARITY_BAND) -> go.Figure:
     """Horizontal bars of a share (``label``, ``share``, ``share_display``) against the parity band
     and a target; hidden shares are words at the axis."""
     labels = [plotly_text(v) for v in frame.get_column("label").to_list()]
@@ -311,7 +311,7 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
     fig.add_trace(go.Heatmap(
         x=[str(y) for y in years], y=[plotly_text(r) for r in rows], z=z, text=text, texttemplate="%{text}",
         zmin=SHARE_RANGE[0], zmax=SHARE_RANGE[1], colorscale=SHARE_SCALE, xgap=2, ygap=2, hoverongaps=False,
-        colorbar={"title": {"text": "Women (%)"}, "ticksuffix": " %"},
+        colorbar={"title": {"text": dims.WOMEN_SHARE_LABEL}, "ticksuffix": " %"},
         hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         textfont={"color": HEADLINE_COLOUR, "size": cell_font_size(projector)},
     ))

@@ -147,7 +147,7 @@ def gender_split(
     by = list(by)
     table = _protect(staff, [*by, "gender"], selection.without("gender"), _years(staff, year), rule=rule)
     wide = _wide_by(table, "gender", dims.FEMALE, dims.MALE, by, ("women", "men", "total"))
-    half = (pl.col("total") / 2).ceil().cast(pl.Int64)
+    half = (pl.col("total") * dims.PARITY / 100).ceil().cast(pl.Int64)  # the head count of parity
     wide = wide.with_columns(*share_columns("women", "men", "total", table.threshold)).with_columns(
         pl.when(pl.col("share").is_not_null()).then((half - pl.col("women")).clip(lower_bound=0)).alias("women_needed"),
         pl.when(pl.col("share").is_not_null()).then((half - pl.col("men")).clip(lower_bound=0)).alias("men_needed"),
@@ -161,12 +161,17 @@ def gender_split(
                    note="" if selection.gender is None else "The gender filter does not apply to shares of women.")
 
 
+#: The parity sentences: "12 more women at P4 would reach 50 %", "at 50 %".
+REACH_PARITY = f"{{}} more {{}}{{}} would reach {dims.PARITY_TEXT}"
+AT_PARITY = f"at {dims.PARITY_TEXT}"
+
+
 def parity_columns() -> list[pl.Expr]:
     """``parity`` ("12 more women at P4 would reach 50 %") and ``parity_short`` from the share and the gaps."""
     where = pl.when(pl.col("label") == "All").then(pl.lit("")).otherwise(pl.lit(" at ") + pl.col("label"))
-    women = pl.format("{} more {}{} would reach 50 %", pl.col("women_needed"),
+    women = pl.format(REACH_PARITY, pl.col("women_needed"),
                       pl.when(pl.col("women_needed") == 1).then(pl.lit("woman")).otherwise(pl.lit("women")), where)
-    men = pl.format("{} more {}{} would reach 50 %", pl.col("men_needed"),
+    men = pl.format(REACH_PARITY, pl.col("men_needed"),
                     pl.when(pl.col("men_needed") == 1).then(pl.lit("man")).otherwise(pl.lit("men")), where)
     short_women = pl.format("{} more {}", pl.col("women_needed"),
                             pl.when(pl.col("women_needed") == 1).then(pl.lit("woman")).otherwise(pl.lit("women")))
@@ -176,12 +181,12 @@ def parity_columns() -> list[pl.Expr]:
         pl.when(pl.col("share").is_null()).then(pl.lit(""))
         .when(pl.col("women_needed") > 0).then(women)
         .when(pl.col("men_needed") > 0).then(men)
-        .otherwise(pl.lit("at 50 %"))
+        .otherwise(pl.lit(AT_PARITY))
         .alias("parity"),
         pl.when(pl.col("share").is_null()).then(pl.col("share_display"))
         .when(pl.col("women_needed") > 0).then(short_women)
         .when(pl.col("men_needed") > 0).then(short_men)
-        .otherwise(pl.lit("at 50 %"))
+        .otherwise(pl.lit(AT_PARITY))
         .alias("parity_short"),
     ]
 

@@ -80,12 +80,12 @@ def _labels(staff: pl.DataFrame | None = None) -> dict[str, dict[str, str]]:
         "grade_category": dict(dims.GRADE_CATEGORIES),
         "category_group": dict(dims.CATEGORY_GROUPS),
         "gender": dict(dims.GENDERS),
-        "sector": {s.code: s.name if s.code == s.bureau_code else f"{s.code} ({s.bureau_code})" for s in dims.SECTORS},
+        "sector": dict(dims.SECTOR_LABELS),
         "location": dict(dims.LOCATIONS),
-        "admin_region": {k: f"{k} · {v}" for k, v in dims.ADMIN_REGIONS.items()},
-        "office_region": {**dims.ITU_D_REGIONS, dims.NOT_FIELD: "Headquarters and liaison offices"},
-        "contract_type": {c: c.capitalize() for c in dims.CONTRACT_TYPES},
-        "training": {dims.TRAINING_COMPLETED: "Completed", dims.TRAINING_NOT_COMPLETED: "Not completed"},
+        "admin_region": dict(dims.ADMIN_REGION_LABELS),
+        "office_region": dict(dims.OFFICE_REGION_LABELS),
+        "contract_type": dict(dims.CONTRACT_TYPE_LABELS),
+        "training": dict(dims.TRAINING_LABELS),
     }
 
 
