@@ -395,37 +395,7 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
     # Hiding a number only widens the others' ranges: after the first round only what was found is checked again.
     suspects: list[set[int] | None] = [None] * len(contexts)
     for _ in range(max_rounds):
-        chosen: set[int] = set()
-        found: list[str] = []
-        for k, context in enumerate(contexts):
-            together = [*current, *context]
-            # One program for every trial of this round: what is chosen is applied after the round.
-            program = functools.cache(lambda together=together: _Program(together, links))
-            findings = audit(together, links, among=suspects[k]) if suspects[k] != set() else []
-            suspects[k] = {f.index for f in findings}
-            relabelled = _relabelled(together, findings, own, links)
-            for finding in findings:
-                found.append(finding.where)
-                p = together[finding.index]
-                if finding.index in relabelled:
-                    chosen.add(finding.index)
-                    continue
-                if finding.index >= own:
-                    # A wider view's hidden count bounded by this view's "fewer than T" (7 in a Sector, 1 to 4
-                    # of them professionals here: the others are 3 to 6): they say "hidden" instead.
-                    freeing = _freeing_labels(finding.index, together, own, program, chosen)
-                    if freeing:
-                        chosen |= freeing
-                        continue
-                candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
-                if candidates:
-                    chosen.add(_freeing_complement(together[finding.index], program, sorted(candidates)))
-                elif finding.index < own and p.small:
-                    # What pins it is fixed (a wider view's total): say "hidden" instead of "fewer than T",
-                    # whose "at least 1" is what pins it (two "fewer than 5" beside a known 8 are 4 and 4).
-                    chosen.add(finding.index)
-            if chosen:
-                break  # hide these first: they may protect the other contexts too
+        chosen, found = _round(current, own, contexts, suspects, links)
         if not found:
             return current, newly
         if not chosen:
@@ -439,6 +409,50 @@ def secure(published: Sequence[Publication], max_rounds: int = 200, *,
             current[i] = _hidden(current[i])
             newly.append(i)
     raise ValueError(f"the page is still not protected after {max_rounds} rounds")
+
+
+def _round(current: list[Publication], own: int, contexts: Sequence[Sequence[Publication]],
+           suspects: list[set[int] | None], links: Sequence[Link]) -> tuple[set[int], list[str]]:
+    """One round of :func:`secure`: audit the view with each context in turn (only the numbers found last round,
+    ``suspects``, updated here) and choose what to hide for the first context with findings. Returns the indexes
+    chosen and where every finding of the round was."""
+    chosen: set[int] = set()
+    found: list[str] = []
+    for k, context in enumerate(contexts):
+        together = [*current, *context]
+        # One program for every trial of this round: what is chosen is applied after the round.
+        program = functools.cache(lambda together=together: _Program(together, links))
+        findings = audit(together, links, among=suspects[k]) if suspects[k] != set() else []
+        suspects[k] = {f.index for f in findings}
+        relabelled = _relabelled(together, findings, own, links)
+        for finding in findings:
+            found.append(finding.where)
+            chosen |= _to_hide(finding.index, together, own, program, chosen, relabelled)
+        if chosen:
+            break  # hide these first: they may protect the other contexts too
+    return chosen, found
+
+
+def _to_hide(index: int, together: list[Publication], own: int, program: Callable[[], _Program], chosen: set[int],
+             relabelled: set[int]) -> set[int]:
+    """What to hide (or say "hidden" of) for the finding on ``together[index]``, given what is ``chosen``."""
+    p = together[index]
+    if index in relabelled:
+        return {index}
+    if index >= own:
+        # A wider view's hidden count bounded by this view's "fewer than T" (7 in a Sector, 1 to 4 of them
+        # professionals here: the others are 3 to 6): they say "hidden" instead.
+        freeing = _freeing_labels(index, together, own, program, chosen)
+        if freeing:
+            return set(freeing)
+    candidates = _siblings(p, together, chosen, own) or _overlapping(p, together, chosen, own)
+    if candidates:
+        return {_freeing_complement(p, program, sorted(candidates))}
+    if index < own and p.small:
+        # What pins it is fixed (a wider view's total): say "hidden" instead of "fewer than T", whose "at least
+        # 1" is what pins it (two "fewer than 5" beside a known 8 are 4 and 4).
+        return {index}
+    return set()
 
 
 #: How many complement candidates are tried, smallest first, for one that frees a finding on its own.
