@@ -14,22 +14,27 @@ import json
 from functools import cache
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from kpi import dimensions as dims
 from kpi.config import REFERENCE_DIR
-from kpi.store.frames import read_frame
+from kpi.store import models as m
+from kpi.store.frames import frame_schema, select_frame
 
 MEMBER_STATES = dims.MEMBER_STATES
 #: The categories of membership, in the order the organisation reports them.
 CATEGORIES: tuple[str, ...] = dims.MEMBERSHIP_CATEGORIES
-#: Columns of the store's membership table as a frame.
-MEMBERSHIP_SCHEMA = {"sector": pl.String, "category": pl.String, "year": pl.Int64, "count": pl.Int64}
-COUNTRY_SCHEMA = {"iso3": pl.String, "itu_d_region": pl.String, "admin_region": pl.String,
-                  "is_member_state": pl.Boolean}
+#: The store's membership counts, in year, Sector and category order, and the columns of their frame.
+MEMBERSHIP_QUERY = select(m.Membership.sector, m.Membership.category, m.Membership.year, m.Membership.count) \
+    .order_by(m.Membership.year, m.Membership.sector, m.Membership.category)
+MEMBERSHIP_SCHEMA = frame_schema(MEMBERSHIP_QUERY)
+#: The store's country list with its regions and whether each is a Member State, and the columns of its frame.
+COUNTRY_QUERY = select(m.Country.iso3, m.Country.itu_d_region, m.Country.admin_region, m.Country.is_member_state) \
+    .order_by(m.Country.iso3)
+COUNTRY_SCHEMA = frame_schema(COUNTRY_QUERY)
 #: The region columns of the country list, with their readable name and the names of their regions.
 REGION_KINDS: dict[str, tuple[str, dict[str, str]]] = {
-    "itu_d_region": ("ITU-D region", dims.ITU_D_REGIONS),
+    "itu_d_region": (dims.DISAGGREGATION_LABELS["region"], dims.ITU_D_REGIONS),
     "admin_region": ("Administrative region", dims.ADMIN_REGIONS),
 }
 #: Member States that joined since 2011, with the year they joined (itu_reference_facts.json: South Sudan on 14 July
@@ -52,15 +57,13 @@ WHOLE_UNION = "Whole Union (members of every Sector)"
 def load_membership(engine: Engine) -> pl.DataFrame:
     """The store's membership counts (sector, category, year, count), in year, Sector and category order."""
     with engine.connect() as c:
-        return read_frame(c, "SELECT sector, category, year, count FROM membership ORDER BY year, sector, category",
-                          MEMBERSHIP_SCHEMA)
+        return select_frame(c, MEMBERSHIP_QUERY)
 
 
 def load_countries(engine: Engine) -> pl.DataFrame:
     """The store's country list with its regions and whether each is a Member State."""
     with engine.connect() as c:
-        return read_frame(c, "SELECT iso3, itu_d_region, admin_region, is_member_state FROM country ORDER BY iso3",
-                          COUNTRY_SCHEMA)
+        return select_frame(c, COUNTRY_QUERY)
 
 
 @cache

@@ -77,7 +77,7 @@ with roles_tab:
     revoke_form(grants)
     st.markdown(f"**{grants.height} role(s) in force**")
     st.dataframe(grants.with_columns(pl.col("role").replace_strict(access.ROLE_LABELS, default=pl.col("role"))),
-                 hide_index=True, column_config={"identity": "Identity", "role": "Role", "sector": "Sector",
+                 hide_index=True, column_config={"identity": "Identity", "role": "Role", "sector": dims.DIMENSION_LABELS["sector"],
                                                  "granted_by": "Granted by", "granted_at": "Granted at (UTC)"})
 with sequences_tab:
     sequences_section()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi import dimensions as dims
 from kpi import membership as kpi_membership
 from kpi.charts.membership import members_by_sector, members_over_time
 from kpi.formatting import format_number
@@ -53,7 +54,7 @@ table = kpi_membership.by_sector_and_category(membership, year, sector)
 chart(members_by_sector(table, projector=filters.projector), key="membership-sectors", projector=filters.projector,
       config={"displaylogo": False})
 st.dataframe(table, hide_index=True, column_config={
-    "sector": "Sector", "name": "Name",
+    "sector": dims.DIMENSION_LABELS["sector"], "name": "Name",
     **{c: st.column_config.NumberColumn(c, format="localized") for c in table.columns[2:]},
 })
 

@@ -122,19 +122,6 @@ def test_the_demo_draws_only_allowed_values():
 #: The words a page shows for a dimension or for a group of its values, each written only in kpi/dimensions.py.
 DIMENSION_WORDS: frozenset[str] = frozenset(
     [*dims.DIMENSION_LABELS.values(), *dims.LOCATIONS.values(), *dims.CATEGORY_GROUPS.values()])
-#: TEMPORARY, to be emptied: the places outside this change's files that still write a dimension's name (each
-#: should read dims.DIMENSION_LABELS[...], see the issue's part 2 report).
-NOT_YET_READ_FROM_DIMENSIONS: frozenset[tuple[str, str]] = frozenset({
-    ("kpi/charts/membership.py", "Sector"),
-    ("pages/admin.py", "Sector"),
-    ("pages/membership.py", "Sector"),
-    ("ui/filters.py", "Sector"),
-    ("ui/workforce.py", "Duty station"),
-    ("ui/workforce.py", "Grade category"),
-    ("ui/workforce.py", "Gender"),
-})
-
-
 def _written_words(words: frozenset[str], texts: dict[str, str] | None = None) -> list[str]:
     """``"path:line: word"`` for each string literal outside kpi/dimensions.py that is one of ``words``, whole
     (a longer text that holds one, "All Sectors", is another word); docstrings are prose and left out."""
@@ -144,10 +131,7 @@ def _written_words(words: frozenset[str], texts: dict[str, str] | None = None) -
 
 
 def test_the_names_of_the_dimensions_are_written_only_in_the_dimensions():
-    found = _written_words(DIMENSION_WORDS)
-    pairs = {(w.split(":")[0], w.split(": ", 1)[1]) for w in found}
-    assert [w for w in found if (w.split(":")[0], w.split(": ", 1)[1]) not in NOT_YET_READ_FROM_DIMENSIONS] == []
-    assert sorted(NOT_YET_READ_FROM_DIMENSIONS - pairs) == []  # a place that reads dims now leaves the list
+    assert _written_words(DIMENSION_WORDS) == []
 
 
 def test_headquarters_is_named_only_in_the_dimensions():

@@ -103,7 +103,7 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "
         years = _years_in_link()
     sector = region = ALL
     if "sector" in shown:
-        sector = url_selectbox("Sector", [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
+        sector = url_selectbox(dims.DIMENSION_LABELS["sector"], [ALL, *dims.SECTOR_CODES], key="sector", container=sidebar,
                                format_func=lambda c: c if c == ALL else f"{c} · {_sector_name(c)}")
     if "region" in shown:
         region = url_selectbox("Region (ITU-D)", [ALL, *dims.ITU_D_REGIONS], key="region", container=sidebar,

@@ -352,7 +352,8 @@ def _station_options(records: WorkforceData) -> tuple[list[str], dict[str, str]]
     return options, labels
 
 
-CATEGORY_LABELS = {ALL: "All grades", dims.PROFESSIONAL_AND_HIGHER: "Professional and higher (P, D, elected)",
+CATEGORY_LABELS = {ALL: "All grades",
+                   dims.PROFESSIONAL_AND_HIGHER: f"{dims.CATEGORY_GROUPS[dims.PROFESSIONAL_AND_HIGHER]} (P, D, elected)",
                    **dims.GRADE_CATEGORIES}
 GENDER_LABELS = {ALL: "All", **dims.GENDERS}
 
@@ -376,13 +377,13 @@ def page_filters(*, gender: bool = True, category: bool = True, station: bool = 
     chosen_station = chosen_category = chosen_gender = ALL
     if station:
         options, labels = _station_options(records)
-        chosen_station = url_selectbox("Duty station", options, key="wf_station", container=cols[0],
+        chosen_station = url_selectbox(dims.DIMENSION_LABELS["duty_station"], options, key="wf_station", container=cols[0],
                                        format_func=labels.__getitem__)
     if category:
-        chosen_category = url_selectbox("Grade category", list(CATEGORY_LABELS), key="wf_category",
+        chosen_category = url_selectbox(dims.DIMENSION_LABELS["grade_category"], list(CATEGORY_LABELS), key="wf_category",
                                         container=cols[1], format_func=CATEGORY_LABELS.__getitem__)
     if gender:
-        chosen_gender = url_selectbox("Gender", list(GENDER_LABELS), key="wf_gender", container=cols[2],
+        chosen_gender = url_selectbox(dims.DIMENSION_LABELS["gender"], list(GENDER_LABELS), key="wf_gender", container=cols[2],
                                       format_func=GENDER_LABELS.__getitem__)
     selection = wf.Selection(
         sector=glob.sector,

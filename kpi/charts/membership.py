@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from kpi import dimensions as dims
 from kpi.charts.theme import SERIES_COLOURS, base_layout
 from kpi.membership import CATEGORIES
 from kpi.text import plotly_text
@@ -44,5 +45,5 @@ def members_by_sector(table: pl.DataFrame, *, projector: bool = False) -> go.Fig
         fig.add_trace(go.Bar(x=sectors, y=table[category].to_list(), name=name,
                              marker_color=category_colour(category),
                              hovertemplate=f"%{{x}}: %{{y:,}} {name}<extra></extra>"))
-    fig.update_layout(barmode="group", yaxis_title="Members", xaxis_title="Sector")
+    fig.update_layout(barmode="group", yaxis_title="Members", xaxis_title=dims.DIMENSION_LABELS["sector"])
     return fig
