@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from kpi.bootstrap import initialise
 from kpi.store import migrate
 from kpi.store import models as m
-from kpi.store.frames import OBSERVATION_SCHEMA, load_results
+from kpi.store.frames import RESULTS_QUERIES, frame_schema, load_results
 
 EXPECTED_TABLES = {
     "accountability_assessment", "accountability_component", "admin_region", "alembic_version", "budget_line",
@@ -105,7 +105,7 @@ def test_observation_round_trip(empty_engine):
             "flag": ["", "estimate"], "note": ["", "n"], "coverage_pct": [None, None], "imputed_pct": [None, None],
             "approval": ["provisional", "validated"],
         },
-        schema=OBSERVATION_SCHEMA,
+        schema=frame_schema(RESULTS_QUERIES["observations"]),
     )
     assert_frame_equal(data.observations, expected)
     assert data.indicators.select("code", "unit", "direction").rows() == [("X.1", "pct", "higher")]

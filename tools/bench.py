@@ -354,15 +354,16 @@ def staff_frame(engine, loaded: dict[str, Any]):
             if {"year", "grade", "gender"} <= set(frame.columns) and "indicator_id" not in frame.columns \
                     and frame.height:
                 return f"{name}:{key}", frame, None
-    import polars as pl
+    from sqlalchemy import select
 
-    from kpi.store.frames import read_frame
+    from kpi.store import models as m
+    from kpi.store.frames import select_frame
 
-    schema = {"year": pl.Int64, "grade": pl.String, "gender": pl.String, "sector": pl.String,
-              "duty_station": pl.String, "nationality": pl.String, "contract_type": pl.String}
+    staff = m.StaffSnapshot
+    query = select(staff.year, staff.grade, staff.gender, staff.sector, staff.duty_station, staff.nationality,
+                   staff.contract_type)
     with engine.connect() as connection:
-        took, frame = _timed(lambda: read_frame(
-            connection, f"SELECT {', '.join(schema)} FROM staff_snapshot", schema))
+        took, frame = _timed(lambda: select_frame(connection, query))
     return "staff_snapshot (read by the benchmark)", frame, _ms(took)
 
 
