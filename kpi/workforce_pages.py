@@ -367,49 +367,56 @@ def _program(numbers: Sequence[_Number], known: dict[str, dict[str, pl.DataFrame
     offset = 0
     for universe in ("staff", "recruitment"):
         chosen = [i for i, n in enumerate(numbers) if n.universe == universe]
-        if not chosen:
-            continue
-        referenced = {c for i in chosen for c, _ in numbers[i].predicate}
-        fams_known = known[universe]
-        has_unit = "unit" in referenced and "unit" in fams_known
+        if chosen:
+            offset, found = _universe_program(numbers, chosen, known[universe], separator, records[universe],
+                                              publications, counts, offset)
+            links += found
+    return _merged([p for p in publications if p is not None], links, counts)
 
-        def family_of(column: str) -> str:
-            return "unit" if column == "sector" and has_unit else _FAMILY_OF[column]
 
-        def family_set(n: _Number) -> set[str]:
-            return {family_of(c) for c, _ in n.predicate if c not in separator}
+def _universe_program(numbers: Sequence[_Number], chosen: list[int], fams_known: dict[str, pl.DataFrame],
+                      separator: set[str], universe_records: pl.DataFrame, publications: list[Publication | None],
+                      counts: dict[int, int], offset: int) -> tuple[int, list[Link]]:
+    """:func:`_program` for the ``chosen`` numbers of one universe (staff or recruitment): sets their
+    publications, adds their cells' true counts to ``counts`` (cells numbered from ``offset``), and returns the
+    next free cell number and the links between its groups' grids."""
+    referenced = {c for i in chosen for c, _ in numbers[i].predicate}
+    has_unit = "unit" in referenced and "unit" in fams_known
 
-        # The separator at its coarsest (a Sector, a grade category), each group's families in full, joined
-        # to it on the columns they share (a unit's Sector, a grade's category).
-        cut = sorted(c for c in separator if c in referenced)
-        sep_families = dict.fromkeys(_FAMILY_OF[c] for c in cut)
-        sep_grid = _grid({f: _coarsest(fams_known[f], [c for c in cut if c in fams_known[f].columns])
-                          for f in sep_families}, sep_families, referenced | set(cut))
-        sep_columns = [c for c in sep_grid.columns if c != "_"]
-        found = [family_set(numbers[i]) for i in chosen]
-        groups = _groups(list(dict.fromkeys(f for fs in found for f in fs)), found)
-        sums: list[dict[tuple, frozenset[int]]] = []
-        for group in groups:
-            grid = _join(sep_grid, _grid(fams_known, group, referenced | set(cut))).with_row_index(
-                "_cell", offset=offset)
-            offset += grid.height
-            columns = [c for c in grid.columns if c not in ("_cell", "_")]
-            present = records[universe].group_by(columns).len() if columns else pl.DataFrame(
-                {"len": [records[universe].height]})
-            truth = (grid.join(present, on=columns, how="left", nulls_equal=True) if columns
-                     else grid.with_columns(pl.lit(records[universe].height).alias("len")))
-            counts.update(dict(truth.select("_cell", pl.col("len").fill_null(0)).iter_rows()))
-            members = [i for i in chosen if family_set(numbers[i]) <= set(group) and publications[i] is None]
-            cells_of = _CellIndex(grid)
-            for i in members:
+    def family_set(n: _Number) -> set[str]:
+        return {"unit" if c == "sector" and has_unit else _FAMILY_OF[c] for c, _ in n.predicate if c not in separator}
+
+    # The separator at its coarsest (a Sector, a grade category), each group's families in full, joined
+    # to it on the columns they share (a unit's Sector, a grade's category).
+    cut = sorted(c for c in separator if c in referenced)
+    sep_families = dict.fromkeys(_FAMILY_OF[c] for c in cut)
+    sep_grid = _grid({f: _coarsest(fams_known[f], [c for c in cut if c in fams_known[f].columns])
+                      for f in sep_families}, sep_families, referenced | set(cut))
+    key = [c for c in sep_grid.columns if c != "_"] or ["_"]
+    found = [family_set(numbers[i]) for i in chosen]
+    sums: list[dict[tuple, frozenset[int]]] = []
+    for group in _groups(list(dict.fromkeys(f for fs in found for f in fs)), found):
+        grid = _join(sep_grid, _grid(fams_known, group, referenced | set(cut))).with_row_index(
+            "_cell", offset=offset)
+        offset += grid.height
+        counts.update(_true_counts(grid, universe_records))
+        cells_of = _CellIndex(grid)
+        for i in chosen:
+            if family_set(numbers[i]) <= set(group) and publications[i] is None:
                 cells = cells_of(numbers[i].predicate)
                 publications[i] = _publication(numbers[i], cells, sum(counts[c] for c in cells))
-            key = sep_columns or ["_"]
-            sums.append({row[:-1]: frozenset(row[-1]) for row in
-                         grid.group_by(key).agg(pl.col("_cell")).iter_rows()})
-        for first, other in zip(sums, sums[1:]):
-            links += [(first[k], other.get(k, frozenset())) for k in first]
-    return _merged([p for p in publications if p is not None], links, counts)
+        sums.append({row[:-1]: frozenset(row[-1]) for row in grid.group_by(key).agg(pl.col("_cell")).iter_rows()})
+    return offset, [(first[k], other.get(k, frozenset())) for first, other in zip(sums, sums[1:]) for k in first]
+
+
+def _true_counts(grid: pl.DataFrame, records: pl.DataFrame) -> dict[int, int]:
+    """How many of ``records`` each cell of ``grid`` (numbered ``_cell``) holds."""
+    columns = [c for c in grid.columns if c not in ("_cell", "_")]
+    if columns:
+        truth = grid.join(records.group_by(columns).len(), on=columns, how="left", nulls_equal=True)
+    else:
+        truth = grid.with_columns(pl.lit(records.height).alias("len"))
+    return dict(truth.select("_cell", pl.col("len").fill_null(0)).iter_rows())
 
 
 class _CellIndex:
