@@ -48,15 +48,27 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     fig = go.Figure(layout=base_layout(projector=projector, height=height or (560 if projector else 420)))
     width = 5 if projector else 3
     if series is not None and not series.is_empty():
-        for i, (key, part) in enumerate(series.partition_by("group", as_dict=True, maintain_order=True).items()):
-            # A dimension with its own fixed colours (Sectors, genders) keeps them on every chart.
-            colour = (colours or {}).get(key[0], SERIES_COLOURS[i % len(SERIES_COLOURS)])
-            fig.add_trace(go.Scatter(
-                x=part["year"].to_list(), y=part["value"].to_list(), name=plotly_text(part["label"][0]),
-                mode="lines+markers",
-                line={"color": colour, "width": width - 1},
-                hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
-            ))
+        fig.add_traces(_series_traces(series, colours or {}, width - 1))
+    fig.add_trace(_actual_trace(headline, projector, width + 1))
+    fig.add_traces(_reference_traces(targets, projection, baseline, projector, width - 1))
+    fig.update_layout(yaxis_title=_axis_title(sheet), xaxis={"dtick": 1 if headline.height < 12 else 2},
+                      hovermode="closest")
+    return fig
+
+
+def _series_traces(series: pl.DataFrame, colours: dict[str, str], width: int) -> list[go.Scatter]:
+    """One line per group of ``series``: a dimension with its own fixed colours (Sectors, genders) keeps them on
+    every chart, others take the series colours in turn."""
+    return [go.Scatter(
+        x=part["year"].to_list(), y=part["value"].to_list(), name=plotly_text(part["label"][0]), mode="lines+markers",
+        line={"color": colours.get(key[0], SERIES_COLOURS[i % len(SERIES_COLOURS)]), "width": width},
+        hovertemplate="%{fullData.name}, %{x}: %{y:,.1f}<extra></extra>",
+    ) for i, (key, part) in enumerate(series.partition_by("group", as_dict=True, maintain_order=True).items())]
+
+
+def _actual_trace(headline: pl.DataFrame, projector: bool, width: int) -> go.Scatter:
+    """The actual values: the darkest, thickest line, a flagged point drawn open and larger, its flag, note and
+    coverage in the hover."""
     # A value not yet validated by a data steward is marked provisional even without a flag.
     approvals = headline["approval"].fill_null("").to_list() if "approval" in headline.columns else [""] * headline.height
     flags = [f or ("provisional" if a == "provisional" else "")
@@ -66,38 +78,42 @@ def indicator_figure(sheet: dict, headline: pl.DataFrame, targets: pl.DataFrame,
     # Flags and notes are imported text: Plotly would render HTML in them.
     hover = [plotly_text(f"{f or 'reported'}{(': ' + n) if n else ''}{(' · ' + c) if c else ''}")
              for f, n, c in zip(flags, notes, coverage, strict=True)]
-    fig.add_trace(go.Scatter(
+    return go.Scatter(
         x=headline["year"].to_list(), y=headline["value"].to_list(), name="Actual", mode="lines+markers",
-        line={"color": HEADLINE_COLOUR, "width": width + 1},
+        line={"color": HEADLINE_COLOUR, "width": width},
         # A flagged point is drawn larger, so that its open symbol reads as open beside the line.
         marker={"size": [(12 if projector else 8) + (4 if f else 0) for f in flags],
                 "symbol": [FLAG_SYMBOLS.get(f, "circle") for f in flags],
                 "line": {"width": 2, "color": HEADLINE_COLOUR}},
         customdata=hover, hovertemplate="Actual %{x}: %{y:,.1f} (%{customdata})<extra></extra>",
-    ))
+    )
+
+
+def _reference_traces(targets: pl.DataFrame, projection: pl.DataFrame, baseline: tuple[int, float] | None,
+                      projector: bool, width: int) -> list[go.Scatter]:
+    """The yearly targets, the projection of the current trend and the baseline, each where there is one."""
+    traces = []
     if not targets.is_empty():
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=targets["year"].to_list(), y=targets["value"].to_list(), name="Target", mode="markers+lines",
             line={"color": TARGET_COLOUR, "width": 2, "dash": "dot"},
             marker={"symbol": "star", "size": 16 if projector else 12, "color": TARGET_COLOUR},
             hovertemplate="Target %{x}: %{y:,.1f}<extra></extra>",
         ))
     if not projection.is_empty():
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=projection["year"].to_list(), y=projection["value"].to_list(), name="Projection (current trend)",
-            mode="lines", line={"color": PROJECTION_COLOUR, "width": width - 1, "dash": "dash"},
+            mode="lines", line={"color": PROJECTION_COLOUR, "width": width, "dash": "dash"},
             hovertemplate="Projected %{x}: %{y:,.1f}<extra></extra>",
         ))
     if baseline is not None:
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=[baseline[0]], y=[baseline[1]], name=f"Baseline ({baseline[0]})", mode="markers",
             marker={"symbol": "square", "size": 14 if projector else 10, "color": WHITE,
                     "line": {"width": 3, "color": HEADLINE_COLOUR}},
             hovertemplate="Baseline %{x}: %{y:,.1f}<extra></extra>",
         ))
-    fig.update_layout(yaxis_title=_axis_title(sheet), xaxis={"dtick": 1 if headline.height < 12 else 2},
-                      hovermode="closest")
-    return fig
+    return traces
 
 
 def country_map(frame: pl.DataFrame, sheet: dict, year: int, *, projector: bool = False) -> go.Figure:
