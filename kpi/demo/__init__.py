@@ -157,7 +157,8 @@ from kpi.config import DEMO_SEED
 from kpi.demo.calibration import (
     ELECTED, ELECTED_PER_YEAR, FIELD_GRADES, GENEVA_GRADES, ceb_headcount, headcount_targets, women_target,
 )
-from kpi.demo.common import YEARS, insert_rows
+from kpi.demo.common import YEARS
+from kpi.store.bulk import insert_in_chunks
 from kpi.demo.management import (
     budget_rows, engagement_rows, oversight_rows, procurement_rows, risk_rows,
 )
@@ -214,16 +215,16 @@ def generate(session: Session, *, scale: int = 1, seed: int = DEMO_SEED) -> dict
     counts: dict[str, int] = {}
     _write_staff(session, ref, scale, seed, counts)
     recommendations = oversight_rows(scale, seed)
-    counts["oversight_recommendation"] = insert_rows(session, m.OversightRecommendation, recommendations)
-    counts["engagement"] = insert_rows(session, m.Engagement, engagement_rows(scale, seed))
+    counts["oversight_recommendation"] = insert_in_chunks(session, m.OversightRecommendation, recommendations)
+    counts["engagement"] = insert_in_chunks(session, m.Engagement, engagement_rows(scale, seed))
     savings = procurement_rows(scale, seed)
-    counts["procurement_saving"] = insert_rows(session, m.ProcurementSaving, savings)
-    counts["budget_line"] = insert_rows(session, m.BudgetLine, budget_rows(session, seed))
-    counts["risk"] = insert_rows(session, m.Risk, risk_rows(session, seed))
+    counts["procurement_saving"] = insert_in_chunks(session, m.ProcurementSaving, savings)
+    counts["budget_line"] = insert_in_chunks(session, m.BudgetLine, budget_rows(session, seed))
+    counts["risk"] = insert_in_chunks(session, m.Risk, risk_rows(session, seed))
     _write_records(session, seed, recommendations, counts)
     observations, targets, baselines = indicator_rows(session, seed, savings)
-    counts["observation"] = insert_rows(session, m.Observation, observations)
-    counts["indicator_target"] = insert_rows(session, m.IndicatorTarget, targets)
+    counts["observation"] = insert_in_chunks(session, m.Observation, observations)
+    counts["indicator_target"] = insert_in_chunks(session, m.IndicatorTarget, targets)
     counts["indicator"] = baselines  # baseline values set
     upsert(session, m.Meta, [{"key": "demo_seed", "value": str(seed)}, {"key": "demo_scale", "value": str(scale)}],
            ["key"])
@@ -237,22 +238,22 @@ def _write_staff(session: Session, ref: Reference, scale: int, seed: int, counts
     are written (at 100x it holds millions of values)."""
     workforce = Workforce(ref, scale, seed)
     workforce.run()
-    counts["staff_snapshot"] = insert_rows(session, m.StaffSnapshot, workforce.staff_rows())
-    counts["training_completion"] = insert_rows(session, m.TrainingCompletion, training_rows(workforce, seed))
+    counts["staff_snapshot"] = insert_in_chunks(session, m.StaffSnapshot, workforce.staff_rows())
+    counts["training_completion"] = insert_in_chunks(session, m.TrainingCompletion, training_rows(workforce, seed))
     del workforce
-    counts["recruitment"] = insert_rows(session, m.Recruitment, recruitment_rows(ref, scale, seed))
+    counts["recruitment"] = insert_in_chunks(session, m.Recruitment, recruitment_rows(ref, scale, seed))
 
 
 def _write_records(session: Session, seed: int, recommendations: list[dict], counts: dict[str, int]) -> None:
     """Resolutions, commitments, the Accountability Framework, operational plans, record links and membership."""
     resolutions, actions = resolution_rows(seed)
-    counts["resolution"] = insert_rows(session, m.Resolution, resolutions)
-    counts["resolution_action"] = insert_rows(session, m.ResolutionAction, actions)
-    counts["commitment"] = insert_rows(session, m.Commitment, commitment_rows())
-    counts["commitment_follow_up"] = insert_rows(session, m.CommitmentFollowUp, follow_up_rows())
+    counts["resolution"] = insert_in_chunks(session, m.Resolution, resolutions)
+    counts["resolution_action"] = insert_in_chunks(session, m.ResolutionAction, actions)
+    counts["commitment"] = insert_in_chunks(session, m.Commitment, commitment_rows())
+    counts["commitment_follow_up"] = insert_in_chunks(session, m.CommitmentFollowUp, follow_up_rows())
     components, assessments = accountability_rows(seed)
-    counts["accountability_component"] = insert_rows(session, m.AccountabilityComponent, components)
-    counts["accountability_assessment"] = insert_rows(session, m.AccountabilityAssessment, assessments)
-    counts["operational_plan_item"] = insert_rows(session, m.OperationalPlanItem, plan_rows(session, seed))
-    counts["record_link"] = insert_rows(session, m.RecordLink, link_rows(session, recommendations))
-    counts["membership"] = insert_rows(session, m.Membership, membership_rows(seed))
+    counts["accountability_component"] = insert_in_chunks(session, m.AccountabilityComponent, components)
+    counts["accountability_assessment"] = insert_in_chunks(session, m.AccountabilityAssessment, assessments)
+    counts["operational_plan_item"] = insert_in_chunks(session, m.OperationalPlanItem, plan_rows(session, seed))
+    counts["record_link"] = insert_in_chunks(session, m.RecordLink, link_rows(session, recommendations))
+    counts["membership"] = insert_in_chunks(session, m.Membership, membership_rows(seed))

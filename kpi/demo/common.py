@@ -7,7 +7,7 @@ values. The stream numbers are part of the demo data's identity; never renumber 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import select
@@ -22,7 +22,6 @@ YEARS: tuple[int, ...] = tuple(range(DEMO_FIRST_YEAR, DEMO_LAST_YEAR + 1))
 CARRY_OVER_YEAR = DEMO_FIRST_YEAR - 1
 HORIZON = dt.date(DEMO_LAST_YEAR, 12, 31)
 #: Rows per bulk insert.
-CHUNK_ROWS = 20_000
 SYNTHETIC_SOURCE = "Synthetic demo data (kpi.demo)"
 #: The cycle of the Strategic Plan whose framework nodes and indicators the budget lines, risks,
 #: operational plans and record links name.
@@ -87,23 +86,6 @@ def weighted_sample_without_replacement(rng: np.random.Generator, weights: np.nd
 
 
 # ---------------------------------------------------------------- the store
-
-
-def insert_rows(session: Session, model, rows: Iterable[dict]) -> int:
-    """Bulk insert ``rows`` in chunks; returns how many."""
-    table = model.__table__
-    written = 0
-    chunk: list[dict] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK_ROWS:
-            session.execute(table.insert(), chunk)
-            written += len(chunk)
-            chunk = []
-    if chunk:
-        session.execute(table.insert(), chunk)
-        written += len(chunk)
-    return written
 
 
 def node_id_by_code(session: Session) -> dict[str, int]:

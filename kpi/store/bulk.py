@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection, Table, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+#: Rows per statement of :func:`insert_in_chunks` (a generator of any length in bounded memory).
+INSERT_CHUNK_ROWS = 20_000
 #: PostgreSQL writes at least this many rows with COPY rather than INSERT or UPDATE statements.
 COPY_MIN_ROWS = 2000
 #: Rows per chunk of COPY text.
@@ -171,3 +174,22 @@ def update_rows(connection: Connection, table: Table, names: list[str], rows: li
     sets = ", ".join(f"{quote(n)} = {mark}" for n in names)
     connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {sets} WHERE {key} = {mark}",
                                _driver_values(connection, table, [*names, pk.name], rows))
+
+
+def insert_in_chunks(session: Session, model, rows: Iterable[dict]) -> int:
+    """Insert ``rows`` (dicts, any iterable: a generator is read in chunks of :data:`INSERT_CHUNK_ROWS`, so that
+    memory stays bounded) into ``model``'s table in ``session``'s transaction; returns how many. For building a
+    store (the demo data), where nothing else writes."""
+    table = model.__table__
+    written = 0
+    for chunk in _chunks(rows):
+        session.execute(table.insert(), chunk)
+        written += len(chunk)
+    return written
+
+
+def _chunks(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """``rows`` in lists of :data:`INSERT_CHUNK_ROWS` (Python 3.12's itertools.batched)."""
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, INSERT_CHUNK_ROWS)):
+        yield chunk
