@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from kpi import dimensions as dims
+
 
 class Base(DeclarativeBase):
     """Declarative base of every table in the store."""
@@ -133,7 +135,7 @@ class Indicator(Base):
     lower_limit: Mapped[float | None] = mapped_column(Float, nullable=True)
     upper_limit: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(Text, default="")
-    frequency: Mapped[str] = mapped_column(String(20), default="annual")
+    frequency: Mapped[str] = mapped_column(String(20), default=dims.ANNUAL)
     owner: Mapped[str] = mapped_column(String(16), default="ITU")
     baseline_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     baseline_value: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -260,7 +262,7 @@ class OversightRecommendation(Base):
     ref: Mapped[str] = mapped_column(String(40), unique=True)
     source: Mapped[str] = mapped_column(String(60))  # External Auditor, Internal Audit, JIU, IMAC, Evaluation
     title: Mapped[str] = mapped_column(Text)
-    priority: Mapped[str] = mapped_column(String(16), default="medium")
+    priority: Mapped[str] = mapped_column(String(16), default=dims.MEDIUM_PRIORITY)
     owner: Mapped[str] = mapped_column(String(16), default="GS")
     issued_on: Mapped[dt.date] = mapped_column(Date)
     accepted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
