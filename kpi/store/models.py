@@ -38,6 +38,8 @@ def _code(length: int = 32) -> Mapped[str]:
 
 
 class Sector(Base):
+    """A Sector of the Union or the General Secretariat, with its Bureau (kpi.dimensions.SECTORS)."""
+
     __tablename__ = "sector"
     code: Mapped[str] = _code(16)
     name: Mapped[str] = mapped_column(String(120))
@@ -46,6 +48,8 @@ class Sector(Base):
 
 
 class Unit(Base):
+    """A department or unit, in one Sector: the finest organisational grouping of staff and plans."""
+
     __tablename__ = "unit"
     code: Mapped[str] = _code()
     name: Mapped[str] = mapped_column(String(200))
@@ -53,18 +57,24 @@ class Unit(Base):
 
 
 class ItuDRegion(Base):
+    """An ITU-D statistical region (Africa, Americas...)."""
+
     __tablename__ = "itu_d_region"
     code: Mapped[str] = _code(8)
     name: Mapped[str] = mapped_column(String(60))
 
 
 class AdminRegion(Base):
+    """An ITU administrative region (A to E), as in Council elections."""
+
     __tablename__ = "admin_region"
     code: Mapped[str] = _code(1)
     name: Mapped[str] = mapped_column(String(60))
 
 
 class Country(Base):
+    """A country or territory with its ITU-D and administrative regions and whether it is a Member State."""
+
     __tablename__ = "country"
     iso3: Mapped[str] = _code(3)
     name: Mapped[str] = mapped_column(String(120))
@@ -77,6 +87,8 @@ class Country(Base):
 
 
 class DutyStation(Base):
+    """A duty station: headquarters, a regional or area office, or a liaison office."""
+
     __tablename__ = "duty_station"
     code: Mapped[str] = _code(40)
     name: Mapped[str] = mapped_column(String(80))
@@ -86,6 +98,8 @@ class DutyStation(Base):
 
 
 class Grade(Base):
+    """A grade and its category (G1..G7, NOA..NOE, P1..P5, D1, D2, elected)."""
+
     __tablename__ = "grade"
     code: Mapped[str] = _code(8)
     category: Mapped[str] = mapped_column(String(8))
@@ -96,6 +110,8 @@ class Grade(Base):
 
 
 class PlanCycle(Base):
+    """A Strategic Plan cycle (e.g. 2024-2027) and its years."""
+
     __tablename__ = "plan_cycle"
     code: Mapped[str] = _code(16)  # "2024-2027"
     name: Mapped[str] = mapped_column(String(120))
@@ -106,6 +122,8 @@ class PlanCycle(Base):
 
 
 class FrameworkNode(Base):
+    """A goal, target, outcome, output or enabler of a plan cycle's results framework."""
+
     __tablename__ = "framework_node"
     __table_args__ = (UniqueConstraint("cycle_code", "code"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,6 +141,8 @@ class FrameworkNode(Base):
 
 
 class Indicator(Base):
+    """An indicator of a framework node: unit, direction, aggregation, limits, owner and source."""
+
     __tablename__ = "indicator"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -147,6 +167,8 @@ class Indicator(Base):
 
 
 class IndicatorTarget(Base):
+    """An indicator's target value for one year."""
+
     __tablename__ = "indicator_target"
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -229,6 +251,8 @@ class StaffSnapshot(Base):
 
 
 class Recruitment(Base):
+    """One recruitment: the post's grade, Sector and duty station, and when it was posted, closed and filled."""
+
     __tablename__ = "recruitment"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vacancy_ref: Mapped[str] = mapped_column(String(32), unique=True)
@@ -257,6 +281,8 @@ class TrainingCompletion(Base):
 
 
 class OversightRecommendation(Base):
+    """A recommendation of an oversight body and where it stands (accepted, implemented)."""
+
     __tablename__ = "oversight_recommendation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)
@@ -285,6 +311,8 @@ class Engagement(Base):
 
 
 class ProcurementSaving(Base):
+    """The saving on one procurement: its reference cost and the cost awarded, in CHF."""
+
     __tablename__ = "procurement_saving"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -296,6 +324,8 @@ class ProcurementSaving(Base):
 
 
 class BudgetLine(Base):
+    """Planned and actual resources of a Sector for a framework node in a year."""
+
     __tablename__ = "budget_line"
     __table_args__ = (UniqueConstraint("node_id", "year", "sector"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -308,6 +338,8 @@ class BudgetLine(Base):
 
 
 class Risk(Base):
+    """A risk of the register as assessed in a year: category, owner, inherent and residual likelihood and impact."""
+
     __tablename__ = "risk"
     __table_args__ = (UniqueConstraint("code", "year"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -326,6 +358,8 @@ class Risk(Base):
 
 
 class Resolution(Base):
+    """A resolution of a conference (the Plenipotentiary, a WTDC, a WTSA...) whose actions the dashboard follows."""
+
     __tablename__ = "resolution"
     code: Mapped[str] = _code(40)  # "PP Res. 151 (Rev. Bucharest, 2022)"
     title: Mapped[str] = mapped_column(Text)
@@ -334,6 +368,8 @@ class Resolution(Base):
 
 
 class ResolutionAction(Base):
+    """An action of a resolution and its status and progress in a year."""
+
     __tablename__ = "resolution_action"
     __table_args__ = (UniqueConstraint("resolution_code", "ref", "year"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -437,6 +473,8 @@ class RecordLink(Base):
 
 
 class Membership(Base):
+    """How many members of a category a Sector has in a year (Member States under the owner code ITU)."""
+
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("sector", "category", "year"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -451,6 +489,9 @@ class Membership(Base):
 
 
 class ImportBatch(Base):
+    """One import: the file and its checksum, its kind, who imported it and when, its rows added, changed and
+    unchanged."""
+
     __tablename__ = "import_batch"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -465,6 +506,8 @@ class ImportBatch(Base):
 
 
 class ChangeLog(Base):
+    """One changed field of a stored record: old and new value, by whom, when, in which batch."""
+
     __tablename__ = "change_log"
     __table_args__ = (Index("ix_change_log_record", "table_name", "record_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
