@@ -79,10 +79,12 @@ class Actor:
 
     @property
     def signed_in(self) -> bool:
+        """Whether someone signed in (the public has no identity)."""
         return self.identity is not None
 
     @property
     def roles(self) -> frozenset[str]:
+        """The roles granted to this actor."""
         return frozenset(g.role for g in self.grants)
 
     def has(self, role: str) -> bool:
@@ -96,6 +98,7 @@ class Actor:
 
     @property
     def sees_provisional(self) -> bool:
+        """Whether provisional (not yet validated) values are shown to this actor: staff only."""
         return self.is_staff
 
     @property

@@ -97,6 +97,7 @@ class Publication:
 
     @property
     def hidden(self) -> bool:
+        """Whether the number is not shown (only its label, if any, says something)."""
         return self.shown is None
 
     @property

@@ -107,6 +107,8 @@ _EPS = 1e-9
 
 @dataclass(frozen=True)
 class Assessment:
+    """The status of one indicator, its explanation and the figures it was judged on (rules in the module doc)."""
+
     status: str  # one of STATUSES
     explanation: str  # one plain-English sentence, with the numbers
     latest_year: int | None

@@ -74,6 +74,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the file was accepted: no problem found."""
         return not self.problems
 
     def summary(self) -> str:

@@ -74,10 +74,12 @@ class Column:
 
     @property
     def allows_empty(self) -> bool:
+        """Whether a cell of this column may be empty (by default, when the column is not required)."""
         return (not self.required) if self.nullable is None else self.nullable
 
     @property
     def model_attr(self) -> str | None:
+        """The model attribute this column fills: its own name, another, or None (a lookup column)."""
         return self.name if self.attr == _SAME else self.attr
 
 
@@ -106,6 +108,7 @@ class Lock:
     validated_at: dt.datetime
 
     def describe(self) -> str:
+        """The lock in words, for a refused change ("2024 was validated by ... on ...")."""
         return f"{self.year} was validated by {self.validated_by} on {self.validated_at:%Y-%m-%d}"
 
 
@@ -130,6 +133,7 @@ class Lookups:
 
     @classmethod
     def load(cls, session: Session) -> Lookups:
+        """Read every lookup an import checks against from the store (Sectors in their natural order first)."""
         sectors = tuple(session.scalars(select(m.Sector.code)).all())
         sectors = tuple(s for s in dims.SECTOR_CODES if s in sectors) + tuple(
             sorted(s for s in sectors if s not in dims.SECTOR_CODES))
@@ -365,13 +369,16 @@ class Kind:
 
     @property
     def column_names(self) -> list[str]:
+        """The file's column names, in order."""
         return [c.name for c in self.columns]
 
     @property
     def table_name(self) -> str:
+        """The store table this kind writes."""
         return self.model.__tablename__
 
     def column(self, name: str) -> Column:
+        """The column named ``name`` (a KeyError if the kind has none)."""
         for col in self.columns:
             if col.name == name:
                 return col
