@@ -5,7 +5,9 @@ the header and footer every workforce page shares.
 """
 from __future__ import annotations
 
+import atexit
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from typing import ClassVar, Self, TypeVar
@@ -17,7 +19,7 @@ import streamlit as st
 from kpi import dimensions as dims
 from kpi import workforce as wf
 from kpi.charts.theme import PLOTLY_CONFIG
-from kpi.config import LATEST_REPORTING_YEAR, YEARS_SHOWN, database_url
+from kpi.config import YEARS_SHOWN, database_url, reporting_year
 from kpi.coarsening import MAX_HIDDEN_SHARE, Grouping, coarsening_sentence
 from kpi import workforce_pages as wp
 from kpi.explorer import IndicatorView, breakdown_account, group_labels, hidden_in_latest_year, indicator_view, \
@@ -106,7 +108,7 @@ def warm(url: str, version: int) -> None:
     view protected (the latest reporting year, the default years, the whole organisation)."""
     records = _data(url, version)
     protector = _protector(url, version)
-    year, shown = records.year_with_records(LATEST_REPORTING_YEAR), records.years_within(YEARS_SHOWN)
+    year, shown = records.year_with_records(reporting_year()), records.years_within(YEARS_SHOWN)
     for page in wp.PAGES:
         protector.view(page, year, shown, wf.Selection())
 
@@ -118,8 +120,29 @@ def warm_in_background(url: str | None = None, version: int | None = None) -> th
     url = url or database_url()
     thread = threading.Thread(target=warm, args=(url, ui_data.current_version() if version is None else version),
                               daemon=True, name="warm-workforce-frames")
+    _warming.add(thread)
     thread.start()
     return thread
+
+
+#: How long a process that ends waits for a warm still running.
+WARM_JOIN_AT_EXIT_S = 60.0
+#: The warms started by this process (a finished one is left to end).
+_warming: set[threading.Thread] = set()
+
+
+def finish_warming(timeout: float = WARM_JOIN_AT_EXIT_S) -> None:
+    """Wait, at most ``timeout`` seconds in all, for the warms still running. Run at exit: a daemon thread stopped
+    while Polars' threads work for it aborts the process ("terminate called without an active exception",
+    exit 134), which a server that stops, or a test run that ends, just after an import did one time in two."""
+    deadline = time.monotonic() + timeout
+    for thread in list(_warming):
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if not thread.is_alive():
+            _warming.discard(thread)
+
+
+atexit.register(finish_warming)
 
 
 # ---------------------------------------------------------------- protected pages
