@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_deck_parser(sub) -> None:
-    from kpi.config import CURRENT_CYCLE, LATEST_REPORTING_YEAR, YEARS_SHOWN
+    from kpi.config import CURRENT_CYCLE, YEARS_SHOWN, reporting_year
 
     deck = sub.add_parser(
         "export-deck", help="a Council sequence or snapshot as a PowerPoint deck or a PDF progress report",
@@ -59,8 +59,8 @@ def _add_deck_parser(sub) -> None:
     deck.add_argument("--snapshot", metavar="NAME", default=None, help="a frozen snapshot instead of live data")
     deck.add_argument("--out", metavar="FILE", required=True, help="the file to write, ending in .pptx or .pdf")
     deck.add_argument("--cycle", default=CURRENT_CYCLE, help=f"plan cycle (default {CURRENT_CYCLE})")
-    deck.add_argument("--year", type=int, default=LATEST_REPORTING_YEAR,
-                      help=f"status as of (default {LATEST_REPORTING_YEAR})")
+    deck.add_argument("--year", type=int, default=reporting_year(),
+                      help="status as of (default %(default)s, the reporting year)")
     deck.add_argument("--years", default=f"{YEARS_SHOWN[0]}-{YEARS_SHOWN[1]}", metavar="FIRST-LAST",
                       help="years the charts show (default %(default)s)")
     deck.add_argument("--provisional", action="store_true", help="include provisional values (default: validated only)")

@@ -17,7 +17,8 @@ DEMO_FIRST_YEAR = 2015
 DEMO_LAST_YEAR = 2025
 #: The plan cycle the dashboard opens on.
 CURRENT_CYCLE = "2024-2027"
-#: The last year with a complete set of data in the demo store: statuses are "as of" it by default.
+#: The last year with a complete set of data in the demo store: statuses are "as of" it by default
+#: (:func:`reporting_year`; a site sets its own with ``RBM_REPORTING_YEAR``).
 LATEST_REPORTING_YEAR = 2025
 #: The years a chart shows by default.
 YEARS_SHOWN = (2015, 2027)
@@ -45,3 +46,19 @@ def today() -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{TODAY_ENV}={value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+#: The environment variable that sets the reporting year (e.g. 2026): the year every page opens on, the statuses'
+#: "as of" year and the workforce pages' year, until a reader chooses another. Unset, :data:`LATEST_REPORTING_YEAR`.
+REPORTING_YEAR_ENV = "RBM_REPORTING_YEAR"
+
+
+def reporting_year() -> int:
+    """The year the pages open on: ``RBM_REPORTING_YEAR`` if set (a clear error if it is not a year of
+    :data:`YEAR_RANGE`), else :data:`LATEST_REPORTING_YEAR`."""
+    value = os.environ.get(REPORTING_YEAR_ENV)
+    if not value:
+        return LATEST_REPORTING_YEAR
+    if not value.strip().isdigit() or not YEAR_RANGE[0] <= int(value) <= YEAR_RANGE[1]:
+        raise ValueError(f"{REPORTING_YEAR_ENV}={value!r} is not a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
+    return int(value)

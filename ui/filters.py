@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi import dimensions as dims
 from kpi.access import PUBLIC_ACTOR, Actor
-from kpi.config import CURRENT_CYCLE, LATEST_REPORTING_YEAR, YEAR_RANGE, YEARS_SHOWN
+from kpi.config import CURRENT_CYCLE, YEAR_RANGE, YEARS_SHOWN, reporting_year
 from kpi.store.frames import ResultsData
 from ui.urlstate import url_selectbox
 
@@ -73,6 +73,15 @@ def _years_in_link() -> tuple[int, int]:
     return (first, last) if YEAR_RANGE[0] <= first <= last <= YEAR_RANGE[1] else YEARS_SHOWN
 
 
+def year_choices(data: ResultsData, default_year: int) -> list[int]:
+    """The years the Year filter offers, latest first: down to the first year a reader may choose, up to the
+    reporting year or, when the store holds values of a later year (a year's figures imported before the
+    reporting year moves on), that year."""
+    observed = data.observations["year"].max() if not data.observations.is_empty() else None
+    last = min(YEAR_RANGE[1], max(default_year, observed or default_year))
+    return list(range(last, YEAR_RANGE[0] - 1, -1))
+
+
 def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "explorer") -> Filters:
     """Draw the global filters in the sidebar and return their values.
 
@@ -91,8 +100,8 @@ def global_filters(data: ResultsData, actor: Actor = PUBLIC_ACTOR, page: str = "
     else:
         cycle = st.query_params.get("cycle") if st.query_params.get("cycle") in cycles else cycles[default_cycle]
     row = data.cycles.filter(data.cycles["cycle_code"] == cycle).row(0, named=True)
-    report_years = list(range(LATEST_REPORTING_YEAR, YEAR_RANGE[0] - 1, -1))
-    default_year = min(row["end_year"], LATEST_REPORTING_YEAR)
+    default_year = min(row["end_year"], reporting_year())
+    report_years = year_choices(data, default_year)
     year = sidebar.selectbox(YEAR_LABEL, report_years, index=report_years.index(default_year),
                              key="year", bind="query-params",
                              help="One year for every page: statuses compare the values up to this year with the "
