@@ -10,7 +10,7 @@ from kpi import workforce as wf
 from kpi.charts import workforce as charts
 from kpi.charts.theme import GENDER_COLOURS, HEADLINE_COLOUR, SERIES_COLOURS
 from kpi.formatting import format_value
-from kpi.workforce_pages import GAP_BY
+from kpi.workforce_pages import GAP_BY, GROUPING_NAMES
 from ui import workforce as uw
 from ui.filters import link_params
 from ui.widgets import status_badge
@@ -73,6 +73,10 @@ def gap() -> None:
     """The gap to parity, in people, by the dimension chosen here (reruns alone)."""
     st.subheader(f"Gap to parity, {year}")
     by = uw.segmented("By", GAP_BY, key="wf_gap_by")
+    if by == "grade":  # by grade band where grades would hide too many people, unless the reader asks for grades
+        chosen = uw.grouping(f, "grade")
+        finer = uw.finer_toggle(chosen, GROUPING_NAMES, key="wf_finer_gap_grades")
+        by = "grade" if finer or chosen.level == "grade" else "grade_band"
     table = tables.gap(by)
     frame = table.frame
     chart, listing = st.columns([2, 3])
@@ -80,7 +84,7 @@ def gap() -> None:
         uw.plot("wf-gap", lambda: charts.share_bars(frame, table.threshold, projector=f.projector,
                                                     band=dims.PARITY_BAND), f"parity_gap_by_{by}_{year}", f, by)
     shown = frame.select(
-        pl.col("label").alias(GAP_BY[by]), pl.col("women_display").alias(WOMEN), pl.col("men_display").alias(MEN),
+        pl.col("label").alias(dims.DIMENSION_LABELS[by]), pl.col("women_display").alias(WOMEN), pl.col("men_display").alias(MEN),
         pl.col("total_display").alias("All"), pl.col("share_display").alias(dims.WOMEN_SHARE_LABEL),
         pl.when(pl.col("within_band")).then(pl.lit("yes")).when(pl.col("share").is_not_null()).then(pl.lit("no"))
         .otherwise(pl.lit("")).alias("In the parity band"),

@@ -145,6 +145,27 @@ def test_gender_gap_by_sector_panel(demo_env, pages):
     assert table(at)["To reach 50 %"].to_list() == gap["parity_short"].to_list()
 
 
+def test_the_gap_by_grade_is_shown_by_grade_band_where_grades_would_hide_too_many(demo_env, pages):
+    """ITU-T's staff by grade and gender: cells under 5 would hide 46 % of them (the standard: coarsen before
+    hiding). The gap is shown by grade band, the page says why, and the grades are there on request."""
+    at = open_page("pages/workforce_gender.py")
+    at.sidebar.selectbox(key="url:sector").set_value("ITU-T").run()
+    assert [e.value for e in at.exception] == []
+    itu_t = pages("gender", S(sector="ITU-T"))
+    bands = itu_t["gap:grade_band"].frame
+    assert table(at)["Grade band"].to_list() == bands["label"].to_list() == [
+        "G1-G4", "G5-G7", "NOA-NOE", "P1-P3", "P4-P5", "D1 and above", "All"]
+    assert table(at)["To reach 50 %"].to_list() == bands["parity_short"].to_list()
+    assert any(c.value == "Shown by grade band: by grade, cells of fewer people than the threshold would hide 46% "
+                          "of the staff." for c in at.caption)
+    at.toggle(key="wf_finer_gap_grades").set_value(True).run()
+    grades = itu_t["gap:grade"].frame
+    assert table(at)["Grade"].to_list() == grades["label"].to_list()
+    assert table(at)["To reach 50 %"].to_list() == grades["parity_short"].to_list()
+    # The whole organisation's grades hide 3 %: no grade band table, no toggle.
+    assert "gap:grade_band" not in pages("gender")
+
+
 def test_geography_page_shows_member_states_and_the_nationality_table(demo_env, pages):
     at = open_page("pages/workforce_geography.py")
     coverage = pages("geography")["coverage"].frame.row(0, named=True)

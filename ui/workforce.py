@@ -242,7 +242,8 @@ class GenderTables(PageTables):
         return self._table("grades")
 
     def gap(self, by: str) -> wf.Protected:
-        """The gap to parity by ``by`` (:data:`kpi.workforce_pages.GAP_BY`)."""
+        """The gap to parity by ``by`` (:data:`kpi.workforce_pages.GAP_BY`, or ``grade_band`` where grades are
+        shown coarser)."""
         return self._table(f"gap:{by}")
 
 

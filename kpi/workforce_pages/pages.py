@@ -68,6 +68,9 @@ def _gender(r: Records, year: int, sel: wf.Selection, rule: DisclosureRule) -> d
     for by in GAP_BY:
         names = r.station_names() if by == "duty_station" else None
         tables[f"gap:{by}"] = wf.parity_gap(r.staff, year, by, sel, names=names, rule=rule)
+    if grouping(r, year, sel, rule=rule).level != "grade":
+        # By grade the gap would hide too many people: by grade band, beside the finer one a reader may ask for.
+        tables["gap:grade_band"] = wf.parity_gap(r.staff, year, "grade_band", sel, rule=rule)
     return tables
 
 
