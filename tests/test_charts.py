@@ -404,6 +404,26 @@ def test_the_share_heat_map_greys_a_hidden_cell_and_writes_its_words():
     _assert_never_drawn(fig, [100 * 3 / 17, 100 * 8 / 19])
 
 
+def test_over_many_years_the_heat_map_writes_a_hidden_cells_words_on_two_lines():
+    """Eleven years on a 1280-pixel screen: "fewer than 5" was wider than its cell and ran into the next one."""
+    from kpi import workforce as wf
+    from kpi.charts.table import figure_table
+    from kpi.charts.workforce import WRAP_NOTES_AFTER_YEARS, share_heatmap
+
+    years = range(2015, 2026)
+    counts = {**{(y, "P4", "F"): 12 for y in years}, **{(y, "P4", "M"): 9 for y in years},
+              **{(y, "P5", "F"): 3 for y in years}, **{(y, "P5", "M"): 14 for y in years}}
+    frame = wf.cells(wf.gender_by_grade(_people(counts, ("year", "grade", "gender")), None))
+    fig = share_heatmap(frame, ["P5", "P4"])
+    assert len(years) > WRAP_NOTES_AFTER_YEARS
+    # P5's women are fewer than 5; P4 is hidden with them (its share would give P5's away from the total).
+    assert fig.data[1].text == ("fewer<br>than 5",) * 11 + ("hidden",) * 11
+    table = figure_table(fig)
+    assert table.rows() == [("P5", *["fewer than 5"] * 11), ("P4", *["hidden"] * 11)]  # on one line
+    few = share_heatmap(frame.filter(pl.col("year") >= 2020), ["P5", "P4"])
+    assert few.data[1].text == ("fewer than 5",) * 6 + ("hidden",) * 6
+
+
 def test_the_value_heat_map_greys_a_cell_whose_count_is_hidden_and_writes_its_words():
     from kpi import workforce as wf
     from kpi.charts.workforce import value_heatmap

@@ -307,7 +307,13 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         text.append([_cell_text(index.get((label, y))) if index.get((label, y), {}).get("share") is not None else ""
                      for y in years])
     absent = [(str(y), plotly_text(label)) for label in rows for y in years if (label, y) not in index]
-    fig = go.Figure(layout=_layout(projector, height or max(300, 28 * len(rows) + 120), plot_bgcolor=HIDDEN_FILL))
+    # Over many years a cell is narrower than "fewer than 5" on a laptop's screen: the words go on two lines,
+    # in taller rows.
+    wrap = len(years) > WRAP_NOTES_AFTER_YEARS
+    note = _two_lines if wrap else str
+    row_height = 36 if wrap else 28
+    fig = go.Figure(layout=_layout(projector, height or max(300, row_height * len(rows) + 120),
+                                   plot_bgcolor=HIDDEN_FILL))
     fig.add_trace(go.Heatmap(
         x=[str(y) for y in years], y=[plotly_text(r) for r in rows], z=z, text=text, texttemplate="%{text}",
         zmin=SHARE_RANGE[0], zmax=SHARE_RANGE[1], colorscale=SHARE_SCALE, xgap=2, ygap=2, hoverongaps=False,
@@ -315,7 +321,7 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         textfont={"color": HEADLINE_COLOUR, "size": cell_font_size(projector)},
     ))
-    hidden = [(str(y), plotly_text(label), _cell_text(index.get((label, y)))) for label in rows for y in years
+    hidden = [(str(y), plotly_text(label), note(_cell_text(index.get((label, y))))) for label in rows for y in years
               if index.get((label, y)) is not None and index[(label, y)]["share"] is None]
     if hidden:
         fig.add_trace(go.Scatter(
@@ -325,7 +331,7 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         ))
     if absent:
         fig.add_trace(go.Scatter(
-            x=[a[0] for a in absent], y=[a[1] for a in absent], mode="text", text=["no staff"] * len(absent),
+            x=[a[0] for a in absent], y=[a[1] for a in absent], mode="text", text=[note("no staff")] * len(absent),
             textfont={"color": HIDDEN_LINE, "size": cell_font_size(projector, note=True)}, showlegend=False, hoverinfo="skip",
         ))
     fig.update_layout(
@@ -335,6 +341,19 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         margin={"t": 60},
     )
     return fig
+
+
+#: A heat map of more years than this writes the words over its hidden cells on two lines.
+WRAP_NOTES_AFTER_YEARS = 6
+
+
+def _two_lines(words: str) -> str:
+    """``words`` on two lines ("fewer<br>than 5", "no<br>staff"); a single word as it is."""
+    parts = words.split(" ")
+    if len(parts) < 2:
+        return words
+    half = len(parts) // 2
+    return " ".join(parts[:half]) + "<br>" + " ".join(parts[half:])
 
 
 def _cell_text(row: dict | None) -> str:
