@@ -97,10 +97,9 @@ def _split_filters(records: pl.DataFrame, selection: Selection, table_dims: Sequ
     return population, slices
 
 
-def _years_hidden_whole(filtered: pl.DataFrame, wider: Sequence[pl.DataFrame], rule: DisclosureRule) -> list[int]:
-    """The years whose whole view is hidden: it counts 1 .. threshold - 1 people or differs by that many from a
-    wider view."""
-    mine = dict(filtered.group_by("year").agg(pl.col("count").sum()).iter_rows())
+def _years_hidden_whole(mine: dict[int, int], wider: Sequence[pl.DataFrame], rule: DisclosureRule) -> list[int]:
+    """The years whose whole view is hidden: its total that year (``mine``) counts 1 .. threshold - 1 people or
+    differs by that many from a wider view's."""
     hidden = []
     for year in sorted(mine):
         subset = mine[year]
@@ -145,9 +144,9 @@ def _protect_narrowed(base: pl.DataFrame, widest: pl.DataFrame, population: dict
     wider = [widest] + [on_grid(list(s)) for k in range(1, len(names)) for s in itertools.combinations(names, k)]
     runs = [disclosure.protect_table(filtered, table_dims, by=("year",), rule=flat, full=w) for w in wider]
     frame = _union(runs, threshold)
-    hidden_years = _years_hidden_whole(filtered, wider, flat)
+    totals = dict(filtered.group_by("year").agg(pl.col("count").sum()).iter_rows())
+    hidden_years = _years_hidden_whole(totals, wider, flat)
     if hidden_years:
-        totals = dict(filtered.group_by("year").agg(pl.col("count").sum()).iter_rows())
         small = {y for y in hidden_years if totals[y] < threshold}
         frame = _hide_years(frame, hidden_years, small, table_dims, threshold)
     return frame, hidden_years
