@@ -58,3 +58,15 @@ def test_finish_warming_gives_up_after_its_timeout(monkeypatch):
     release.set()
     workforce.finish_warming()
     assert thread not in workforce._warming
+
+
+def test_a_finished_warm_is_forgotten_when_the_next_one_starts(monkeypatch):
+    """A server that imports many times does not keep every finished thread until it stops."""
+    from ui import workforce
+
+    monkeypatch.setattr(workforce, "warm", lambda url, version: None)
+    first = workforce.warm_in_background("sqlite://", 1)
+    first.join(5)
+    second = workforce.warm_in_background("sqlite://", 2)
+    second.join(5)
+    assert (first in workforce._warming, second in workforce._warming) == (False, True)

@@ -120,6 +120,7 @@ def warm_in_background(url: str | None = None, version: int | None = None) -> th
     url = url or database_url()
     thread = threading.Thread(target=warm, args=(url, ui_data.current_version() if version is None else version),
                               daemon=True, name="warm-workforce-frames")
+    _warming.difference_update([t for t in _warming if not t.is_alive()])  # a long-running server imports often
     _warming.add(thread)
     thread.start()
     return thread
@@ -127,14 +128,15 @@ def warm_in_background(url: str | None = None, version: int | None = None) -> th
 
 #: How long a process that ends waits for a warm still running.
 WARM_JOIN_AT_EXIT_S = 60.0
-#: The warms started by this process (a finished one is left to end).
+#: The warms started by this process and not yet seen finished.
 _warming: set[threading.Thread] = set()
 
 
 def finish_warming(timeout: float = WARM_JOIN_AT_EXIT_S) -> None:
     """Wait, at most ``timeout`` seconds in all, for the warms still running. Run at exit: a daemon thread stopped
-    while Polars' threads work for it aborts the process ("terminate called without an active exception",
-    exit 134), which a server that stops, or a test run that ends, just after an import did one time in two."""
+    while HiGHS (the page audit's solver) runs its C++ threads for it aborts the process ("terminate called
+    without an active exception", exit 134), which a server that stops, or a test run that ends, just after an
+    import did one time in two."""
     deadline = time.monotonic() + timeout
     for thread in list(_warming):
         thread.join(max(0.0, deadline - time.monotonic()))
@@ -401,14 +403,14 @@ def page_filters(*, gender: bool = True, category: bool = True, station: bool = 
     chosen_station = chosen_category = chosen_gender = ALL
     if station:
         options, labels = _station_options(records)
-        chosen_station = url_selectbox(dims.DIMENSION_LABELS["duty_station"], options, key="wf_station", container=cols[0],
-                                       format_func=labels.__getitem__)
+        chosen_station = url_selectbox(dims.DIMENSION_LABELS["duty_station"], options, key="wf_station",
+                                       container=cols[0], format_func=labels.__getitem__)
     if category:
-        chosen_category = url_selectbox(dims.DIMENSION_LABELS["grade_category"], list(CATEGORY_LABELS), key="wf_category",
-                                        container=cols[1], format_func=CATEGORY_LABELS.__getitem__)
+        chosen_category = url_selectbox(dims.DIMENSION_LABELS["grade_category"], list(CATEGORY_LABELS),
+                                        key="wf_category", container=cols[1], format_func=CATEGORY_LABELS.__getitem__)
     if gender:
-        chosen_gender = url_selectbox(dims.DIMENSION_LABELS["gender"], list(GENDER_LABELS), key="wf_gender", container=cols[2],
-                                      format_func=GENDER_LABELS.__getitem__)
+        chosen_gender = url_selectbox(dims.DIMENSION_LABELS["gender"], list(GENDER_LABELS), key="wf_gender",
+                                      container=cols[2], format_func=GENDER_LABELS.__getitem__)
     selection = wf.Selection(
         sector=glob.sector,
         duty_station=None if chosen_station == ALL else chosen_station,
