@@ -206,6 +206,8 @@ CATEGORY_GROUPS: dict[str, str] = {
     GENERAL_SERVICE_AND_NO: "General Service and National Professional Officers",
 }
 ALL_STAFF = "All staff"
+#: What a share or a cell of a group with no one in it says.
+NO_STAFF = "no staff"
 
 FEMALE, MALE = "F", "M"
 PARITY = 50.0

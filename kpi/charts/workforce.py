@@ -193,7 +193,7 @@ def share_bars(frame: pl.DataFrame, threshold: int, *, projector: bool = False, 
     if hidden:
         fig.add_trace(go.Scatter(
             y=[h[0] for h in hidden], x=[0] * len(hidden), mode="text",
-            text=[d if d == "no staff" else _hidden_label(d) for _, d in hidden], customdata=[d for _, d in hidden],
+            text=[d if d == dims.NO_STAFF else _hidden_label(d) for _, d in hidden], customdata=[d for _, d in hidden],
             textposition="middle right", textfont={"color": HIDDEN_LINE}, showlegend=False,
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         ))
@@ -331,7 +331,7 @@ def share_heatmap(frame: pl.DataFrame, row_order: Sequence[str], *, projector: b
         ))
     if absent:
         fig.add_trace(go.Scatter(
-            x=[a[0] for a in absent], y=[a[1] for a in absent], mode="text", text=[note("no staff")] * len(absent),
+            x=[a[0] for a in absent], y=[a[1] for a in absent], mode="text", text=[note(dims.NO_STAFF)] * len(absent),
             textfont={"color": HIDDEN_LINE, "size": cell_font_size(projector, note=True)}, showlegend=False, hoverinfo="skip",
         ))
     fig.update_layout(
@@ -358,11 +358,11 @@ def _two_lines(words: str) -> str:
 
 def _cell_text(row: dict | None) -> str:
     if row is None:
-        return "no staff"
+        return dims.NO_STAFF
     if row["share"] is not None:
         return f"{row['share']:.0f} %"
     display = row["share_display"]
-    return "no staff" if display == "no staff" else _hidden_label(display)
+    return dims.NO_STAFF if display == dims.NO_STAFF else _hidden_label(display)
 
 
 def value_heatmap(frame: pl.DataFrame, row: str, column: str, value: str, text: str, *, row_labels: dict[str, str],

@@ -118,7 +118,7 @@ def share_columns(part: str, other: str, total: str, threshold: int) -> list[pl.
     primary = pl.any_horizontal(*(pl.col(f"{c}_reason") == disclosure.PRIMARY for c in (part, other, total)))
     display = (
         pl.when(share.is_not_null()).then(share.round(1).cast(pl.String) + " %")
-        .when(shown).then(pl.lit("no staff"))
+        .when(shown).then(pl.lit(dims.NO_STAFF))
         .when(primary).then(pl.lit(disclosure.fewer_than(threshold)))
         .otherwise(pl.lit(disclosure.SUPPRESSED_TEXT))
     )
