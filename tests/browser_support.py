@@ -18,8 +18,8 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 @contextlib.contextmanager
 def streamlit_server(database_url: str, port: int | None = None):
     """Start the dashboard (``python -m ui.serve``) on the given store; yield its base URL; stop it."""
-    log = Path(tempfile.mkstemp(prefix="rbm-browser-server-", suffix=".log")[1])
-    with dashboard(database_url, port, log=log) as (served_port, _):
+    with tempfile.TemporaryDirectory(prefix="rbm-browser-server-") as folder, \
+            dashboard(database_url, port, log=Path(folder) / "server.log") as (served_port, _):
         yield f"http://127.0.0.1:{served_port}"
 
 
