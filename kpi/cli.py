@@ -59,8 +59,11 @@ def _add_deck_parser(sub) -> None:
     deck.add_argument("--snapshot", metavar="NAME", default=None, help="a frozen snapshot instead of live data")
     deck.add_argument("--out", metavar="FILE", required=True, help="the file to write, ending in .pptx or .pdf")
     deck.add_argument("--cycle", default=CURRENT_CYCLE, help=f"plan cycle (default {CURRENT_CYCLE})")
-    deck.add_argument("--year", type=int, default=reporting_year(),
-                      help="status as of (default %(default)s, the reporting year)")
+    try:
+        year = reporting_year()
+    except ValueError:
+        year = None  # a bad setting must not stop --help or other commands: export-deck says why when it runs
+    deck.add_argument("--year", type=int, default=year, help="status as of (default %(default)s, the reporting year)")
     deck.add_argument("--years", default=f"{YEARS_SHOWN[0]}-{YEARS_SHOWN[1]}", metavar="FIRST-LAST",
                       help="years the charts show (default %(default)s)")
     deck.add_argument("--provisional", action="store_true", help="include provisional values (default: validated only)")
@@ -69,6 +72,7 @@ def _add_deck_parser(sub) -> None:
 def _cmd_deck(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from kpi.config import reporting_year
     from kpi.deck import export
 
     try:
@@ -76,12 +80,17 @@ def _cmd_deck(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: --years {args.years!r}: expected FIRST-LAST, such as 2015-2027", file=sys.stderr)
         return 2
+    try:
+        year = args.year if args.year is not None else reporting_year()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     engine = _open_store()
     if engine is None:
         return 2
     try:
         slides = export(engine, Path(args.out), sequence=args.sequence, snapshot=args.snapshot, cycle=args.cycle,
-                        year=args.year, years=(first, last), validated_only=not args.provisional)
+                        year=year, years=(first, last), validated_only=not args.provisional)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -62,3 +62,10 @@ def reporting_year() -> int:
     if not value.strip().isdigit() or not YEAR_RANGE[0] <= int(value) <= YEAR_RANGE[1]:
         raise ValueError(f"{REPORTING_YEAR_ENV}={value!r} is not a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
     return int(value)
+
+
+def check_settings() -> None:
+    """Read every setting that can be wrong (:func:`today`, :func:`reporting_year`), raising the first one's
+    ValueError: a server checks them when it starts, instead of each page failing on them."""
+    today()
+    reporting_year()

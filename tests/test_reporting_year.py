@@ -70,3 +70,25 @@ def test_the_deck_command_defaults_to_the_reporting_year(demo_env):
     text = subprocess.run([sys.executable, "-m", "kpi", "export-deck", "--help"], cwd=PROJECT_DIR, env=env,
                           capture_output=True, text=True, check=True).stdout
     assert "status as of (default 2024, the reporting year)" in " ".join(text.split())
+
+
+def test_a_bad_reporting_year_stops_only_the_deck_with_a_clear_message(demo_env, tmp_path):
+    """The setting is read where it is used: a typo must not turn every command into a traceback."""
+    env = {"RBM_REPORTING_YEAR": "twenty", "PATH": "/usr/bin:/bin", "RBM_DATABASE_URL": demo_env}
+    help_run = subprocess.run([sys.executable, "-m", "kpi", "--help"], cwd=PROJECT_DIR, env=env,
+                              capture_output=True, text=True)
+    deck = subprocess.run([sys.executable, "-m", "kpi", "export-deck", "--out", str(tmp_path / "deck.pdf")],
+                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    assert (help_run.returncode, deck.returncode, deck.stderr) == (
+        0, 2, "error: RBM_REPORTING_YEAR='twenty' is not a year from 2000 to 2030\n")
+    assert not (tmp_path / "deck.pdf").exists()
+
+
+def test_a_server_with_a_bad_setting_does_not_start_and_says_why(tmp_path):
+    for name, value, message in (
+            ("RBM_REPORTING_YEAR", "20255", "RBM_REPORTING_YEAR='20255' is not a year from 2000 to 2030"),
+            ("RBM_TODAY", "31/12/2025", "RBM_TODAY='31/12/2025' is not a date (expected YYYY-MM-DD)")):
+        env = {name: value, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RBM_DEMO_SIGN_IN": "0"}
+        run = subprocess.run([sys.executable, "-m", "ui.serve", "--server.port=1"], cwd=PROJECT_DIR, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert (run.returncode, run.stderr) == (2, f"error: {message}\n")

@@ -22,6 +22,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from kpi.config import check_settings
 from ui import demo_provider, runtime
 from ui.hardening import refuse_control_messages
 from ui.navigation import DEFAULT_PAGE_PATH
@@ -119,6 +120,11 @@ def preload() -> None:
 
 def main(argv: list[str]) -> int:
     """Run ``streamlit run app.py`` in this process with ``argv`` as extra options."""
+    try:
+        check_settings()
+    except ValueError as error:  # said once, here, rather than as every page's (redacted) error
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     PagesManager.uses_pages_directory = False
     preload()
     route_default_page_address()
