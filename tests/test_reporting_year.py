@@ -15,6 +15,7 @@ from kpi.store.frames import load_results
 from tests.access_support import open_page
 from tests.store_support import PROJECT_DIR
 from ui.filters import year_choices
+from ui.processes import free_port, start_dashboard
 
 
 def test_the_reporting_year_is_the_configured_one_or_the_demo_default(monkeypatch):
@@ -89,6 +90,6 @@ def test_a_server_with_a_bad_setting_does_not_start_and_says_why(tmp_path):
             ("RBM_REPORTING_YEAR", "20255", "RBM_REPORTING_YEAR='20255' is not a year from 2000 to 2030"),
             ("RBM_TODAY", "31/12/2025", "RBM_TODAY='31/12/2025' is not a date (expected YYYY-MM-DD)")):
         env = {name: value, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RBM_DEMO_SIGN_IN": "0"}
-        run = subprocess.run([sys.executable, "-m", "ui.serve", "--server.port=1"], cwd=PROJECT_DIR, env=env,
-                             capture_output=True, text=True, timeout=120)
-        assert (run.returncode, run.stderr) == (2, f"error: {message}\n")
+        server = start_dashboard(free_port(), env, output=subprocess.PIPE)
+        output, _ = server.communicate(timeout=120)
+        assert (server.returncode, output.decode()) == (2, f"error: {message}\n")
